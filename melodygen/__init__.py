@@ -1,0 +1,24 @@
+"""melodygen: learn a melody with the lecture's MLP and LSTM models and play back what they learnt.
+
+TensorFlow is imported only by the functions that train or predict.
+"""
+
+from .config import DEFAULT_MODELS, MODELS, ModelSpec, TrainConfig
+from .errors import MelodyError
+from .notation import format_song, format_token, parse_notes, parse_song, parse_token, read_song
+from .note import Melody, Note, pitch_name, pitch_number
+from .songs import bundled_songs, load_melody, load_song
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_MODELS", "MODELS", "Melody", "MelodyError", "ModelSpec", "Note", "TrainConfig",
+    "bundled_songs", "format_song", "format_token", "load_melody", "load_song", "parse_notes",
+    "parse_song", "parse_token", "pitch_name", "pitch_number", "read_song", "run_song",
+]
+
+
+def run_song(melody, models=DEFAULT_MODELS, config=None, progress=None):
+    """Train ``models`` on ``melody`` and predict with them; see ``pipeline.run_song``."""
+    from .pipeline import run_song as run
+    return run(melody, models, config or TrainConfig(), progress)

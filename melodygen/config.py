@@ -1,0 +1,67 @@
+"""Model presets and the configuration of one training run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RECIPES = ("fast", "lecture")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One of the lecture's models."""
+
+    name: str
+    layer: str              # "dense" (MLP of two hidden layers) or "lstm" (one LSTM layer)
+    encoding: str           # input encoding: "index" or "features" (see encoding.py)
+    stateful: bool          # LSTM state carried from window to window across the song, batch 1
+    lecture_batch_size: int  # batch size of the lecture's fit (the "lecture" recipe uses it)
+    description: str
+    units: int = 128        # width of each hidden layer
+
+
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("mlp", "dense", "index", False, 10, "MLP 128-128, index input (the lecture's MLP)"),
+    ModelSpec("lstm", "lstm", "index", False, 14, "stateless LSTM(128), index input"),
+    ModelSpec("stateful", "lstm", "index", True, 1, "stateful LSTM(128), index input"),
+    ModelSpec("stateful2", "lstm", "features", True, 1,
+              "stateful LSTM(128), pitch and length features (the lecture's LSTM)"),
+)}
+DEFAULT_MODELS = ("mlp", "stateful2")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: validated on creation, saved in summary.json next to the results."""
+
+    epochs: int = 2000      # fast recipe: the cap; lecture recipe: the exact count
+    seed: int = 5           # one seed for weights, shuffling and sampling
+    window: int = 4         # notes the model sees to predict the next one
+    recipe: str = "fast"    # "fast": compiled full-song steps, stop once the song is learnt;
+                            # "lecture": the lecture's schedule (Adam 0.001, its batch sizes, all epochs)
+    learning_rate: float | None = None  # None: the recipe's own (fast 0.01, lecture 0.001)
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        if self.window < 1:
+            raise ValueError(f"window must be at least 1, got {self.window}")
+        if self.recipe not in RECIPES:
+            raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}")
+        if self.learning_rate is not None and not self.learning_rate > 0:
+            raise ValueError(f"learning rate must be positive, got {self.learning_rate}")
+        if not 0 <= self.seed < 2 ** 32:
+            raise ValueError(f"seed must be in range 0..2**32-1, got {self.seed}")
+
+    @property
+    def rate(self) -> float:
+        if self.learning_rate is not None:
+            return self.learning_rate
+        return 0.01 if self.recipe == "fast" else 0.001
+
+
+def model_spec(name: str) -> ModelSpec:
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    return MODELS[name]
+

@@ -1,0 +1,24 @@
+"""The one exception type melodygen raises for a user's mistake."""
+
+from __future__ import annotations
+
+
+class MelodyError(Exception):
+    """Bad input: an unknown song, a malformed token, a broken file, an unusable folder.
+
+    The message names where the problem is, compiler style:
+    ``songs/x.txt:3:7: unknown note 'h8'``. The CLI prints ``str(error)`` as one line
+    and exits with status 2.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
+        return ":".join(where + [" " + self.message]) if where else self.message

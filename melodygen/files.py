@@ -1,0 +1,47 @@
+"""Writing output files safely: whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import MelodyError
+
+
+def prepare_folder(folder: str | Path) -> Path:
+    """Create ``folder`` if needed and check that files can be written in it, before any work."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".melodygen-check-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise MelodyError(f"cannot write output folder: {reason}", source=str(folder)) from None
+    return folder
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A reader (or a crash) sees the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise MelodyError(f"cannot write: {error.strerror or error}", source=str(path)) from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise MelodyError(f"cannot write: {error.strerror or error}", source=str(path)) from None
+        raise
+    return path

@@ -1,0 +1,55 @@
+"""Keras builders for the lecture's models. They return models and touch no files."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from .config import ModelSpec
+
+
+def build_model(spec: ModelSpec, window: int, features: int, classes: int) -> keras.Model:
+    """The model that predicts the next note from ``window`` encoded notes.
+
+    MLP input:  (batch, window * features), the window flattened.
+    LSTM input: (batch, window, features); a stateful LSTM has a fixed batch of 1 and keeps
+                its state from one call to the next until ``reset_state``.
+    Output:     (batch, classes) probabilities over the vocabulary.
+    """
+    if spec.layer == "dense":
+        return keras.Sequential([
+            keras.Input((window * features,)),
+            layers.Dense(spec.units, activation="relu"),
+            layers.Dense(spec.units, activation="relu"),
+            layers.Dense(classes, activation="softmax"),
+        ], name=spec.name)
+    inputs = keras.Input(batch_shape=(1, window, features)) if spec.stateful \
+        else keras.Input((window, features))
+    return keras.Sequential([
+        inputs,
+        layers.LSTM(spec.units, stateful=spec.stateful),
+        layers.Dense(classes, activation="softmax"),
+    ], name=spec.name)
+
+
+def build_unrolled(spec: ModelSpec, steps: int, features: int, classes: int) -> keras.Model:
+    """A stateless twin of a stateful LSTM model that reads the whole song in one call.
+
+    Feeding the song's windows one after another to the stateful model, state carried, is the
+    same computation as running one LSTM over the windows laid end to end,
+    (1, samples * window, features), and reading the output after every window's last step.
+    The twin has the same weights as ``build_model(spec, ...)``, so weights trained here are
+    copied there unchanged. Output: (1, steps, classes).
+    """
+    return keras.Sequential([
+        keras.Input(batch_shape=(1, steps, features)),
+        layers.LSTM(spec.units, return_sequences=True),
+        layers.Dense(classes, activation="softmax"),
+    ], name=spec.name + "_unrolled")
+
+
+def reset_state(model: keras.Model) -> None:
+    """Zero the state of every stateful layer (the lecture's ``model.reset_states()``)."""
+    for layer in model.layers:
+        if getattr(layer, "stateful", False):
+            layer.reset_state()

@@ -1,0 +1,108 @@
+"""The note type that flows through melodygen, and the melody that holds them.
+
+Units: ``pitch`` is a MIDI note number (60 = middle C = C4, 69 = A4 = 440 Hz);
+``duration`` is a length in quarter notes, kept as an exact ``Fraction``
+(1 = quarter, 1/2 = eighth, 3/2 = dotted quarter); tempo is in quarter notes per minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_ALTER_SEMITONES = {"": 0, "#": 1, "b": -1}
+
+
+def pitch_name(pitch: int) -> str:
+    """MIDI note number -> scientific pitch name, sharps for black keys: 61 -> 'C#4'."""
+    if not 0 <= pitch <= 127:
+        raise ValueError(f"MIDI pitch must be in range 0..127, got {pitch}")
+    return f"{PITCH_CLASS_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def pitch_number(name: str) -> int:
+    """Scientific pitch name -> MIDI note number: 'C4' -> 60, 'Bb3' -> 58, 'F#5' -> 78."""
+    step, rest = name[:1].upper(), name[1:]
+    alter = rest[:1] if rest[:1] in ("#", "b") else ""
+    octave = rest[len(alter):]
+    if step not in _STEP_SEMITONES or not octave.lstrip("-").isdigit():
+        raise ValueError(f"not a pitch name: {name!r}")
+    pitch = 12 * (int(octave) + 1) + _STEP_SEMITONES[step] + _ALTER_SEMITONES[alter]
+    if not 0 <= pitch <= 127:
+        raise ValueError(f"pitch {name!r} is outside the MIDI range 0..127")
+    return pitch
+
+
+@dataclass(frozen=True, order=True)
+class Note:
+    """One melody event: a pitched note, or a rest when ``pitch`` is None.
+
+    pitch:    MIDI note number 0..127, or None for a rest.
+    duration: length in quarter notes (exact Fraction; 1/2 = eighth note).
+    """
+
+    pitch: int | None
+    duration: Fraction
+
+    def __post_init__(self) -> None:
+        if self.pitch is not None and not (isinstance(self.pitch, int) and 0 <= self.pitch <= 127):
+            raise ValueError(f"pitch must be a MIDI number in range 0..127 or None, got {self.pitch!r}")
+        duration = Fraction(self.duration)
+        if duration <= 0:
+            raise ValueError(f"duration must be positive (quarter notes), got {self.duration!r}")
+        object.__setattr__(self, "duration", duration)
+
+    @property
+    def is_rest(self) -> bool:
+        return self.pitch is None
+
+    def __repr__(self) -> str:
+        name = "rest" if self.pitch is None else pitch_name(self.pitch)
+        return f"Note({name}, {self.duration})"
+
+
+@dataclass(frozen=True)
+class Melody:
+    """A monophonic melody with what is needed to write it out again.
+
+    notes:          the events in order.
+    title:          shown in MIDI track names and score titles.
+    time_signature: (beats, beat unit), e.g. (2, 4).
+    tempo:          quarter notes per minute.
+    source:         where it came from (a path or a bundled song name), for messages.
+    """
+
+    notes: tuple[Note, ...]
+    title: str = "Untitled"
+    time_signature: tuple[int, int] = (4, 4)
+    tempo: float = 120.0
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "notes", tuple(self.notes))
+        beats, unit = self.time_signature
+        if beats < 1 or unit not in (1, 2, 4, 8, 16, 32):
+            raise ValueError(f"time signature must be N/1, N/2, N/4, N/8, N/16 or N/32, got {beats}/{unit}")
+        if not 10 <= self.tempo <= 400:
+            raise ValueError(f"tempo must be 10..400 quarter notes per minute, got {self.tempo}")
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    @property
+    def measure_length(self) -> Fraction:
+        """Length of one measure in quarter notes (2/4 -> 2, 6/8 -> 3)."""
+        beats, unit = self.time_signature
+        return Fraction(4 * beats, unit)
+
+    @property
+    def total_length(self) -> Fraction:
+        """Length of all notes and rests in quarter notes."""
+        return sum((note.duration for note in self.notes), Fraction(0))
+
+    def with_notes(self, notes, title: str | None = None) -> "Melody":
+        """The same song settings (meter, tempo) around other notes."""
+        return Melody(tuple(notes), title if title is not None else self.title,
+                      self.time_signature, self.tempo, self.source)

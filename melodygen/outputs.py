@@ -1,0 +1,118 @@
+"""Files of a run: MIDI and MusicXML of the song and of every prediction, the loss plot and
+summary.json. Every file is written atomically (see files.write_atomic)."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .files import write_atomic
+from .midi import midi_bytes
+from .musicxml import musicxml_bytes
+from .notation import format_token
+from .note import Melody
+from .pipeline import ModelRun, SongRun
+from .plot import loss_plot_png
+
+PREDICTIONS = ("one-step", "full-song")
+LIBRARIES = ("melodygen", "tensorflow", "keras", "numpy", "mido", "music21")
+SUMMARY = "summary.json"
+LOSS_PLOT = "loss.png"
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def notes_json(melody: Melody) -> list[list]:
+    """Notes as [MIDI pitch or null, length in quarter notes as "n/d"] pairs."""
+    return [[note.pitch, str(note.duration)] for note in melody.notes]
+
+
+def tokens(melody: Melody) -> str | None:
+    try:
+        return " ".join(format_token(note) for note in melody.notes)
+    except ValueError:
+        return None
+
+
+def prediction(model: ModelRun, kind: str) -> np.ndarray:
+    return model.one_step if kind == "one-step" else model.full_song
+
+
+def _write_melody(folder: Path, stem: str, melody: Melody) -> dict:
+    write_atomic(folder / f"{stem}.mid", midi_bytes(melody))
+    write_atomic(folder / f"{stem}.musicxml", musicxml_bytes(melody))
+    return {"midi": f"{stem}.mid", "musicxml": f"{stem}.musicxml",
+            "tokens": tokens(melody), "notes": notes_json(melody)}
+
+
+def build_summary(run: SongRun) -> dict:
+    """Everything a run found, without file names (those are added as the files are written)."""
+    melody, samples = run.melody, len(run.dataset)
+    beats, unit = melody.time_signature
+    models = {}
+    for model in run.models:
+        one_wrong = run.wrong_positions(model.one_step)
+        full_wrong = run.wrong_positions(model.full_song)
+        history = model.training.history
+        models[model.spec.name] = {
+            "description": model.spec.description,
+            "encoding": model.spec.encoding,
+            "stateful": model.spec.stateful,
+            "accuracy": round((samples - len(one_wrong)) / samples, 6),
+            "one_step_right": samples - len(one_wrong),
+            "full_song_right": samples - len(full_wrong),
+            "one_step_wrong_positions": one_wrong,
+            "full_song_wrong_positions": full_wrong,
+            "first_wrong_full_song": full_wrong[0] if full_wrong else None,
+            "epochs": model.training.epochs,
+            "target_right": model.training.target,
+            "reached_epoch": model.training.reached_epoch,
+            "training_seconds": round(model.training.seconds, 3),
+            "final_loss": round(history.loss[-1], 6),
+            "seed": run.config.seed,
+            "history": {"loss": [round(x, 6) for x in history.loss],
+                        "accuracy": [round(x, 6) for x in history.accuracy]},
+        }
+    return {
+        "song": {"title": melody.title, "source": melody.source, "notes": len(melody),
+                 "time_signature": f"{beats}/{unit}", "tempo": melody.tempo},
+        "window": run.config.window,
+        "samples": samples,
+        "window_ceiling": run.ceiling,
+        "vocabulary": [[note.pitch, str(note.duration)] for note in run.vocabulary.notes],
+        "config": {"epochs": run.config.epochs, "seed": run.config.seed, "recipe": run.config.recipe,
+                   "learning_rate": run.config.rate, "window": run.config.window},
+        "versions": versions(),
+        "models": models,
+    }
+
+
+def write_outputs(run: SongRun, folder: str | Path) -> dict:
+    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary."""
+    folder = Path(folder)
+    summary = build_summary(run)
+    summary["original"] = _write_melody(folder, "original", run.melody)
+    for model in run.models:
+        files = {}
+        for kind in PREDICTIONS:
+            title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
+            melody = run.predicted_melody(prediction(model, kind), title)
+            files[kind] = _write_melody(folder, f"{model.spec.name}-{kind}", melody)
+        summary["models"][model.spec.name]["outputs"] = files
+    histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy) for m in run.models}
+    write_atomic(folder / LOSS_PLOT, loss_plot_png(run.melody.title, histories))
+    summary["loss_plot"] = LOSS_PLOT
+    write_atomic(folder / SUMMARY, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode())
+    return summary

@@ -1,0 +1,79 @@
+"""One song through the lecture's experiment: encode, train each model, predict. No files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from .config import ModelSpec, TrainConfig, model_spec
+from .encoding import Dataset, Vocabulary, make_dataset, make_encoding, window_ceiling
+from .note import Melody, Note
+
+if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
+    from .training import TrainResult
+
+
+@dataclass
+class ModelRun:
+    """One model's training and its two predictions, as vocabulary indices."""
+
+    spec: ModelSpec
+    training: TrainResult
+    one_step: np.ndarray    # (samples,) the next note predicted from each real window
+    full_song: np.ndarray   # (samples,) the song replayed from its first `window` notes
+
+
+@dataclass
+class SongRun:
+    """The whole comparison for one song."""
+
+    melody: Melody
+    vocabulary: Vocabulary
+    dataset: Dataset
+    config: TrainConfig
+    models: list[ModelRun]
+
+    @property
+    def ceiling(self) -> int:
+        """Windows that a model without state can get right at best."""
+        return window_ceiling(self.dataset)
+
+    def primer(self) -> tuple[Note, ...]:
+        return self.melody.notes[:self.config.window]
+
+    def predicted_melody(self, indices: np.ndarray, title: str) -> Melody:
+        """The primer followed by predicted notes, in the song's meter and tempo (the lecture's
+        ``seq_out``)."""
+        return self.melody.with_notes(self.primer() + tuple(self.vocabulary.to_notes(indices)), title)
+
+    def wrong_positions(self, indices: np.ndarray) -> list[int]:
+        """1-based positions in the song of predicted notes that differ from the song's."""
+        return [self.config.window + int(i) + 1 for i in np.flatnonzero(indices != self.dataset.targets)]
+
+
+def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
+    vocabulary = Vocabulary.for_melody(melody)
+    indices = vocabulary.indices(melody.notes, melody.source)
+    return vocabulary, make_dataset(indices, window, melody.source)
+
+
+def run_song(melody: Melody, model_names, config: TrainConfig,
+             progress: Callable[[str, int, int, float, float], None] | None = None) -> SongRun:
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow)."""
+    from .backend import load_keras
+    load_keras()
+    from . import predict, training
+
+    vocabulary, dataset = prepare(melody, config.window)
+    runs = []
+    for name in model_names:
+        spec = model_spec(name)
+        encoding = make_encoding(spec.encoding, vocabulary)
+        report = (lambda *args, name=name: progress(name, *args)) if progress else None
+        result = training.train(spec, dataset, encoding, len(vocabulary), config, report)
+        one = predict.one_step(result.model, spec, encoding, dataset)
+        full = predict.full_song(result.model, spec, encoding, dataset.inputs[0], len(dataset))
+        runs.append(ModelRun(spec, result, one, full))
+    return SongRun(melody, vocabulary, dataset, config, runs)

@@ -1,0 +1,186 @@
+"""Training loops: compiled TensorFlow loops instead of thousands of ``fit`` calls.
+
+Two recipes (``TrainConfig.recipe``):
+
+- ``fast``: one full-batch Adam step per epoch, many epochs per compiled call, and training
+  stops at the first epoch whose predictions reach the target: every window right for a
+  stateful model, the window ceiling (``encoding.window_ceiling``) for a model without state.
+  A stateful model is trained through its unrolled twin (``models.build_unrolled``): the
+  whole song in one sequence, state carried from window to window exactly as at prediction.
+- ``lecture``: the lecture's schedule: Adam(0.001), every epoch run, the MLP and the stateless
+  LSTM in shuffled batches of 10 and 14, a stateful model one window at a time in song order
+  with its state reset at the start of every epoch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .config import ModelSpec, TrainConfig
+from .encoding import Dataset, Encoding, window_ceiling
+from .models import build_model, build_unrolled, reset_state
+
+EPOCHS_PER_CALL = 50  # epochs run inside one compiled call between progress reports
+
+Progress = Callable[[int, int, float, float], None]  # (epoch, of epochs, loss, accuracy)
+
+
+@dataclass
+class History:
+    """Per-epoch training loss (categorical cross-entropy) and accuracy (share of windows right)."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+
+
+@dataclass
+class TrainResult:
+    model: keras.Model       # ready to predict; a stateful model has batch size 1
+    history: History
+    seconds: float           # wall time of building, compiling and training
+    target: int              # windows right that end fast training (the lecture recipe ignores it)
+    reached_epoch: int | None  # first epoch (1-based) whose predictions reached the target
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history.loss)
+
+
+def model_inputs(spec: ModelSpec, encoded: np.ndarray) -> np.ndarray:
+    """(samples, window, features) -> the model's input layout (an MLP sees the window flat)."""
+    if spec.layer == "dense":
+        return encoded.reshape(len(encoded), -1)
+    return encoded
+
+
+def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
+          config: TrainConfig, progress: Progress | None = None) -> TrainResult:
+    """Build ``spec``'s model and train it on the windows of ``dataset``."""
+    start = time.perf_counter()
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+    model = build_model(spec, dataset.window, encoding.features_per_note, classes)
+    target = len(dataset) if spec.stateful else window_ceiling(dataset)
+    x = model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)
+    y = dataset.targets.astype(np.int32)
+    optimizer = keras.optimizers.Adam(config.rate)
+    if config.recipe == "lecture":
+        history = _train_lecture(spec, model, optimizer, x, y, config, progress)
+    elif spec.stateful:
+        twin = build_unrolled(spec, x.shape[0] * x.shape[1], x.shape[2], classes)
+        twin.set_weights(model.get_weights())
+        song = x.reshape(1, -1, x.shape[2])  # the windows end to end: (1, samples * window, features)
+        last_steps = tf.range(dataset.window - 1, song.shape[1], dataset.window)
+
+        def forward():
+            return tf.gather(twin(song, training=True)[0], last_steps)  # (samples, classes)
+
+        history = _train_fast(forward, twin, optimizer, y, target, config.epochs, progress)
+        model.set_weights(twin.get_weights())
+    else:
+        history = _train_fast(lambda: model(x, training=True), model, optimizer, y, target,
+                              config.epochs, progress)
+    reached = next((epoch + 1 for epoch, acc in enumerate(history.accuracy)
+                    if round(acc * len(y)) >= target), None)
+    return TrainResult(model, history, time.perf_counter() - start, target, reached)
+
+
+def _train_fast(forward, model, optimizer, y, target, max_epochs, progress) -> History:
+    """Full-batch steps until ``target`` windows are right (weights of that epoch kept) or the cap."""
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    y = tf.constant(y)
+
+    @tf.function
+    def run(epochs):
+        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        correct = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+        for epoch in tf.range(epochs):
+            with tf.GradientTape() as tape:
+                probs = forward()
+                loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+            right = tf.reduce_sum(tf.cast(tf.argmax(probs, axis=-1, output_type=tf.int32) == y, tf.int32))
+            losses = losses.write(epoch, loss)
+            correct = correct.write(epoch, right)
+            if right >= target:
+                break  # these weights reached the target: keep them, no further step
+            optimizer.apply(tape.gradient(loss, variables), variables)
+        return losses.stack(), correct.stack()
+
+    history = History()
+    while len(history.loss) < max_epochs:
+        losses, correct = run(tf.constant(min(EPOCHS_PER_CALL, max_epochs - len(history.loss))))
+        history.loss += losses.numpy().tolist()
+        history.accuracy += (correct.numpy() / len(y)).tolist()
+        if progress:
+            progress(len(history.loss), max_epochs, history.loss[-1], history.accuracy[-1])
+        if correct.numpy()[-1] >= target:
+            break
+    return history
+
+
+def _train_lecture(spec, model, optimizer, x, y, config, progress) -> History:
+    """The lecture's schedule, every epoch, compiled: same batches, same order, same state resets."""
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    samples = len(y)
+    x, y = tf.constant(x), tf.constant(y)
+
+    def step(batch):
+        with tf.GradientTape() as tape:
+            probs = model(tf.gather(x, batch), training=True)
+            losses = keras.losses.sparse_categorical_crossentropy(tf.gather(y, batch), probs)
+            loss = tf.reduce_mean(losses)
+        optimizer.apply(tape.gradient(loss, variables), variables)
+        right = tf.argmax(probs, axis=-1, output_type=tf.int32) == tf.gather(y, batch)
+        return tf.reduce_sum(losses), tf.reduce_sum(tf.cast(right, tf.int32))
+
+    if spec.stateful:
+        @tf.function
+        def run(orders):  # orders unused: a stateful model sees the song in order, one window a step
+            losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            correct = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+            for epoch in tf.range(tf.shape(orders)[0]):
+                reset_state(model)
+                loss_sum, right_sum = tf.constant(0.0), tf.constant(0)
+                for i in tf.range(samples):
+                    loss, right = step(tf.reshape(i, (1,)))
+                    loss_sum, right_sum = loss_sum + loss, right_sum + right
+                losses = losses.write(epoch, loss_sum / samples)
+                correct = correct.write(epoch, right_sum)
+            return losses.stack(), correct.stack()
+    else:
+        batch_size = spec.lecture_batch_size
+
+        @tf.function
+        def run(orders):  # orders: (epochs, samples), one shuffle of the windows per epoch
+            losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            correct = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+            for epoch in tf.range(tf.shape(orders)[0]):
+                loss_sum, right_sum = tf.constant(0.0), tf.constant(0)
+                for first in range(0, samples, batch_size):  # unrolled: the last batch may be short
+                    loss, right = step(orders[epoch, first:first + batch_size])
+                    loss_sum, right_sum = loss_sum + loss, right_sum + right
+                losses = losses.write(epoch, loss_sum / samples)
+                correct = correct.write(epoch, right_sum)
+            return losses.stack(), correct.stack()
+
+    rng = np.random.default_rng(config.seed)
+    history = History()
+    while len(history.loss) < config.epochs:
+        epochs = min(EPOCHS_PER_CALL, config.epochs - len(history.loss))
+        orders = np.stack([rng.permutation(samples) for _ in range(epochs)]).astype(np.int32)
+        losses, correct = run(tf.constant(orders))
+        history.loss += losses.numpy().tolist()
+        history.accuracy += (correct.numpy() / samples).tolist()
+        if progress:
+            progress(len(history.loss), config.epochs, history.loss[-1], history.accuracy[-1])
+    if spec.stateful:
+        reset_state(model)
+    return history
