@@ -12,6 +12,7 @@ from .errors import MelodyError
 from .midi import MelodyWarning
 
 ALL = "all"
+COMMANDS = ("train", "generate")  # a first argument of these runs subcommands.py, not a song
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,7 +20,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="melodygen",
         description="Learn a melody with the lecture's MLP and LSTM models, then write what each "
                     "model plays back: MIDI, MusicXML, a loss plot and summary.json.",
-        epilog="Example: melodygen nabiya --model all --seed 7")
+        epilog="Example: melodygen nabiya --model all --seed 7. "
+               "Also: melodygen train SONG --save FILE (train one model and save it), and "
+               "melodygen generate FILE (new melodies from a saved model); see their --help. "
+               "A song named train or generate is read as ./train or ./generate.")
     parser.add_argument("song", nargs="?",
                         help="a bundled song name (see --list) or a song file (.txt), "
                              "MIDI (.mid) or score (.musicxml, .xml, .mxl, .abc)")
@@ -41,16 +45,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: out/SONG/)")
     parser.add_argument("--quiet", action="store_true", help="no progress while training")
+    parser.add_argument("--no-scores", action="store_true",
+                        help="no engraved scores (.svg) and none in the report")
+    parser.add_argument("--no-audio", action="store_true", help="no audio (.wav) and no players in the report")
+    parser.add_argument("--no-report", action="store_true", help="no report.html")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None  # melodygen train/generate ...
+    if command:
+        from . import subcommands
+        args = subcommands.PARSERS[command]().parse_args(argv[1:])
+    else:
+        args = _parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # libraries' own warnings are not the user's business
         warnings.simplefilter("always", MelodyWarning)
         warnings.showwarning = _show_warning
         try:
+            if command:
+                return subcommands.run(command, args)
             if args.list:
                 return _list_songs()
             if not args.song:
@@ -76,10 +92,16 @@ def _list_songs() -> int:
         melody = load_song(name)
         beats, unit = melody.time_signature
         rows.append((name, melody.title, f"{len(melody)} notes", f"{beats}/{unit}", f"{melody.tempo:g} bpm"))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)] if rows else []
+    widths = [max(_width(row[i]) for row in rows) for i in range(5)] if rows else []
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)).rstrip())
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: Hangul and other wide characters take two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _model_names(chosen: list[str]) -> list[str]:
@@ -102,10 +124,9 @@ def _run(args: argparse.Namespace) -> int:
         raise MelodyError(str(error)) from None
     names = _model_names(args.model)
     melody = load_melody(args.song)
-    folder = prepare_folder(args.out or Path("out") / song_name(args.song))
-
     from .pipeline import prepare
     prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
+    folder = prepare_folder(args.out or Path("out") / song_name(args.song))
 
     from .outputs import write_outputs
     from .pipeline import run_song
@@ -114,7 +135,8 @@ def _run(args: argparse.Namespace) -> int:
     run = run_song(melody, names, config, progress)
     if progress:
         progress.done()
-    summary = write_outputs(run, folder)
+    summary = write_outputs(run, folder, scores=not args.no_scores, audio=not args.no_audio,
+                            report=not args.no_report)
     print(format_table(summary, folder))
     return 0
 
@@ -154,9 +176,12 @@ def format_table(summary: dict, folder: Path) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     table = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w)
                        in enumerate(zip(row, widths))) for row in rows]
+    suffixes = ", ".join(Path(summary["original"][key]).suffix
+                         for key in ("midi", "musicxml", "svg", "wav") if key in summary["original"])
+    report = [f"report: {folder / summary['report']}"] if "report" in summary else []
     return "\n".join([
         f"{song['title']}: {song['notes']} notes, window {summary['window']}, {samples} predictions "
         f"per model; without state at most {ceiling} can be right",
         "", *table, "",
-        f"files in {folder}/: original, MODEL-one-step and MODEL-full-song (.mid, .musicxml), "
-        f"{summary['loss_plot']}, summary.json"])
+        f"files in {folder}/: original, MODEL-one-step and MODEL-full-song ({suffixes}), "
+        f"{summary['loss_plot']}, summary.json", *report])

@@ -22,3 +22,8 @@ class MelodyError(Exception):
     def __str__(self) -> str:
         where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
         return ":".join(where + [" " + self.message]) if where else self.message
+
+
+class MelodyWarning(UserWarning):
+    """Input understood only after a change that the user should hear about: a chord reduced to
+    its highest note, a length moved to the 32nd-note grid. The CLI prints it as one line."""

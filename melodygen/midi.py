@@ -2,9 +2,11 @@
 
 Written files are what a DAW and onlinesequencer.net import cleanly: type 1, 480 ticks per
 quarter note, a conductor track (title, tempo, time signature) and one named melody track on
-channel 1 with note-on/note-off pairs. Reading takes any type 0 or 1 file: drums (channel 10)
-are ignored, chords and overlapping voices are reduced to their highest note (the skyline),
-times are quantized to a 32nd-note grid, and gaps become rests.
+channel 1 with note-on/note-off pairs; rests are time between notes, and a pickup is not
+marked (the first note starts at tick 0). Reading takes any type 0 or 1 file: drums
+(channel 10) are ignored, the other channels become one melody line (``timeline.melody_line``:
+the highest voice where notes overlap, times on the 32nd-note grid, gaps as rests, each change
+reported as a ``MelodyWarning``), and the first tempo, time signature and track name are kept.
 """
 
 from __future__ import annotations
@@ -16,20 +18,21 @@ from pathlib import Path
 
 import mido
 
-from .errors import MelodyError
+from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
-from .note import Melody, Note
+from .note import Melody
+from .timeline import GRID, Timed, melody_line, usable_tempo
+
+__all__ = ["GRID", "MelodyWarning", "TICKS_PER_BEAT", "from_midi", "midi_bytes", "read_midi",
+           "to_midi", "write_midi"]
 
 TICKS_PER_BEAT = 480      # ticks per quarter note in files melodygen writes
-GRID = Fraction(1, 8)     # quantization grid on reading, in quarter notes (a 32nd note)
 DRUM_CHANNEL = 9          # MIDI channel 10, counted from 0
 MELODY_CHANNEL = 0
 PROGRAM = 0               # General MIDI 1, acoustic grand piano
 VELOCITY = 90
-
-
-class MelodyWarning(UserWarning):
-    """Input that was understood only after a change: a chord reduced, a length quantized."""
+MIDI_MAGIC = b"MThd"      # the first four bytes of every standard MIDI file
+DEFAULT_TEMPO = 120.0     # quarter notes per minute when a file sets none (the MIDI default)
 
 
 def to_midi(melody: Melody, track_name: str | None = None) -> mido.MidiFile:
@@ -75,101 +78,82 @@ def write_midi(melody: Melody, path: str | Path, track_name: str | None = None) 
 
 
 def read_midi(path: str | Path) -> Melody:
-    """A MIDI file -> Melody; errors name the file."""
+    """A MIDI file -> Melody; errors name the file and what is wrong with it."""
     path = Path(path)
     if path.is_dir():
         raise MelodyError("is a folder, not a MIDI file", source=str(path))
     try:
-        midi = mido.MidiFile(path, charset="utf-8")
+        data = path.read_bytes()
     except OSError as error:
-        if isinstance(error, FileNotFoundError) or error.strerror:
-            raise MelodyError(f"cannot read: {error.strerror or error}", source=str(path)) from None
-        raise MelodyError(f"not a valid MIDI file ({error})", source=str(path)) from None
-    except (EOFError, ValueError, KeyError, IndexError, UnicodeDecodeError) as error:
+        raise MelodyError(f"cannot read: {error.strerror or error}", source=str(path)) from None
+    if not data:
+        raise MelodyError("not a valid MIDI file (the file is empty)", source=str(path))
+    if not data.startswith(MIDI_MAGIC):
+        raise MelodyError(f"not a valid MIDI file (it starts with {data[:4]!r}, a MIDI file with "
+                          f"{MIDI_MAGIC!r})", source=str(path))
+    try:
+        midi = mido.MidiFile(file=io.BytesIO(data), charset="utf-8")
+    except EOFError:
+        raise MelodyError("not a valid MIDI file (truncated: it ends in the middle of a track)",
+                          source=str(path)) from None
+    except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError) as error:
         raise MelodyError(f"not a valid MIDI file ({error or type(error).__name__})",
                           source=str(path)) from None
     return from_midi(midi, source=str(path))
 
 
 def from_midi(midi: mido.MidiFile, source: str = "<midi>") -> Melody:
-    """In-memory MIDI file -> Melody (skyline of all non-drum channels)."""
+    """In-memory MIDI file -> Melody: the skyline of every non-drum channel on the 32nd-note grid
+    (see ``timeline.melody_line``), the first tempo and time signature, the first track name."""
     if midi.type == 2:
         raise MelodyError("MIDI type 2 (independent sequences) is not supported", source=source)
     resolution = midi.ticks_per_beat
-    title, tempo, signature = None, None, None
-    sounding: dict[tuple[int, int], int] = {}     # (channel, pitch) -> start tick
-    notes: list[tuple[int, int, int]] = []         # (start tick, end tick, pitch)
+    names: list[str] = []
+    tempos: list[tuple[int, int]] = []                # (tick, microseconds per quarter note)
+    signatures: list[tuple[int, tuple[int, int]]] = []  # (tick, (beats, unit))
+    timed: list[Timed] = []
     for track in midi.tracks:
         now = 0
+        sounding: dict[tuple[int, int], int] = {}  # (channel, pitch) -> start tick
         for message in track:
             now += message.time
-            if message.type == "track_name" and title is None and message.name.strip():
-                title = message.name.strip()
-            elif message.type == "set_tempo" and tempo is None:
-                tempo = mido.tempo2bpm(message.tempo)
-            elif message.type == "time_signature" and signature is None:
-                signature = (message.numerator, message.denominator)
+            if message.type == "track_name" and message.name.strip():
+                names.append(message.name.strip())
+            elif message.type == "set_tempo":
+                tempos.append((now, message.tempo))
+            elif message.type == "time_signature":
+                signatures.append((now, (message.numerator, message.denominator)))
             elif message.type in ("note_on", "note_off") and message.channel != DRUM_CHANNEL:
                 key = (message.channel, message.note)
+                if key in sounding:  # released, or struck again before its release
+                    timed.append(_timed(sounding.pop(key), now, message.note, resolution))
                 if message.type == "note_on" and message.velocity > 0:
-                    if key in sounding:  # re-struck before release: end the old one here
-                        notes.append((sounding.pop(key), now, message.note))
                     sounding[key] = now
-                elif key in sounding:
-                    notes.append((sounding.pop(key), now, message.note))
-    if not notes:
-        raise MelodyError("no melodic notes (empty, or drums only)", source=source)
-    melody_notes = _skyline(notes, resolution, source)
-    tempo = min(max(round(tempo, 3), 10), 400) if tempo else 120.0
+        for (_, pitch), start in sounding.items():  # never released: lasts to the end of its track
+            timed.append(_timed(start, now, pitch, resolution))
+    notes = melody_line(timed, source)
+    tempo = _first_value(tempos, source, "tempo", lambda t: f"{mido.tempo2bpm(t):g} bpm")
+    signature = _first_value(signatures, source, "time signature", lambda s: f"{s[0]}/{s[1]}")
+    bpm = usable_tempo(round(mido.tempo2bpm(tempo), 2), source) if tempo else DEFAULT_TEMPO
     try:
-        return Melody(tuple(melody_notes), title=title or Path(source).stem,
-                      time_signature=signature or (4, 4), tempo=tempo, source=source)
+        return Melody(tuple(notes), title=names[0] if names else Path(source).stem,
+                      time_signature=signature or (4, 4), tempo=bpm, source=source)
     except ValueError as error:
         raise MelodyError(str(error), source=source) from None
 
 
-def _quantize(ticks: int, resolution: int) -> Fraction:
-    """Ticks -> quarter notes on the 32nd-note grid."""
-    return round(Fraction(ticks, resolution) / GRID) * GRID
+def _timed(start: int, end: int, pitch: int, resolution: int) -> Timed:
+    return Timed(Fraction(start, resolution), Fraction(end, resolution), pitch)
 
 
-def _skyline(notes, resolution: int, source: str) -> list[Note]:
-    """Overlapping notes -> one line, the highest note sounding at each onset wins."""
-    events = sorted((_quantize(start, resolution), _quantize(end, resolution), pitch)
-                    for start, end, pitch in notes)
-    by_onset: dict[Fraction, tuple[Fraction, int]] = {}
-    for start, end, pitch in events:
-        if start not in by_onset or pitch > by_onset[start][1]:
-            by_onset[start] = (end, pitch)
-    polyphonic = len(by_onset) < len(events)
-    line: list[tuple[Fraction, Fraction, int]] = []
-    for start in sorted(by_onset):
-        end, pitch = by_onset[start]
-        if line and line[-1][1] > start:  # the previous note still sounds
-            previous_start, previous_end, previous_pitch = line[-1]
-            if pitch < previous_pitch and previous_end >= end:
-                polyphonic = True
-                continue  # hidden under a higher, longer note
-            polyphonic = True
-            line[-1] = (previous_start, start, previous_pitch)
-        line.append((start, end, pitch))
-    if polyphonic:
-        warnings.warn(MelodyWarning(f"{source}: several notes sound at once; "
-                                    "kept the highest voice (skyline)"), stacklevel=3)
-    out: list[Note] = []
-    now = Fraction(0)
-    dropped = 0
-    for start, end, pitch in line:
-        if start > now:
-            out.append(Note(None, start - now))
-        if end <= start:
-            dropped += 1
-            continue
-        out.append(Note(pitch, end - start))
-        now = end
-    if dropped:
-        warnings.warn(MelodyWarning(f"{source}: {dropped} notes shorter than a 32nd note dropped"),
-                      stacklevel=3)
-    if not any(not note.is_rest for note in out):
-        raise MelodyError("no melodic notes longer than a 32nd note", source=source)
-    return out
+def _first_value(changes, source: str, what: str, show):
+    """The value of the earliest of (tick, value) changes; a warning when it changes later."""
+    if not changes:
+        return None
+    changes = sorted(changes, key=lambda change: change[0])
+    first = changes[0][1]
+    others = {value for _, value in changes} - {first}
+    if others:
+        warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
+                                    f"first, {show(first)}"), stacklevel=3)
+    return first

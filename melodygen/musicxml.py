@@ -1,9 +1,12 @@
 """Notes <-> MusicXML scores (music21); reading also takes .mxl, .xml and ABC files.
 
 Written scores have the title, the time signature, a metronome mark, full measures (the last
-one completed with a rest) and notes tied across bar lines where they must be. Reading takes
-the first part's highest voice; a trailing rest, like the one that completes the last measure,
-is not part of the melody.
+one completed with a rest), notes tied across bar lines where they must be, and a pickup
+measure (numbered 0) when the melody has an upbeat. Reading takes the first part that has
+notes, with its repeats played out, and makes one melody line of it like the MIDI reader
+(``timeline.melody_line``: the highest voice where notes overlap, chords to their highest
+note, times on the 32nd-note grid, gaps as rests, no rest at the end); the first time
+signature and tempo, the title and the pickup are kept.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import warnings
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import MelodyError
+from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
-from .midi import GRID, MelodyWarning
-from .note import Melody, Note
+from .note import Melody
+from .timeline import Timed, melody_line, snap, usable_tempo
 
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")
 PART_NAME = "Melody"
+DEFAULT_TEMPO = 120.0  # quarter notes per minute when a score has no metronome mark
 
 
 def to_score(melody: Melody):
@@ -33,20 +37,44 @@ def to_score(melody: Melody):
     beats, unit = melody.time_signature
     part.append(meter.TimeSignature(f"{beats}/{unit}"))
     part.append(tempo.MetronomeMark(number=melody.tempo, referent=1.0))
+    padding = (melody.measure_length - melody.pickup) if melody.pickup else 0
+    if padding:  # a placeholder rest puts the pickup at the end of the first measure
+        part.append(note.Rest(quarterLength=padding))
     for item in melody.notes:
         event = note.Rest() if item.is_rest else note.Note(midi=item.pitch)
         event.duration.quarterLength = item.duration
         part.append(event)
-    missing = -melody.total_length % melody.measure_length
+    missing = -(melody.total_length - melody.pickup) % melody.measure_length
     if missing:
         rest = note.Rest()
         rest.duration.quarterLength = missing
         part.append(rest)
     measured = part.makeNotation()
+    if padding:
+        _make_pickup_measure(measured, padding)
     score = stream.Score(id="melodygen")
     score.metadata = metadata.Metadata(title=melody.title)
     score.insert(0, measured)
     return score
+
+
+def _make_pickup_measure(part, padding) -> None:
+    """Drop the placeholder rest of the first measure: it becomes a pickup, measure 0, whose
+    missing beginning is ``paddingLeft``; every later measure moves ``padding`` earlier."""
+    from music21 import stream
+
+    measures = list(part.getElementsByClass(stream.Measure))
+    first = measures[0]
+    for event in list(first.notesAndRests):
+        if event.offset < padding:
+            first.remove(event)
+        else:
+            first.setElementOffset(event, event.offset - padding)
+    first.paddingLeft = padding
+    for number, measure in enumerate(measures):
+        measure.number = number
+        if number:
+            part.setElementOffset(measure, measure.offset - padding)
 
 
 def musicxml_bytes(melody: Melody) -> bytes:
@@ -73,8 +101,11 @@ def read_score(path: str | Path) -> Melody:
         raise MelodyError("is a folder, not a score", source=str(path))
     if not path.exists():
         raise MelodyError("no such file", source=str(path))
+    if path.stat().st_size == 0:
+        raise MelodyError("cannot read score: the file is empty", source=str(path))
     try:
-        score = music21.converter.parse(str(path), format="abc" if path.suffix == ".abc" else None)
+        score = music21.converter.parse(str(path), format="abc" if path.suffix.lower() == ".abc" else None,
+                                        forceSource=True)
     except Exception as error:  # music21 raises many types for a broken file
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise MelodyError(f"cannot read score: {reason}", source=str(path)) from None
@@ -82,54 +113,99 @@ def read_score(path: str | Path) -> Melody:
 
 
 def from_score(score, source: str = "<score>") -> Melody:
-    """music21 Score (or Part) -> Melody of its first part's highest notes."""
-    from music21 import chord, meter, stream, tempo
+    """music21 Score, Part or Opus -> Melody of the first part with notes (see the module)."""
+    from music21 import stream
 
-    parts = list(score.parts) if isinstance(score, stream.Score) else [score]
-    if isinstance(score, stream.Score) and not parts:
-        parts = [score]
+    if isinstance(score, stream.Opus):
+        scores = list(score.scores)
+        if not scores:
+            raise MelodyError("no tunes in the file", source=source)
+        if len(scores) > 1:
+            warnings.warn(MelodyWarning(f"{source}: {len(scores)} tunes; reading the first"), stacklevel=2)
+        score = scores[0]
+    parts = list(score.parts) if isinstance(score, stream.Score) and score.parts else [score]
+    with_notes = [part for part in parts if _pitched(part.recurse().notes)]
+    if not with_notes:
+        raise MelodyError("no melodic notes in the score (empty, rests or percussion only)", source=source)
     if len(parts) > 1:
-        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading the first one"),
-                      stacklevel=2)
-    part = parts[0].stripTies()
-    notes: list[Note] = []
-    chords = 0
-    off_grid = 0
-    for event in part.flatten().notesAndRests:
-        if event.duration.isGrace or event.quarterLength == 0:
-            continue
-        length = Fraction(event.quarterLength).limit_denominator(96)
-        quantized = round(length / GRID) * GRID
-        if quantized != length:
-            off_grid += 1
-        if quantized == 0:
-            continue
-        if event.isRest:
-            notes.append(Note(None, quantized))
-            continue
-        if isinstance(event, chord.Chord):
-            chords += 1
-            pitch = max(p.midi for p in event.pitches)
-        else:
-            pitch = event.pitch.midi
-        notes.append(Note(pitch, quantized))
-    if chords:
-        warnings.warn(MelodyWarning(f"{source}: {chords} chords; kept their highest notes"), stacklevel=2)
-    if off_grid:
-        warnings.warn(MelodyWarning(f"{source}: {off_grid} lengths moved to the 32nd-note grid"),
-                      stacklevel=2)
-    while notes and notes[-1].is_rest:
-        notes.pop()
-    if not notes:
-        raise MelodyError("no notes in the score", source=source)
-    signatures = list(score.recurse().getElementsByClass(meter.TimeSignature))
-    marks = list(score.recurse().getElementsByClass(tempo.MetronomeMark))
+        which = "the first one" if with_notes[0] is parts[0] else \
+            f"part {parts.index(with_notes[0]) + 1}, the first with notes"
+        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}"), stacklevel=2)
+    part = _played(with_notes[0], source)
+    notes = melody_line(_timed(part), source)
+    signature = _first(part, score, "TimeSignature", lambda ts: (ts.numerator, ts.denominator),
+                       source, "time signature")
+    tempo = _first(part, score, "MetronomeMark", _quarter_bpm, source, "tempo")
     title = score.metadata.bestTitle if getattr(score, "metadata", None) else None
     try:
-        return Melody(tuple(notes), title=title or Path(source).stem,
-                      time_signature=(signatures[0].numerator, signatures[0].denominator)
-                      if signatures else (4, 4),
-                      tempo=float(marks[0].getQuarterBPM()) if marks and marks[0].number else 120.0,
-                      source=source)
+        melody = Melody(tuple(notes), title=title or Path(source).stem,
+                        time_signature=signature or (4, 4),
+                        tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO, source=source)
+        pickup = _pickup(part)
+        if 0 < pickup < melody.measure_length:
+            melody = Melody(melody.notes, melody.title, melody.time_signature, melody.tempo,
+                            source, pickup)
+        return melody
     except ValueError as error:
         raise MelodyError(str(error), source=source) from None
+
+
+def _pitched(events):
+    """The events that have pitches: notes and chords, not unpitched percussion or grace notes."""
+    return [event for event in events
+            if getattr(event, "pitches", ()) and not event.duration.isGrace and event.quarterLength > 0]
+
+
+def _played(part, source: str):
+    """The part with ties joined and repeats played out (as written when they cannot be)."""
+    from music21 import repeat
+
+    if part.recurse().getElementsByClass(repeat.RepeatMark):  # repeat bar lines, D.C., D.S., ...
+        try:
+            part = part.expandRepeats()
+        except Exception:  # music21 raises several types for repeats it cannot follow
+            warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
+                          stacklevel=3)
+    return part.stripTies()
+
+
+def _timed(part) -> list[Timed]:
+    """Every pitch of every note and chord of ``part``, timed from its start in quarter notes."""
+    timed = []
+    for event in _pitched(part.flatten().notes):
+        start = Fraction(event.offset)
+        end = start + Fraction(event.quarterLength)
+        timed.extend(Timed(start, end, pitch.midi) for pitch in event.pitches)
+    return timed
+
+
+def _first(part, score, kind: str, value, source: str, what: str):
+    """The value of the first element of ``kind`` (in the part, else anywhere in the score);
+    a warning when later ones differ."""
+    found = list(part.recurse().getElementsByClass(kind)) or list(score.recurse().getElementsByClass(kind))
+    values = [v for v in map(value, found) if v is not None]
+    if not values:
+        return None
+    if any(v != values[0] for v in values[1:]):
+        warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the first"),
+                      stacklevel=3)
+    return values[0]
+
+
+def _quarter_bpm(mark) -> float | None:
+    if mark.number is None:
+        return None
+    return round(float(mark.getQuarterBPM()), 2)
+
+
+def _pickup(part) -> Fraction:
+    """Length of the upbeat in quarter notes: a first measure shorter than its time signature."""
+    from music21 import stream
+
+    measures = part.getElementsByClass(stream.Measure)
+    if not measures:
+        return Fraction(0)
+    first = measures[0]
+    if first.paddingLeft:
+        return snap(Fraction(first.barDuration.quarterLength) - Fraction(first.paddingLeft))
+    return Fraction(0)

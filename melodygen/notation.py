@@ -1,45 +1,61 @@
-"""Song files: the lecture's note tokens <-> notes.
+"""Song files: the lecture's note tokens, extended, <-> notes.
 
 A token is a pitch letter and a length, as in the lecture: ``g8`` is G4 as an eighth note,
 ``e4`` is E4 as a quarter note. Letters ``c d e f g a b`` name the octave of middle C
 (c = C4 = MIDI 60). melodygen extends the lecture's tokens, every lecture token keeping
 its meaning::
 
-    token   := pitch length dots | 'r' length dots
-    pitch   := letter [accidental] [octave marks]
-    letter  := c d e f g a b          (octave 4: c = C4, b = B4)
-    accidental := '#' (sharp) | 'b' (flat)          f#8 = F#4 eighth, bb4 = Bb4 quarter
-    octave marks := "'" per octave up, ',' per octave down  c'4 = C5, g,8 = G3
-    length  := 1 2 4 8 16 32   (whole, half, quarter, eighth, sixteenth, thirty-second)
-    dots    := '.' or '..'     (dotted, double dotted)  e4. = dotted quarter
-    r       := a rest           r8 = eighth rest
+    token      := pitch length [dots] [tie] | 'r' length [dots]
+    pitch      := letter [accidental] [octave marks]
+    letter     := c d e f g a b            (octave 4: c = C4 = MIDI 60, b = B4)
+    accidental := '#' (sharp) | 'b' (flat)   f#8 = F#4 eighth, bb4 = Bb4 quarter
+    octave marks := "'" per octave up | ',' per octave down   c'4 = C5, g,8 = G3, a''2 = A6
+    length     := 1 2 4 8 16 32   (whole, half, quarter, eighth, sixteenth, thirty-second)
+    dots       := '.' | '..'      (dotted, double dotted)   e4. = dotted quarter (3/2)
+    tie        := '~'             the note goes on into the next token, which has its pitch:
+                                  c2~ c8 = one C4 of 5/2 quarter notes
+    'r'        := a rest          r8 = eighth rest
+
+There is no key signature: every sharp and flat is written on its note.
 
 A song file is UTF-8 text: header lines ``title: ...``, ``time: 3/4``, ``tempo: 100``
-(quarter notes per minute) before the notes; tokens separated by white space; ``|`` is an
-optional bar line (each bar is then checked to fill its measure); ``#`` starting a word
-begins a comment that runs to the end of the line.
+(quarter notes per minute) before the notes; tokens separated by white space; ``#`` starting
+a word begins a comment that runs to the end of the line. ``|`` is a bar line: bar lines are
+optional, but when a song has them each bar between two bar lines must fill one measure, the
+notes before the first bar line are a pickup (upbeat, shorter than a measure) or one full
+measure, and the notes after the last bar line at most one measure.
+
+Rests follow the rule of every melodygen reader (``timeline.tidy_rests``): adjacent rests are
+one rest, and rests at the end of a song (filling its last bar) are not part of the melody.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 from .errors import MelodyError
 from .note import Melody, Note
+from .timeline import on_grid, tidy_rests
 
 LETTERS = "cdefgab"
 LETTER_SEMITONES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+ACCIDENTALS = {"": 0, "#": 1, "b": -1}
 LENGTHS = (1, 2, 4, 8, 16, 32)  # note values: 1 = whole ... 32 = thirty-second
+MAX_DOTS = 2
 BASE_OCTAVE = 4  # a letter without octave marks is in the octave of middle C
 HEADER_KEYS = ("title", "time", "tempo")
 DEFAULT_TIME_SIGNATURE = (4, 4)
 DEFAULT_TEMPO = 120.0
+BAR = "|"
+TIE = "~"
 
 _TOKEN = re.compile(
-    r"(?:(?P<rest>r)|(?P<letter>[a-g])(?P<accidental>[#b]?)(?P<octave>'+|,+)?)"
-    r"(?P<length>\d+)(?P<dots>\.*)")
+    r"(?:(?P<rest>r)|(?P<letter>[a-g])(?P<accidental>[#b]?)(?P<octave>[',]*))"
+    r"(?P<length>\d+)(?P<dots>\.*)(?P<tie>~?)")
+_HEADER = re.compile(r"\s*(?P<key>[A-Za-z]+)\s*:(?P<value>.*)")
 _SHARP_SPELLING = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
 
 
@@ -52,33 +68,61 @@ def length_to_duration(length: int, dots: int = 0) -> Fraction:
 def duration_to_length(duration: Fraction) -> tuple[int, int] | None:
     """Quarter notes -> (note value, dots), or None when no single token has that length."""
     for length in LENGTHS:
-        for dots in range(3):
+        for dots in range(MAX_DOTS + 1):
             if length_to_duration(length, dots) == duration:
                 return length, dots
     return None
 
 
-def parse_token(token: str) -> Note:
-    """One token -> Note. Raises ValueError with the reason when the token is malformed."""
-    match = _TOKEN.fullmatch(token)
+# Every length one token can have, longest first: what format_song splits a long note into.
+_TOKEN_DURATIONS = sorted({length_to_duration(length, dots) for length in LENGTHS
+                           for dots in range(MAX_DOTS + 1)}, reverse=True)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One token of a song file: its note, whether it is tied to the next token, and where."""
+
+    note: Note
+    tied: bool
+    line: int
+    column: int
+    word: str
+
+
+def _parse_word(word: str) -> tuple[Note, bool]:
+    """One token -> (Note, tied to the next token). Raises ValueError with the reason."""
+    match = _TOKEN.fullmatch(word)
     if match is None:
-        raise ValueError(f"unknown note {token!r}")
+        if word[:1] in "CDEFGABR":
+            raise ValueError(f"unknown note {word!r} (note letters are lower case: c d e f g a b, r)")
+        raise ValueError(f"unknown note {word!r}")
     length = int(match["length"])
     if length not in LENGTHS:
-        raise ValueError(f"bad length {match['length']!r} in {token!r} (use 1, 2, 4, 8, 16 or 32)")
+        raise ValueError(f"bad length {match['length']!r} in {word!r} (use 1, 2, 4, 8, 16 or 32)")
     dots = len(match["dots"])
-    if dots > 2:
-        raise ValueError(f"too many dots in {token!r} (at most 2)")
+    if dots > MAX_DOTS:
+        raise ValueError(f"too many dots in {word!r} (at most {MAX_DOTS})")
     duration = length_to_duration(length, dots)
+    tied = bool(match["tie"])
     if match["rest"]:
-        return Note(None, duration)
-    marks = match["octave"] or ""
-    octave = BASE_OCTAVE + (len(marks) if marks.startswith("'") else -len(marks))
-    semitone = LETTER_SEMITONES[match["letter"]] + {"": 0, "#": 1, "b": -1}[match["accidental"]]
-    pitch = 12 * (octave + 1) + semitone
+        return Note(None, duration), tied
+    marks = match["octave"]
+    if "'" in marks and "," in marks:
+        raise ValueError(f"bad octave in {word!r}: use ' to go up or , to go down, not both")
+    octave = BASE_OCTAVE + marks.count("'") - marks.count(",")
+    pitch = 12 * (octave + 1) + LETTER_SEMITONES[match["letter"]] + ACCIDENTALS[match["accidental"]]
     if not 0 <= pitch <= 127:
-        raise ValueError(f"octave out of range in {token!r} (MIDI pitch {pitch} is not in 0..127)")
-    return Note(pitch, duration)
+        raise ValueError(f"bad octave in {word!r}: MIDI pitch {pitch} is outside 0..127")
+    return Note(pitch, duration), tied
+
+
+def parse_token(token: str) -> Note:
+    """One token -> Note. Raises ValueError with the reason when the token is malformed."""
+    note, tied = _parse_word(token)
+    if tied:
+        raise ValueError(f"a tie joins two tokens; {token!r} alone has nothing to join")
+    return note
 
 
 def format_token(note: Note) -> str:
@@ -127,60 +171,151 @@ def _parse_header(key: str, value: str, source: str, line: int, column: int):
                           source=source, line=line, column=column) from None
 
 
-def parse_song(text: str, source: str = "<string>") -> Melody:
-    """Song file text -> Melody. Errors name ``source:line:column`` and the bad token."""
+def _read_text(text: str, source: str):
+    """Song text -> (headers, pieces, bar lines as (index of the next piece, line, column))."""
     headers: dict[str, object] = {}
-    notes: list[Note] = []
-    bars: list[tuple[int, int, int]] = []  # (index of first note after the bar, line, column)
+    pieces: list[_Piece] = []
+    bars: list[tuple[int, int, int]] = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         words = list(_words(line))
-        if words and words[0][1].endswith(":") and not notes:
-            column, key = words[0][0], words[0][1][:-1].lower()
+        header = _HEADER.match(line) if words else None
+        if header:
+            key, column = header["key"].lower(), words[0][0]
             if key not in HEADER_KEYS:
                 raise MelodyError(f"unknown header {key!r} (known: {', '.join(HEADER_KEYS)})",
                                   source=source, line=line_number, column=column)
-            value = line.split(":", 1)[1].split(" #", 1)[0].strip()
+            if pieces:
+                raise MelodyError(f"header {key!r} after the notes (headers come first)",
+                                  source=source, line=line_number, column=column)
+            value = header["value"].split(" #", 1)[0].strip()
             headers[key] = _parse_header(key, value, source, line_number, column)
             continue
         for column, word in words:
-            if word == "|":
-                bars.append((len(notes), line_number, column))
+            if word == BAR:
+                bars.append((len(pieces), line_number, column))
                 continue
             try:
-                notes.append(parse_token(word))
+                note, tied = _parse_word(word)
             except ValueError as error:
                 raise MelodyError(str(error), source=source, line=line_number, column=column) from None
+            pieces.append(_Piece(note, tied, line_number, column, word))
+    return headers, pieces, bars
+
+
+def _join_ties(pieces: list[_Piece], source: str) -> list[Note]:
+    """Tokens -> notes: a token tied with '~' and the next one make one note."""
+    notes: list[Note] = []
+    for previous, piece in zip([None] + pieces, pieces):
+        if previous is not None and previous.tied:
+            if piece.note.pitch != previous.note.pitch:
+                raise MelodyError(f"tie from {previous.word!r} to {piece.word!r}: a tie joins two "
+                                  "notes of the same pitch", source=source, line=piece.line,
+                                  column=piece.column)
+            notes[-1] = Note(piece.note.pitch, notes[-1].duration + piece.note.duration)
+        else:
+            notes.append(piece.note)
+    if pieces and pieces[-1].tied:
+        last = pieces[-1]
+        raise MelodyError(f"tie at the end: {last.word!r} has no next note to join",
+                          source=source, line=last.line, column=last.column)
+    return notes
+
+
+def parse_song(text: str, source: str = "<string>") -> Melody:
+    """Song file text -> Melody. Errors name ``source:line:column`` and the bad token."""
+    headers, pieces, bars = _read_text(text, source)
+    notes = tidy_rests(_join_ties(pieces, source))
     if not notes:
         raise MelodyError("no notes in the song", source=source)
     melody = Melody(tuple(notes), title=str(headers.get("title", Path(source).stem)),
                     time_signature=headers.get("time", DEFAULT_TIME_SIGNATURE),
                     tempo=headers.get("tempo", DEFAULT_TEMPO), source=source)
-    _check_bars(melody, bars)
-    return melody
+    return replace(melody, pickup=_check_bars(melody, pieces, bars))
 
 
-def _check_bars(melody: Melody, bars: list[tuple[int, int, int]]) -> None:
-    """Every complete bar between two bar lines must fill one measure exactly."""
+def _check_bars(melody: Melody, pieces: list[_Piece], bars: list[tuple[int, int, int]]) -> Fraction:
+    """Check the bar lines against the meter; return the pickup (0 when there is none)."""
+    if not bars:
+        return Fraction(0)
+    measure = melody.measure_length
+    beats, unit = melody.time_signature
+
+    def length(start: int, end: int) -> Fraction:
+        return sum((piece.note.duration for piece in pieces[start:end]), Fraction(0))
+
     for (start, _, _), (end, line, column) in zip(bars, bars[1:]):
-        length = sum((note.duration for note in melody.notes[start:end]), Fraction(0))
-        if length != melody.measure_length:
-            beats, unit = melody.time_signature
-            raise MelodyError(f"bar lasts {length} quarter notes, {beats}/{unit} needs "
-                              f"{melody.measure_length}", source=melody.source, line=line, column=column)
+        if length(start, end) != measure:
+            raise MelodyError(f"bar lasts {length(start, end)} quarter notes, {beats}/{unit} needs "
+                              f"{measure}", source=melody.source, line=line, column=column)
+    first, line, column = bars[0]
+    pickup = length(0, first)
+    if pickup > measure:
+        raise MelodyError(f"{pickup} quarter notes before the first bar line; a pickup is shorter "
+                          f"than a measure ({beats}/{unit} needs {measure}): a bar line is missing",
+                          source=melody.source, line=line, column=column)
+    last, line, column = bars[-1]
+    if length(last, len(pieces)) > measure:
+        raise MelodyError(f"{length(last, len(pieces))} quarter notes after the last bar line, more "
+                          f"than one measure ({beats}/{unit} needs {measure}): a bar line is missing",
+                          source=melody.source, line=line, column=column)
+    return pickup % measure
 
 
 def parse_notes(text: str, source: str = "<notes>") -> list[Note]:
-    """A line of tokens (a primer, say) -> notes, without a song header."""
-    return list(parse_song(text, source).notes)
+    """A line of tokens (a primer, say) -> notes, ties joined; no header, rests kept as written."""
+    _, pieces, _ = _read_text(text, source)
+    notes = _join_ties(pieces, source)
+    if not notes:
+        raise MelodyError("no notes", source=source)
+    return notes
 
 
-def format_song(melody: Melody, per_line: int = 16) -> str:
-    """Melody -> song file text that ``parse_song`` reads back as the same melody."""
+def _split_duration(duration: Fraction) -> list[Fraction]:
+    """A length -> token lengths that add up to it, longest first: 5/2 -> [2, 1/2]."""
+    if duration_to_length(duration):
+        return [duration]
+    if not on_grid(duration):
+        raise ValueError(f"a length of {duration} quarter notes cannot be written with tokens "
+                         "(they are multiples of a 32nd note, 1/8 quarter note)")
+    parts = []
+    while duration > 0:  # the 32nd note is a token: this ends
+        parts.append(next(d for d in _TOKEN_DURATIONS if d <= duration))
+        duration -= parts[-1]
+    return parts
+
+
+def format_song(melody: Melody, bars_per_line: int = 4) -> str:
+    """Melody -> song file text that ``parse_song`` reads back as the same melody.
+
+    Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
+    or whose length no single token has, is written as tied tokens (``c2~ | c8``).
+    """
     beats, unit = melody.time_signature
-    tempo = f"{melody.tempo:g}"
-    lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {tempo}"]
-    tokens = [format_token(note) for note in melody.notes]
-    lines += [" ".join(tokens[i:i + per_line]) for i in range(0, len(tokens), per_line)]
+    measure = melody.measure_length
+    lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {melody.tempo:g}"]
+    next_bar = melody.pickup or measure  # position of the next bar line, in quarter notes
+    now = Fraction(0)
+    words: list[str] = []
+    bars_on_line = 0
+    for note in melody.notes:
+        end = now + note.duration
+        while now < end:
+            piece_end = min(end, next_bar)
+            lengths = _split_duration(piece_end - now)
+            for i, length in enumerate(lengths):
+                token = format_token(Note(note.pitch, length))
+                tied = note.pitch is not None and (i < len(lengths) - 1 or piece_end < end)
+                words.append(token + (TIE if tied else ""))
+            now = piece_end
+            if now == next_bar:
+                words.append(BAR)
+                next_bar += measure
+                bars_on_line += 1
+                if bars_on_line == bars_per_line:
+                    lines.append(" ".join(words))
+                    words, bars_on_line = [], 0
+    if words:
+        lines.append(" ".join(words))
     return "\n".join(lines) + "\n"
 
 

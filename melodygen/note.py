@@ -7,6 +7,7 @@ Units: ``pitch`` is a MIDI note number (60 = middle C = C4, 69 = A4 = 440 Hz);
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -27,7 +28,7 @@ def pitch_number(name: str) -> int:
     step, rest = name[:1].upper(), name[1:]
     alter = rest[:1] if rest[:1] in ("#", "b") else ""
     octave = rest[len(alter):]
-    if step not in _STEP_SEMITONES or not octave.lstrip("-").isdigit():
+    if step not in _STEP_SEMITONES or not re.fullmatch(r"-?[0-9]+", octave):
         raise ValueError(f"not a pitch name: {name!r}")
     pitch = 12 * (int(octave) + 1) + _STEP_SEMITONES[step] + _ALTER_SEMITONES[alter]
     if not 0 <= pitch <= 127:
@@ -72,6 +73,8 @@ class Melody:
     time_signature: (beats, beat unit), e.g. (2, 4).
     tempo:          quarter notes per minute.
     source:         where it came from (a path or a bundled song name), for messages.
+    pickup:         length of the upbeat (anacrusis) before the first full measure, in quarter
+                    notes; 0 when the song starts on a downbeat.
     """
 
     notes: tuple[Note, ...]
@@ -79,14 +82,19 @@ class Melody:
     time_signature: tuple[int, int] = (4, 4)
     tempo: float = 120.0
     source: str = field(default="", compare=False)
+    pickup: Fraction = Fraction(0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(self, "pickup", Fraction(self.pickup))
         beats, unit = self.time_signature
         if beats < 1 or unit not in (1, 2, 4, 8, 16, 32):
             raise ValueError(f"time signature must be N/1, N/2, N/4, N/8, N/16 or N/32, got {beats}/{unit}")
         if not 10 <= self.tempo <= 400:
             raise ValueError(f"tempo must be 10..400 quarter notes per minute, got {self.tempo}")
+        if not 0 <= self.pickup < self.measure_length:
+            raise ValueError(f"pickup must be shorter than a measure ({self.measure_length} quarter "
+                             f"notes), got {self.pickup}")
 
     def __len__(self) -> int:
         return len(self.notes)
@@ -103,6 +111,6 @@ class Melody:
         return sum((note.duration for note in self.notes), Fraction(0))
 
     def with_notes(self, notes, title: str | None = None) -> "Melody":
-        """The same song settings (meter, tempo) around other notes."""
+        """The same song settings (meter, tempo, pickup) around other notes."""
         return Melody(tuple(notes), title if title is not None else self.title,
-                      self.time_signature, self.tempo, self.source)
+                      self.time_signature, self.tempo, self.source, self.pickup)

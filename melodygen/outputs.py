@@ -1,5 +1,6 @@
-"""Files of a run: MIDI and MusicXML of the song and of every prediction, the loss plot and
-summary.json. Every file is written atomically (see files.write_atomic)."""
+"""Files of a run: MIDI and MusicXML of the song and of every prediction, with an engraved score
+(SVG, wrong notes in red) and a WAV of each, the loss plot, report.html and summary.json.
+Every file is written atomically (see files.write_atomic)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .audio import wav_bytes
+from .engrave import score_svg
 from .files import write_atomic
 from .midi import midi_bytes
 from .musicxml import musicxml_bytes
@@ -17,9 +20,10 @@ from .notation import format_token
 from .note import Melody
 from .pipeline import ModelRun, SongRun
 from .plot import loss_plot_png
+from .report import REPORT, write_report
 
 PREDICTIONS = ("one-step", "full-song")
-LIBRARIES = ("melodygen", "tensorflow", "keras", "numpy", "mido", "music21")
+LIBRARIES = ("melodygen", "tensorflow", "keras", "numpy", "mido", "music21", "verovio")
 SUMMARY = "summary.json"
 LOSS_PLOT = "loss.png"
 
@@ -50,11 +54,20 @@ def prediction(model: ModelRun, kind: str) -> np.ndarray:
     return model.one_step if kind == "one-step" else model.full_song
 
 
-def _write_melody(folder: Path, stem: str, melody: Melody) -> dict:
+def _write_melody(folder: Path, stem: str, melody: Melody, media: dict, wrong=(),
+                  subtitle: str = "") -> dict:
+    """MIDI and MusicXML, and where ``media`` says so the score (notes at the 1-based positions
+    ``wrong`` in red) and the WAV."""
+    musicxml = musicxml_bytes(melody)
     write_atomic(folder / f"{stem}.mid", midi_bytes(melody))
-    write_atomic(folder / f"{stem}.musicxml", musicxml_bytes(melody))
-    return {"midi": f"{stem}.mid", "musicxml": f"{stem}.musicxml",
-            "tokens": tokens(melody), "notes": notes_json(melody)}
+    write_atomic(folder / f"{stem}.musicxml", musicxml)
+    files = {"midi": f"{stem}.mid", "musicxml": f"{stem}.musicxml"}
+    if media.get("scores", True):
+        svg = score_svg(musicxml, melody, wrong, subtitle=subtitle)
+        files["svg"] = write_atomic(folder / f"{stem}.svg", svg).name
+    if media.get("audio", True):
+        files["wav"] = write_atomic(folder / f"{stem}.wav", wav_bytes(melody)).name
+    return {**files, "tokens": tokens(melody), "notes": notes_json(melody)}
 
 
 def build_summary(run: SongRun) -> dict:
@@ -99,20 +112,31 @@ def build_summary(run: SongRun) -> dict:
     }
 
 
-def write_outputs(run: SongRun, folder: str | Path) -> dict:
-    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary."""
+def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
+                  report: bool = True) -> dict:
+    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
+    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html."""
     folder = Path(folder)
+    media = {"scores": scores, "audio": audio}
     summary = build_summary(run)
-    summary["original"] = _write_melody(folder, "original", run.melody)
+    summary["original"] = _write_melody(folder, "original", run.melody, media,
+                                        subtitle=f"the song: {len(run.melody)} notes")
     for model in run.models:
         files = {}
         for kind in PREDICTIONS:
             title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
             melody = run.predicted_melody(prediction(model, kind), title)
-            files[kind] = _write_melody(folder, f"{model.spec.name}-{kind}", melody)
+            wrong = run.wrong_positions(prediction(model, kind))
+            right = len(run.dataset) - len(wrong)
+            subtitle = (f"the song's first {run.config.window} notes, then {len(run.dataset)} predicted: "
+                        f"{right} right, {len(wrong)} wrong" + (" (red)" if wrong else ""))
+            files[kind] = _write_melody(folder, f"{model.spec.name}-{kind}", melody, media, wrong, subtitle)
         summary["models"][model.spec.name]["outputs"] = files
     histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy) for m in run.models}
     write_atomic(folder / LOSS_PLOT, loss_plot_png(run.melody.title, histories))
     summary["loss_plot"] = LOSS_PLOT
+    if report:
+        write_report(summary, folder)
+        summary["report"] = REPORT
     write_atomic(folder / SUMMARY, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode())
     return summary

@@ -6,10 +6,12 @@ import importlib.resources
 from pathlib import Path
 
 from .errors import MelodyError
+from .musicxml import SCORE_SUFFIXES  # music21 itself loads only when a score is read
 from .note import Melody
 from .notation import read_song
 
 SONG_SUFFIX = ".txt"
+MIDI_SUFFIXES = (".mid", ".midi")
 
 
 def songs_folder() -> Path:
@@ -38,20 +40,22 @@ def load_song(name: str) -> Melody:
 
 
 def load_melody(spec: str | Path) -> Melody:
-    """A bundled song name, or a path: a song file (.txt), MIDI (.mid, .midi), or a score
-    (.musicxml, .xml, .mxl, .abc)."""
+    """A bundled song name, or a path: a song file (.txt, or any other name), MIDI (.mid, .midi),
+    or a score (.musicxml, .xml, .mxl, .abc)."""
     path = Path(spec)
     suffix = path.suffix.lower()
-    if suffix in (".mid", ".midi"):
+    if suffix in MIDI_SUFFIXES:
         from .midi import read_midi
         return read_midi(path)
-    from .musicxml import SCORE_SUFFIXES
     if suffix in SCORE_SUFFIXES:
         from .musicxml import read_score
         return read_score(path)
     if suffix == SONG_SUFFIX or path.exists():
         return read_song(path)
-    return load_song(str(spec))
+    if str(spec) in bundled_songs() or (not suffix and len(path.parts) == 1):
+        return load_song(str(spec))
+    raise MelodyError("no such file (songs are .txt, MIDI .mid or .midi, scores "
+                      f"{', '.join(SCORE_SUFFIXES)})", source=str(spec))
 
 
 def song_name(spec: str | Path) -> str:

@@ -1,0 +1,150 @@
+"""Benchmark: melodygen's default run against the lecture's recipe and `import keras`, in one run.
+
+Every measurement is a fresh process, timed wall to wall, its peak RSS read with wait4; each is
+repeated (--repeat, default 3) and the median reported. The lecture's recipe (benchmarks/
+lecture_recipe.py: Keras fit loops as the lecture writes them) runs --epochs epochs; below 2000
+its time is extrapolated to 2000 epochs from its measured first epoch and steady per-epoch cost,
+and the table says so.
+
+    python benchmarks/bench_nabiya.py                 # lecture recipe at 200 epochs, extrapolated
+    python benchmarks/bench_nabiya.py --epochs 2000   # the lecture's full 2000 epochs (~11 min a run)
+    python benchmarks/bench_nabiya.py --quick         # CI: 20 epochs, to keep the script working
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE_EPOCHS = 2000
+
+
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command`` in a fresh process; return (wall seconds, its peak RSS in MiB, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(process.pid, 0)  # reaps this child: its own rusage
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        sys.exit(f"benchmark step failed ({' '.join(command)}):\n{stderr[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def repeated(command: list[str], repeat: int) -> dict:
+    """Median wall time and largest peak RSS over ``repeat`` runs, and the last run's stdout."""
+    runs = [measure(command) for _ in range(repeat)]
+    return {"seconds": statistics.median(r[0] for r in runs), "all_seconds": [r[0] for r in runs],
+            "rss_mib": max(r[1] for r in runs), "stdout": runs[-1][2]}
+
+
+def lecture_recipe(epochs: int, repeat: int) -> dict:
+    """The lecture's recipe for mlp and stateful2 in one process, as its notebook runs them."""
+    runs = []
+    for _ in range(repeat):
+        wall, rss, stdout = measure([sys.executable, "benchmarks/lecture_recipe.py",
+                                     "--epochs", str(epochs)])
+        models = json.loads(stdout.strip().splitlines()[-1])
+        training = sum(m["training_seconds"] for m in models.values())
+        # Everything else (start-up, imports, predictions) + each model's training at 2000 epochs.
+        full = wall - training + sum(m["first_epoch_seconds"] + m["seconds_per_epoch"] * (LECTURE_EPOCHS - 1)
+                                     for m in models.values())
+        runs.append((wall, rss, full, models))
+    return {"seconds": statistics.median(r[0] for r in runs), "rss_mib": max(r[1] for r in runs),
+            "seconds_2000": statistics.median(r[2] for r in runs), "models": runs[-1][3]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=200, help="epochs of the lecture's recipe runs")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="CI mode: --epochs 20")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    epochs = 20 if args.quick else args.epochs
+    repeat = max(args.repeat, 3)
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as scratch:
+        cli = [python, "-m", "melodygen"]
+        figures = {
+            "import_keras": repeated([python, "-c", "import keras"], repeat),
+            "help": repeated(cli + ["--help"], repeat),
+            "list": repeated(cli + ["--list"], repeat),
+            "melodygen": repeated(cli + ["nabiya", "--quiet", "--out", f"{scratch}/default"], repeat),
+            "melodygen_lecture": repeated(cli + ["nabiya", "--quiet", "--recipe", "lecture", "--epochs",
+                                                 str(epochs), "--no-audio", "--no-report",
+                                                 "--out", f"{scratch}/lecture"], repeat),
+            "lecture": lecture_recipe(epochs, repeat),
+        }
+        default = json.loads((Path(scratch) / "default" / "summary.json").read_text())["models"]
+        compiled = json.loads((Path(scratch) / "lecture" / "summary.json").read_text())["models"]
+    print(report(figures, default, compiled, epochs, repeat))
+    if args.json:
+        for figure in figures.values():
+            figure.pop("stdout", None)
+        args.json.write_text(json.dumps({"epochs": epochs, "repeat": repeat, **figures}, indent=2))
+
+
+def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> str:
+    lecture = f["lecture"]
+    extrapolated = epochs != LECTURE_EPOCHS
+    lecture_models = lecture["models"]
+    per_epoch = {name: m["seconds_per_epoch"] for name, m in lecture_models.items()}
+    compiled_train = sum(m["training_seconds"] for m in compiled.values())
+    fit_train = sum(m["training_seconds"] for m in lecture_models.values())
+
+    def right(models, name, key):
+        return f"{models[name][key]}/{models[name].get('samples', 50)}"
+
+    rows = [
+        ("python -c 'import keras'", f["import_keras"]["seconds"], f["import_keras"]["rss_mib"], "", "", ""),
+        ("melodygen --help", f["help"]["seconds"], f["help"]["rss_mib"], "", "", ""),
+        ("melodygen --list", f["list"]["seconds"], f["list"]["rss_mib"], "", "", ""),
+        ("melodygen nabiya (default)", f["melodygen"]["seconds"], f["melodygen"]["rss_mib"],
+         right(default, "mlp", "one_step_right"), right(default, "stateful2", "one_step_right"),
+         right(default, "stateful2", "full_song_right")),
+        (f"lecture recipe, fit loops, {epochs} epochs", lecture["seconds"], lecture["rss_mib"],
+         right(lecture_models, "mlp", "one_step_right"), right(lecture_models, "stateful2", "one_step_right"),
+         right(lecture_models, "stateful2", "full_song_right")),
+        (f"melodygen --recipe lecture, {epochs} epochs", f["melodygen_lecture"]["seconds"],
+         f["melodygen_lecture"]["rss_mib"], right(compiled, "mlp", "one_step_right"),
+         right(compiled, "stateful2", "one_step_right"), right(compiled, "stateful2", "full_song_right")),
+    ]
+    lines = [f"melodygen benchmark: median of {repeat} runs each, peak RSS is the largest of them",
+             "", f"{'run':<40} {'wall s':>8} {'peak RSS MiB':>13} {'mlp 1-step':>11} "
+                 f"{'lstm 1-step':>12} {'lstm full song':>15}"]
+    for name, seconds, rss, a, b, c in rows:
+        lines.append(f"{name:<40} {seconds:>8.2f} {rss:>13.0f} {a:>11} {b:>12} {c:>15}")
+    lecture_2000 = lecture["seconds_2000"]
+    how = (f"extrapolated from {epochs} epochs: first epoch + {per_epoch['mlp'] * 1000:.1f} ms (mlp) and "
+           f"{per_epoch['stateful2'] * 1000:.1f} ms (stateful2) per further epoch"
+           if extrapolated else "measured")
+    melodygen_s = f["melodygen"]["seconds"]
+    lines += [
+        "",
+        f"lecture recipe at 2000 epochs: {lecture_2000:.1f} s ({how})",
+        f"speed-up, default run vs lecture recipe at 2000 epochs:  {lecture_2000 / melodygen_s:6.1f}x  (target >= 50x)",
+        f"default run / import keras:                              {melodygen_s / f['import_keras']['seconds']:6.2f}x  (target <= 3x)",
+        f"training, fit loops / melodygen --recipe lecture ({epochs} epochs): "
+        f"{fit_train / compiled_train:5.1f}x  (target >= 5x; {fit_train:.2f} s vs {compiled_train:.2f} s)",
+        f"peak RSS, default run / lecture recipe:                  "
+        f"{f['melodygen']['rss_mib'] / lecture['rss_mib']:6.2f}x  (target <= 1x)",
+        f"--help {f['help']['seconds']:.2f} s, --list {f['list']['seconds']:.2f} s (target < 1 s)",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""A trained model with everything it needs to generate later: train one, save it, load it.
+
+A saved model is one file (any name; ``.melodygen`` by convention), a zip archive of:
+
+- ``model.keras``: the Keras model, architecture and weights, in Keras's own format;
+- ``melodygen.json``: the model preset, the window, the vocabulary and the encoding table, the
+  training song (title, time signature, pickup, tempo and notes: the default primer and the
+  reference of the statistics), the training configuration and results, and the library versions.
+
+Loading needs neither the song file nor any training. ``read_checkpoint`` reads the JSON part
+without TensorFlow (quick checks, e.g. of a primer, before the 4 s import); ``load`` adds the
+Keras model.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from .config import ModelSpec, TrainConfig, model_spec
+from .encoding import Encoding, Vocabulary, make_encoding
+from .errors import MelodyError
+from .files import prepare_folder, write_atomic
+from .notation import format_token
+from .note import Melody, Note
+
+if TYPE_CHECKING:
+    import keras
+
+    from .training import Progress
+
+FORMAT = "melodygen-model"
+FORMAT_VERSION = 1
+METADATA_MEMBER = "melodygen.json"
+MODEL_MEMBER = "model.keras"
+SUFFIX = ".melodygen"
+DEFAULT_MODEL = "stateful2"  # the lecture's LSTM: it learns the whole song
+
+
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """Everything a saved model needs besides its weights, as plain data (no TensorFlow)."""
+
+    spec: ModelSpec           # the model preset it was built from
+    window: int               # notes the model sees to predict the next one
+    vocabulary: Vocabulary    # the notes it predicts, by index
+    encoding: Encoding        # how an index becomes model input (row i = note i)
+    song: Melody              # the training song: notes, title, time signature, tempo
+    config: TrainConfig       # how it was trained
+    training: dict[str, Any]  # epochs, seconds, windows right one step and in the full song, ...
+    versions: dict[str, str]  # python and library versions at training time
+
+    def primer(self) -> tuple[Note, ...]:
+        """The default primer: the song's first ``window`` notes."""
+        return self.song.notes[:self.window]
+
+
+@dataclass(eq=False)
+class MelodyModel:
+    """A trained Keras model and its checkpoint data: ready to generate or to be saved."""
+
+    model: keras.Model
+    checkpoint: Checkpoint
+
+    def __repr__(self) -> str:
+        checkpoint = self.checkpoint
+        return (f"MelodyModel({checkpoint.spec.name} trained on {checkpoint.song.title!r}, "
+                f"window {checkpoint.window}, {len(checkpoint.vocabulary)} notes)")
+
+    def generate(self, primer: str | Sequence[Note] | None = None, length: int | None = None,
+                 temperature: float | None = None, top_k: int | None = None,
+                 top_p: float | None = None, count: int = 1, seed: int | None = None,
+                 include_primer: bool = True) -> list[Melody]:
+        """``count`` new melodies, each ``length`` notes after the primer (see ``generate.py``).
+
+        primer:      tokens ("g8 e8 e4") or notes, any number >= 1; default: the song's opening.
+        length:      notes to generate; default: as many as the song has after its opening.
+        temperature, top_k, top_p: sampling; all None (the default) is greedy, the argmax.
+        seed:        the same seed gives the same melodies; None: a fresh random one.
+        include_primer: melodies start with the primer (True) or with the first new note.
+        Every melody ends on a bar line of the song's time signature.
+        """
+        from .generate import generate
+        return generate(self, primer, length, temperature, top_k, top_p, count, seed,
+                        include_primer)
+
+    def save(self, path: str | Path) -> Path:
+        return save(self, path)
+
+
+def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,
+                progress: Progress | None = None) -> MelodyModel:
+    """Train one of the lecture's models on ``melody`` (imports TensorFlow)."""
+    from .backend import load_keras
+    load_keras()
+    from . import predict, training
+    from .pipeline import prepare
+
+    config = config or TrainConfig()
+    try:
+        spec = model_spec(model)
+    except ValueError as error:
+        raise MelodyError(str(error)) from None
+    vocabulary, dataset = prepare(melody, config.window)
+    encoding = make_encoding(spec.encoding, vocabulary)
+    result = training.train(spec, dataset, encoding, len(vocabulary), config, progress)
+    one_step = predict.one_step(result.model, spec, encoding, dataset)
+    full_song = predict.full_song(result.model, spec, encoding, dataset.inputs[0], len(dataset))
+    facts = {
+        "epochs": result.epochs,
+        "reached_epoch": result.reached_epoch,
+        "seconds": round(result.seconds, 3),
+        "final_loss": round(result.history.loss[-1], 6),
+        "samples": len(dataset),
+        "target_right": result.target,
+        "one_step_right": int(np.sum(one_step == dataset.targets)),
+        "full_song_right": int(np.sum(full_song == dataset.targets)),
+    }
+    from .outputs import versions
+    checkpoint = Checkpoint(spec, config.window, vocabulary, encoding, melody, config, facts,
+                            versions())
+    return MelodyModel(result.model, checkpoint)
+
+
+# ---- saving ------------------------------------------------------------------------------
+
+def _notes_json(notes: Sequence[Note]) -> list[list]:
+    """Notes as [MIDI pitch or null, length in quarter notes as "n/d"] pairs."""
+    return [[note.pitch, str(note.duration)] for note in notes]
+
+
+def note_token(note: Note) -> str:
+    """The note's token (f#8), or its repr when no single token has its length."""
+    try:
+        return format_token(note)
+    except ValueError:
+        return repr(note)
+
+
+def checkpoint_json(checkpoint: Checkpoint) -> dict:
+    song = checkpoint.song
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model": {field.name: getattr(checkpoint.spec, field.name) for field in fields(ModelSpec)},
+        "window": checkpoint.window,
+        "vocabulary": {"name": checkpoint.vocabulary.name,
+                       "tokens": [note_token(note) for note in checkpoint.vocabulary.notes],
+                       "notes": _notes_json(checkpoint.vocabulary.notes)},
+        "encoding": {"name": checkpoint.encoding.name,
+                     "table": [[float(x) for x in row] for row in checkpoint.encoding.table]},
+        "song": {"title": song.title, "source": song.source,
+                 "time_signature": list(song.time_signature), "tempo": song.tempo,
+                 "pickup": str(song.pickup), "notes": _notes_json(song.notes)},
+        "config": {field.name: getattr(checkpoint.config, field.name)
+                   for field in fields(TrainConfig)},
+        "training": checkpoint.training,
+        "versions": checkpoint.versions,
+    }
+
+
+def save(model: MelodyModel, path: str | Path) -> Path:
+    """Write ``model`` to ``path`` (one zip file, written atomically); returns the path."""
+    from .backend import load_keras
+    keras = load_keras()
+    from .models import reset_state
+
+    path = Path(path)
+    if path.is_dir():
+        raise MelodyError(f"is a folder; give a file name, e.g. {path / ('model' + SUFFIX)}",
+                          source=str(path))
+    prepare_folder(path.parent)
+    reset_state(model.model)  # a stateful model is saved with a zero state
+    with tempfile.TemporaryDirectory(prefix="melodygen-") as folder:
+        keras_file = Path(folder) / MODEL_MEMBER
+        keras.saving.save_model(model.model, keras_file)
+        archive_file = Path(folder) / "checkpoint.zip"
+        with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
+            metadata = json.dumps(checkpoint_json(model.checkpoint), ensure_ascii=False, indent=1)
+            archive.writestr(METADATA_MEMBER, metadata + "\n")
+            archive.write(keras_file, MODEL_MEMBER)
+        return write_atomic(path, archive_file.read_bytes())
+
+
+# ---- loading -----------------------------------------------------------------------------
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    if path.is_dir():
+        raise MelodyError("is a folder, not a melodygen model file", source=str(path))
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise MelodyError("no such model file (make one with: melodygen train SONG --save "
+                          f"{path})", source=str(path)) from None
+    except OSError as error:
+        raise MelodyError(f"cannot read: {error.strerror or error}", source=str(path)) from None
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise MelodyError("not a melodygen model file, or a corrupted one (not a zip archive)",
+                          source=str(path)) from None
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+        raise MelodyError(f"corrupted model file: cannot read {name} ({error})",
+                          source=source) from None
+
+
+def _notes(rows, what: str) -> tuple[Note, ...]:
+    if not isinstance(rows, list):
+        raise ValueError(f"{what} must be a list")
+    return tuple(Note(pitch, Fraction(duration)) for pitch, duration in rows)
+
+
+def checkpoint_from_json(data: dict, source: str = "<checkpoint>") -> Checkpoint:
+    """The parsed ``melodygen.json`` -> Checkpoint; a missing or bad field is a MelodyError."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} is not a melodygen model "
+                          "description", source=source)
+    version = data.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise MelodyError(f"model file format {version!r} is newer than this melodygen reads "
+                          f"({FORMAT_VERSION}); update melodygen", source=source)
+    try:
+        spec = ModelSpec(**data["model"])
+        window = int(data["window"])
+        vocabulary = Vocabulary(_notes(data["vocabulary"]["notes"], "vocabulary"),
+                                str(data["vocabulary"]["name"]))
+        table = np.array(data["encoding"]["table"], dtype=np.float32)
+        encoding = Encoding(str(data["encoding"]["name"]), table)
+        song = data["song"]
+        beats, unit = song["time_signature"]
+        melody = Melody(_notes(song["notes"], "song notes"), str(song["title"]),
+                        (int(beats), int(unit)), float(song["tempo"]), source=str(song["source"]),
+                        pickup=Fraction(song["pickup"]))
+        config = TrainConfig(**data["config"])
+        training, versions = dict(data["training"]), dict(data["versions"])
+        if table.ndim != 2 or len(table) != len(vocabulary) or not len(vocabulary):
+            raise ValueError(f"the encoding table has shape {table.shape} for "
+                             f"{len(vocabulary)} notes")
+        if not 1 <= window < len(melody):
+            raise ValueError(f"window {window} does not fit a song of {len(melody)} notes")
+        if not set(melody.notes) <= set(vocabulary.notes):
+            raise ValueError("the song has notes outside the vocabulary")
+    except KeyError as error:
+        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} lacks {error}",
+                          source=source) from None
+    except (TypeError, ValueError) as error:
+        raise MelodyError(f"corrupted model file: bad {METADATA_MEMBER} ({error})",
+                          source=source) from None
+    return Checkpoint(spec, window, vocabulary, encoding, melody, config, training, versions)
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """The checkpoint data of a saved model, without its weights and without TensorFlow."""
+    path = Path(path)
+    with _open_archive(path) as archive:
+        names = set(archive.namelist())
+        if METADATA_MEMBER not in names or MODEL_MEMBER not in names:
+            if {"config.json", "model.weights.h5"} <= names:
+                raise MelodyError("a plain Keras model, without the vocabulary and song that "
+                                  "generating needs; make a melodygen model with: melodygen "
+                                  "train SONG --save FILE", source=str(path))
+            raise MelodyError(f"not a melodygen model file (it has no {METADATA_MEMBER} and "
+                              f"{MODEL_MEMBER})", source=str(path))
+        raw = _read_member(archive, METADATA_MEMBER, str(path))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} is not JSON ({error})",
+                          source=str(path)) from None
+    return checkpoint_from_json(data, str(path))
+
+
+def load(path: str | Path) -> MelodyModel:
+    """A saved model, ready to generate (imports TensorFlow)."""
+    path = Path(path)
+    checkpoint = read_checkpoint(path)
+    from .backend import load_keras
+    keras = load_keras()
+
+    with _open_archive(path) as archive:
+        data = _read_member(archive, MODEL_MEMBER, str(path))
+    if not zipfile.is_zipfile(io.BytesIO(data)):  # Keras would call it "File not found"
+        raise MelodyError(f"corrupted model file: {MODEL_MEMBER} is not a Keras archive",
+                          source=str(path))
+    with tempfile.TemporaryDirectory(prefix="melodygen-") as folder:
+        keras_file = Path(folder) / MODEL_MEMBER
+        keras_file.write_bytes(data)
+        try:
+            model = keras.saving.load_model(keras_file, compile=False)
+        except Exception as error:  # Keras raises many types for a broken file
+            reason = str(error).replace(str(keras_file), MODEL_MEMBER).splitlines()
+            reason = reason[0][:200] if reason else type(error).__name__
+            raise MelodyError(f"corrupted model file: Keras cannot load {MODEL_MEMBER} ({reason})",
+                              source=str(path)) from None
+    _check_shapes(model, checkpoint, str(path))
+    return MelodyModel(model, checkpoint)
+
+
+def _check_shapes(model: keras.Model, checkpoint: Checkpoint, source: str) -> None:
+    """The Keras model must take the checkpoint's windows and predict its vocabulary."""
+    features = checkpoint.encoding.features_per_note
+    expected_input = (checkpoint.window * features,) if checkpoint.spec.layer == "dense" \
+        else (checkpoint.window, features)
+    found_input, found_output = tuple(model.input_shape[1:]), model.output_shape[-1]
+    if found_input != expected_input or found_output != len(checkpoint.vocabulary):
+        raise MelodyError(f"corrupted model file: the Keras model takes {found_input} and predicts "
+                          f"{found_output} notes, {METADATA_MEMBER} describes {expected_input} and "
+                          f"{len(checkpoint.vocabulary)}", source=source)

@@ -1,0 +1,69 @@
+"""For the tests: ``python -m melodygen`` in a child process, and the programs outside Python.
+
+A test that needs a program or a test extra calls ``need(...)``: where it is missing the test
+is skipped with the reason, except in CI (``CI=true``), where every one of them must be
+there and a missing one fails the test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
+REQUIRED = os.environ.get("CI", "").lower() == "true"  # CI installs everything: no skips
+# Where each program comes from, for the skip message (Debian packages, as .ci/run installs them).
+PROGRAMS = {"mscore3": "musescore3", "fluidsynth": "fluidsynth", "timidity": "timidity",
+            "sox": "sox"}
+SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")  # Debian's fluid-soundfont-gm
+
+
+def _missing(reason: str):
+    if REQUIRED:
+        pytest.fail(f"{reason} (CI=true: every program of .ci/run must be installed)")
+    pytest.skip(reason)
+
+
+def need_program(name: str) -> str:
+    """The path of program ``name``, or skip (fail in CI) when it is not installed."""
+    path = shutil.which(name)
+    if path is None:
+        _missing(f"{name} not installed (Debian package {PROGRAMS.get(name, name)})")
+    return path
+
+
+def need_module(name: str):
+    """Import a test extra (``pip install '.[test]'``), or skip (fail in CI) without it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        _missing(f"Python package {name} not installed (pip install '.[test]')")
+
+
+def need_soundfont() -> Path:
+    if not SOUNDFONT.is_file():
+        _missing(f"no General MIDI soundfont at {SOUNDFONT} (Debian package fluid-soundfont-gm)")
+    return SOUNDFONT
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child melodygen: this checkout first on the import path."""
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "QT_QPA_PLATFORM": "offscreen", **extra}
+
+
+def melodygen_command(*args) -> list[str]:
+    return [sys.executable, "-m", "melodygen", *map(str, args)]
+
+
+def run_melodygen(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m melodygen ARGS`` in ``cwd``: its exit status, stdout and stderr as text."""
+    return subprocess.run(melodygen_command(*args), cwd=cwd, env=child_env(), capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -1,0 +1,119 @@
+"""Long songs: 100,000 notes read in seconds; 10,000 notes train and predict with every model
+within bounded memory. benchmarks/bench_size.py measures how time and memory grow."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from external import child_env
+from melodygen.config import MODELS
+from melodygen.midi import midi_bytes, read_midi
+from melodygen.notation import format_token, read_song
+from melodygen.songs import load_song
+
+HUGE = 100_000      # notes of the song that must read in seconds
+LONG = 10_000       # notes of the melody every model must train on and predict
+READ_SECONDS = 10   # measured: 0.7 s for the song file, 2.5 s for the MIDI file (100,000 notes)
+MEMORY_MIB = 3072   # peak resident memory of one model's run on LONG notes; measured below 1,300
+RUN_SECONDS = 900   # a hang guard for one model's run on LONG notes
+
+
+def nabiya_cycle(notes: int) -> list[str]:
+    tokens = [format_token(note) for note in load_song("nabiya").notes]
+    return list(itertools.islice(itertools.cycle(tokens), notes))
+
+
+def song_text(notes: int) -> str:
+    """나비야 over and over, ``notes`` notes in all, 16 tokens a line."""
+    cycle = nabiya_cycle(notes)
+    lines = [" ".join(cycle[i:i + 16]) for i in range(0, notes, 16)]
+    return f"title: {notes} notes\ntime: 2/4\ntempo: 100\n" + "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def huge_song(tmp_path_factory):
+    path = tmp_path_factory.mktemp("huge") / "huge.txt"
+    path.write_text(song_text(HUGE))
+    return path
+
+
+def timed(read, path):
+    start = time.perf_counter()
+    melody = read(path)
+    return melody, time.perf_counter() - start
+
+
+def test_a_100000_note_song_file_reads_in_seconds(huge_song):
+    melody, seconds = timed(read_song, huge_song)
+    nabiya = load_song("nabiya").notes
+    assert len(melody) == HUGE
+    assert melody.notes == tuple(nabiya[i % len(nabiya)] for i in range(HUGE))
+    assert seconds < READ_SECONDS, f"{HUGE} notes took {seconds:.1f} s"
+
+
+def test_a_100000_note_midi_file_reads_in_seconds(huge_song, tmp_path):
+    melody = read_song(huge_song)
+    path = tmp_path / "huge.mid"
+    path.write_bytes(midi_bytes(melody))
+    again, seconds = timed(read_midi, path)
+    assert again.notes == melody.notes
+    assert seconds < READ_SECONDS, f"{HUGE} notes took {seconds:.1f} s"
+
+
+TRAIN_AND_PREDICT = """
+import json, sys
+from melodygen.backend import load_keras
+load_keras()
+from melodygen.config import TrainConfig
+from melodygen.notation import read_song
+from melodygen.pipeline import run_song
+run = run_song(read_song(sys.argv[1]), [sys.argv[2]], TrainConfig(epochs=2))
+model = run.models[0]
+print(json.dumps({"epochs": model.training.epochs, "one_step": len(model.one_step),
+                  "full_song": len(model.full_song), "samples": len(run.dataset)}))
+"""
+
+
+def run_measured(command: list[str], timeout: float, folder) -> tuple[int, str, str, float]:
+    """Run ``command`` -> (exit status, stdout, stderr, its peak resident memory in MiB).
+    Fails the test when it runs over ``timeout`` seconds."""
+    with open(folder / "stdout", "w+") as out, open(folder / "stderr", "w+") as err:
+        child = subprocess.Popen(command, env=child_env(TF_CPP_MIN_LOG_LEVEL="3"), stdout=out,
+                                 stderr=err, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)  # this child's own rusage
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                os.wait4(child.pid, 0)
+                child.returncode = -9
+                pytest.fail(f"{' '.join(command[-2:])} ran over {timeout} s")
+            time.sleep(0.2)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return child.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", list(MODELS))
+def test_a_10000_note_melody_trains_and_predicts(tmp_path, model):
+    """Two epochs, then both predictions, in a child process whose peak memory is measured."""
+    song = tmp_path / "long.txt"
+    song.write_text(song_text(LONG))
+    status, stdout, stderr, memory = run_measured(
+        [sys.executable, "-c", TRAIN_AND_PREDICT, str(song), model], RUN_SECONDS, tmp_path)
+    assert status == 0, stderr
+    samples = LONG - 4
+    assert json.loads(stdout) == {"epochs": 2, "one_step": samples, "full_song": samples,
+                                  "samples": samples}
+    assert memory < MEMORY_MIB, f"{model} on {LONG} notes peaked at {memory:.0f} MiB"
