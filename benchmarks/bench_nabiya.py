@@ -97,6 +97,16 @@ def main() -> None:
         args.json.write_text(json.dumps({"epochs": epochs, "repeat": repeat, **figures}, indent=2))
 
 
+def at_2000(timeline: list[list[float]]) -> float:
+    """Training seconds at 2000 epochs from (epochs done, seconds) after each compiled call:
+    the first call (building, compiling) as measured, later epochs at their steady cost."""
+    (first_epochs, first_seconds), (last_epochs, last_seconds) = timeline[0], timeline[-1]
+    if last_epochs >= LECTURE_EPOCHS or last_epochs == first_epochs:
+        return last_seconds * LECTURE_EPOCHS / last_epochs
+    per_epoch = (last_seconds - first_seconds) / (last_epochs - first_epochs)
+    return first_seconds + per_epoch * (LECTURE_EPOCHS - first_epochs)
+
+
 def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> str:
     lecture = f["lecture"]
     extrapolated = epochs != LECTURE_EPOCHS
@@ -104,6 +114,9 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
     per_epoch = {name: m["seconds_per_epoch"] for name, m in lecture_models.items()}
     compiled_train = sum(m["training_seconds"] for m in compiled.values())
     fit_train = sum(m["training_seconds"] for m in lecture_models.values())
+    fit_2000 = sum(m["first_epoch_seconds"] + m["seconds_per_epoch"] * (LECTURE_EPOCHS - 1)
+                   for m in lecture_models.values())
+    compiled_2000 = sum(at_2000(m["training_timeline"]) for m in compiled.values())
 
     def right(models, name, key):
         return f"{models[name][key]}/{models[name].get('samples', 50)}"
@@ -137,8 +150,11 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         f"lecture recipe at 2000 epochs: {lecture_2000:.1f} s ({how})",
         f"speed-up, default run vs lecture recipe at 2000 epochs:  {lecture_2000 / melodygen_s:6.1f}x  (target >= 50x)",
         f"default run / import keras:                              {melodygen_s / f['import_keras']['seconds']:6.2f}x  (target <= 3x)",
-        f"training, fit loops / melodygen --recipe lecture ({epochs} epochs): "
-        f"{fit_train / compiled_train:5.1f}x  (target >= 5x; {fit_train:.2f} s vs {compiled_train:.2f} s)",
+        f"training, fit loops / melodygen --recipe lecture, {epochs} epochs measured:  "
+        f"{fit_train / compiled_train:5.1f}x  ({fit_train:.2f} s vs {compiled_train:.2f} s)",
+        f"training, fit loops / melodygen --recipe lecture, at 2000 epochs:         "
+        f"{fit_2000 / compiled_2000:5.1f}x  (target >= 5x; {fit_2000:.1f} s vs {compiled_2000:.1f} s"
+        f"{', extrapolated' if extrapolated else ''})",
         f"peak RSS, default run / lecture recipe:                  "
         f"{f['melodygen']['rss_mib'] / lecture['rss_mib']:6.2f}x  (target <= 1x)",
         f"--help {f['help']['seconds']:.2f} s, --list {f['list']['seconds']:.2f} s (target < 1 s)",

@@ -28,4 +28,12 @@ def load_keras():
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+    tf.get_logger().setLevel("ERROR")  # e.g. retracing notes: each model gets its own compiled loops
+    try:
+        # melodygen's models are small (128 units, batch 1 to a few hundred): one thread per op
+        # beats handing each tiny op to a pool, most of all on a busy machine (benchmarked).
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass  # TensorFlow was already running in this process: keep its settings
     return keras

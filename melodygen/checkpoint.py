@@ -113,8 +113,8 @@ def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig 
     vocabulary, dataset = prepare(melody, config.window)
     encoding = make_encoding(spec.encoding, vocabulary)
     result = training.train(spec, dataset, encoding, len(vocabulary), config, progress)
-    one_step = predict.one_step(result.model, spec, encoding, dataset)
-    full_song = predict.full_song(result.model, spec, encoding, dataset.inputs[0], len(dataset))
+    one_step = predict.one_step(result.model, encoding, dataset)
+    full_song = predict.full_song(result.model, encoding, dataset.inputs[0], len(dataset))
     facts = {
         "epochs": result.epochs,
         "reached_epoch": result.reached_epoch,

@@ -1,7 +1,7 @@
 """New melodies from a trained model: a primer, then one note at a time, greedy or sampled.
 
 The model sees the last ``window`` notes and gives probabilities over its vocabulary
-(``predict.next_note_probabilities``); the chosen note is appended and the window slides, as in
+(``predict.Predictor.next_note``); the chosen note is appended and the window slides, as in
 the lecture's full-song prediction. Choosing is greedy (argmax, the default: it replays what the
 model learnt) or sampling from the probabilities reshaped in this order:
 
@@ -118,8 +118,9 @@ def continue_indices(predict_next: Callable[[np.ndarray], np.ndarray], primer: n
 def end_on_bar(notes: Sequence[Note], measure: Fraction, pickup: Fraction = Fraction(0)
                ) -> tuple[Note, ...]:
     """Notes that end on a bar line: the last note lengthened to the bar line when that length
-    has a token (e8 -> e4), else rests added (longest first). ``measure``: its length, ``pickup``:
-    the time before the first bar line, both in quarter notes."""
+    has a token (e8 -> e4), else one rest when its length has a token, else rests (longest
+    first). ``measure``: its length, ``pickup``: the time before the first bar line, both in
+    quarter notes."""
     notes = tuple(notes)
     missing = (pickup - sum((note.duration for note in notes), Fraction(0))) % measure
     if not missing or not notes:
@@ -127,6 +128,8 @@ def end_on_bar(notes: Sequence[Note], measure: Fraction, pickup: Fraction = Frac
     longer = notes[-1].duration + missing
     if any(length_to_duration(value, dots) == longer for value in LENGTHS for dots in range(3)):
         return notes[:-1] + (Note(notes[-1].pitch, longer),)
+    if any(length_to_duration(value, dots) == missing for value in LENGTHS for dots in range(3)):
+        return notes + (Note(None, missing),)
     rests = []
     for value in LENGTHS:  # whole, half, quarter, ...: the fewest rests
         while missing >= length_to_duration(value):
@@ -230,13 +233,11 @@ def continuations(model: MelodyModel, config: GenerateConfig) -> list[tuple[Note
     from .backend import load_keras
     load_keras()
     from .models import reset_state
-    from .predict import next_note_probabilities
+    from .predict import Predictor
 
     checkpoint = model.checkpoint
     primer = checkpoint.vocabulary.indices(config.primer, PRIMER_SOURCE)
-
-    def predict_next(window: np.ndarray) -> np.ndarray:
-        return next_note_probabilities(model.model, checkpoint.spec, checkpoint.encoding, window)
+    predict_next = Predictor(model.model, checkpoint.encoding).next_note
 
     out = []
     for index in range(config.count):

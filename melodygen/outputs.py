@@ -93,6 +93,7 @@ def build_summary(run: SongRun) -> dict:
             "target_right": model.training.target,
             "reached_epoch": model.training.reached_epoch,
             "training_seconds": round(model.training.seconds, 3),
+            "training_timeline": [[epochs, round(seconds, 3)] for epochs, seconds in history.timeline],
             "final_loss": round(history.loss[-1], 6),
             "seed": run.config.seed,
             "history": {"loss": [round(x, 6) for x in history.loss],
@@ -112,26 +113,26 @@ def build_summary(run: SongRun) -> dict:
     }
 
 
-def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
-                  report: bool = True) -> dict:
-    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
-    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html."""
-    folder = Path(folder)
-    media = {"scores": scores, "audio": audio}
-    summary = build_summary(run)
-    summary["original"] = _write_melody(folder, "original", run.melody, media,
-                                        subtitle=f"the song: {len(run.melody)} notes")
-    for model in run.models:
-        files = {}
-        for kind in PREDICTIONS:
-            title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
-            melody = run.predicted_melody(prediction(model, kind), title)
-            wrong = run.wrong_positions(prediction(model, kind))
-            right = len(run.dataset) - len(wrong)
-            subtitle = (f"the song's first {run.config.window} notes, then {len(run.dataset)} predicted: "
-                        f"{right} right, {len(wrong)} wrong" + (" (red)" if wrong else ""))
-            files[kind] = _write_melody(folder, f"{model.spec.name}-{kind}", melody, media, wrong, subtitle)
-        summary["models"][model.spec.name]["outputs"] = files
+def _write_predictions(folder: Path, run: SongRun, model: ModelRun, media: dict) -> dict:
+    """The one-step and full-song files of one model."""
+    files = {}
+    for kind in PREDICTIONS:
+        title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
+        melody = run.predicted_melody(prediction(model, kind), title)
+        wrong = run.wrong_positions(prediction(model, kind))
+        right = len(run.dataset) - len(wrong)
+        subtitle = (f"the song's first {run.config.window} notes, then {len(run.dataset)} predicted: "
+                    f"{right} right, {len(wrong)} wrong" + (" (red)" if wrong else ""))
+        files[kind] = _write_melody(folder, f"{model.spec.name}-{kind}", melody, media, wrong, subtitle)
+    return files
+
+
+def _write_original(folder: Path, melody: Melody, media: dict) -> dict:
+    return _write_melody(folder, "original", melody, media, subtitle=f"the song: {len(melody)} notes")
+
+
+def _finish(run: SongRun, folder: Path, summary: dict, report: bool) -> dict:
+    """The loss plot, report.html and summary.json, once every melody's files are written."""
     histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy) for m in run.models}
     write_atomic(folder / LOSS_PLOT, loss_plot_png(run.melody.title, histories))
     summary["loss_plot"] = LOSS_PLOT
@@ -140,3 +141,16 @@ def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audi
         summary["report"] = REPORT
     write_atomic(folder / SUMMARY, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode())
     return summary
+
+
+def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
+                  report: bool = True) -> dict:
+    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
+    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html."""
+    folder = Path(folder)
+    media = {"scores": scores, "audio": audio}
+    summary = build_summary(run)
+    summary["original"] = _write_original(folder, run.melody, media)
+    for model in run.models:
+        summary["models"][model.spec.name]["outputs"] = _write_predictions(folder, run, model, media)
+    return _finish(run, folder, summary, report)

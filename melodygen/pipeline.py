@@ -61,19 +61,23 @@ def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
 
 def run_song(melody: Melody, model_names, config: TrainConfig,
              progress: Callable[[str, int, int, float, float], None] | None = None) -> SongRun:
-    """Train every named model on ``melody`` and predict with it (imports TensorFlow)."""
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow).
+
+    progress: called as (model name, epoch, of epochs, loss, accuracy) while training.
+    """
     from .backend import load_keras
     load_keras()
     from . import predict, training
 
     vocabulary, dataset = prepare(melody, config.window)
-    runs = []
+    run = SongRun(melody, vocabulary, dataset, config, [])
     for name in model_names:
         spec = model_spec(name)
         encoding = make_encoding(spec.encoding, vocabulary)
         report = (lambda *args, name=name: progress(name, *args)) if progress else None
         result = training.train(spec, dataset, encoding, len(vocabulary), config, report)
-        one = predict.one_step(result.model, spec, encoding, dataset)
-        full = predict.full_song(result.model, spec, encoding, dataset.inputs[0], len(dataset))
-        runs.append(ModelRun(spec, result, one, full))
-    return SongRun(melody, vocabulary, dataset, config, runs)
+        predictor = predict.Predictor(result.model, encoding)
+        model = ModelRun(spec, result, predictor.one_step(dataset),
+                         predictor.full_song(dataset.inputs[0], len(dataset)))
+        run.models.append(model)
+    return run

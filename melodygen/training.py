@@ -37,6 +37,9 @@ class History:
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
+    # (epochs done, seconds since training started) after each compiled call: the first call
+    # carries the building and compiling, the later ones the steady cost per epoch
+    timeline: list[tuple[int, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -69,9 +72,9 @@ def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
     target = len(dataset) if spec.stateful else window_ceiling(dataset)
     x = model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)
     y = dataset.targets.astype(np.int32)
-    optimizer = keras.optimizers.Adam(config.rate)
+    optimizer = keras.optimizers.Adam(config.rate, clipnorm=config.clip_norm)
     if config.recipe == "lecture":
-        history = _train_lecture(spec, model, optimizer, x, y, config, progress)
+        history = _train_lecture(spec, model, optimizer, x, y, config, progress, start)
     elif spec.stateful:
         twin = build_unrolled(spec, x.shape[0] * x.shape[1], x.shape[2], classes)
         twin.set_weights(model.get_weights())
@@ -81,17 +84,17 @@ def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
         def forward():
             return tf.gather(twin(song, training=True)[0], last_steps)  # (samples, classes)
 
-        history = _train_fast(forward, twin, optimizer, y, target, config.epochs, progress)
+        history = _train_fast(forward, twin, optimizer, y, target, config.epochs, progress, start)
         model.set_weights(twin.get_weights())
     else:
         history = _train_fast(lambda: model(x, training=True), model, optimizer, y, target,
-                              config.epochs, progress)
+                              config.epochs, progress, start)
     reached = next((epoch + 1 for epoch, acc in enumerate(history.accuracy)
                     if round(acc * len(y)) >= target), None)
     return TrainResult(model, history, time.perf_counter() - start, target, reached)
 
 
-def _train_fast(forward, model, optimizer, y, target, max_epochs, progress) -> History:
+def _train_fast(forward, model, optimizer, y, target, max_epochs, progress, start) -> History:
     """Full-batch steps until ``target`` windows are right (weights of that epoch kept) or the cap."""
     variables = model.trainable_variables
     optimizer.build(variables)
@@ -118,6 +121,7 @@ def _train_fast(forward, model, optimizer, y, target, max_epochs, progress) -> H
         losses, correct = run(tf.constant(min(EPOCHS_PER_CALL, max_epochs - len(history.loss))))
         history.loss += losses.numpy().tolist()
         history.accuracy += (correct.numpy() / len(y)).tolist()
+        history.timeline.append((len(history.loss), time.perf_counter() - start))
         if progress:
             progress(len(history.loss), max_epochs, history.loss[-1], history.accuracy[-1])
         if correct.numpy()[-1] >= target:
@@ -125,7 +129,7 @@ def _train_fast(forward, model, optimizer, y, target, max_epochs, progress) -> H
     return history
 
 
-def _train_lecture(spec, model, optimizer, x, y, config, progress) -> History:
+def _train_lecture(spec, model, optimizer, x, y, config, progress, start) -> History:
     """The lecture's schedule, every epoch, compiled: same batches, same order, same state resets."""
     variables = model.trainable_variables
     optimizer.build(variables)
@@ -150,6 +154,9 @@ def _train_lecture(spec, model, optimizer, x, y, config, progress) -> History:
                 reset_state(model)
                 loss_sum, right_sum = tf.constant(0.0), tf.constant(0)
                 for i in tf.range(samples):
+                    # one window after the other: each step reads the state and weights the
+                    # previous step wrote (no overlapping iterations, so same seed, same bytes)
+                    tf.autograph.experimental.set_loop_options(parallel_iterations=1)
                     loss, right = step(tf.reshape(i, (1,)))
                     loss_sum, right_sum = loss_sum + loss, right_sum + right
                 losses = losses.write(epoch, loss_sum / samples)
@@ -179,6 +186,7 @@ def _train_lecture(spec, model, optimizer, x, y, config, progress) -> History:
         losses, correct = run(tf.constant(orders))
         history.loss += losses.numpy().tolist()
         history.accuracy += (correct.numpy() / samples).tolist()
+        history.timeline.append((len(history.loss), time.perf_counter() - start))
         if progress:
             progress(len(history.loss), config.epochs, history.loss[-1], history.accuracy[-1])
     if spec.stateful:

@@ -8,6 +8,7 @@ there and a missing one fails the test.
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import shutil
 import subprocess
@@ -67,3 +68,14 @@ def run_melodygen(*args, cwd: Path, timeout: float = 300) -> subprocess.Complete
     """``python -m melodygen ARGS`` in ``cwd``: its exit status, stdout and stderr as text."""
     return subprocess.run(melodygen_command(*args), cwd=cwd, env=child_env(), capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def long_song(notes: int) -> str:
+    """A song file's text: 나비야 over and over, ``notes`` notes in all, 16 tokens a line."""
+    from melodygen.notation import format_token
+    from melodygen.songs import load_song
+
+    tokens = [format_token(note) for note in load_song("nabiya").notes]
+    cycle = list(itertools.islice(itertools.cycle(tokens), notes))
+    lines = [" ".join(cycle[i:i + 16]) for i in range(0, notes, 16)]
+    return f"title: {notes} notes\ntime: 2/4\ntempo: 100\n" + "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from conftest import (NABIYA_SCORE, lecture_note, midi_notes, run_melodygen, run
                       without_padding)
 from melodygen import pipeline
 from melodygen.cli import main
-from melodygen.config import DEFAULT_MODELS, MODELS
+from melodygen.config import DEFAULT_MODELS, MODELS, TrainConfig
 from melodygen.note import Note
 from melodygen.songs import bundled_songs
 
@@ -66,7 +66,8 @@ def test_default_run_writes_every_file(default_run):
     assert names >= lecture_files(DEFAULT_MODELS)
     assert not [name for name in names if name.startswith(".")]  # no temporary files left
     assert list(summary["models"]) == list(DEFAULT_MODELS)
-    assert summary["config"] == {"epochs": 3, "seed": 5, "recipe": "fast", "learning_rate": 0.01, "window": 4}
+    assert summary["config"] == {"epochs": 3, "seed": 5, "recipe": "fast", "learning_rate": TrainConfig().rate,
+                                 "window": 4}
     assert [model["epochs"] for model in summary["models"].values()] == [3, 3]
 
 

@@ -39,10 +39,10 @@ def test_defaults():
 
 
 @pytest.mark.parametrize("kwargs, rate", [
-    ({}, 0.01), ({"recipe": "lecture"}, 0.001), ({"learning_rate": 0.05}, 0.05),
-    ({"recipe": "lecture", "learning_rate": 0.002}, 0.002),
+    ({"recipe": "lecture"}, 0.001),  # the lecture's Adam() default
+    ({"learning_rate": 0.05}, 0.05), ({"recipe": "lecture", "learning_rate": 0.002}, 0.002),
 ])
-def test_learning_rate_of_each_recipe(kwargs, rate):
+def test_learning_rate(kwargs, rate):
     assert TrainConfig(**kwargs).rate == rate
 
 

@@ -1,16 +1,20 @@
 """outputs.py: the files of a run and summary.json, for a run with made-up predictions."""
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from conftest import NABIYA_SCORE, midi_notes, score_notes, without_padding
+from melodygen.backend import load_keras
 from melodygen.config import MODELS, TrainConfig
 from melodygen.note import Note
 from melodygen.outputs import build_summary, write_outputs
 from melodygen.pipeline import ModelRun, SongRun, prepare
+
+load_keras()
+
+from melodygen.training import History, TrainResult  # noqa: E402
 
 D8 = 8  # the lecture's index of d8
 
@@ -20,10 +24,10 @@ def made_up_run(nabiya) -> SongRun:
     vocabulary, dataset = prepare(nabiya, 4)
     one_step = dataset.targets.copy()
     one_step[[0, 25]] = 13
-    training = SimpleNamespace(history=SimpleNamespace(loss=[2.5, 1.25, 0.5], accuracy=[0.2, 0.5, 0.96]),
-                               seconds=1.2345, epochs=3, target=46, reached_epoch=None)
-    perfect = SimpleNamespace(history=SimpleNamespace(loss=[2.0, 0.125], accuracy=[0.5, 1.0]),
-                              seconds=2.5, epochs=2, target=50, reached_epoch=2)
+    training = TrainResult(None, History(loss=[2.5, 1.25, 0.5], accuracy=[0.2, 0.5, 0.96]),
+                           seconds=1.2345, target=46, reached_epoch=None)
+    perfect = TrainResult(None, History(loss=[2.0, 0.125], accuracy=[0.5, 1.0]),
+                          seconds=2.5, target=50, reached_epoch=2)
     models = [ModelRun(MODELS["mlp"], training, one_step, np.full(50, D8, dtype=np.int32)),
               ModelRun(MODELS["stateful2"], perfect, dataset.targets.copy(), dataset.targets.copy())]
     return SongRun(nabiya, vocabulary, dataset, TrainConfig(epochs=3, seed=7), models)
@@ -62,7 +66,8 @@ def test_summary_of_the_run(written):
     assert (summary["window"], summary["samples"], summary["window_ceiling"]) == (4, 50, 46)
     assert summary["vocabulary"] == [[pitch, length] for length in ("1", "1/2")
                                      for pitch in (60, 62, 64, 65, 67, 69, 71)]
-    assert summary["config"] == {"epochs": 3, "seed": 7, "recipe": "fast", "learning_rate": 0.01, "window": 4}
+    assert summary["config"] == {"epochs": 3, "seed": 7, "recipe": "fast",
+                                 "learning_rate": TrainConfig(epochs=3, seed=7).rate, "window": 4}
     assert set(summary["versions"]) >= {"python", "tensorflow", "keras", "numpy", "mido", "music21"}
     assert summary["loss_plot"] == "loss.png"
     assert list(summary["models"]) == ["mlp", "stateful2"]

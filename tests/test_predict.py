@@ -81,7 +81,7 @@ def test_one_step_predicts_from_every_real_window(song, name):
     vocabulary, dataset = song
     spec = MODELS[name]
     encoding = make_encoding(spec.encoding, vocabulary)
-    got = predict.one_step(scripted(spec, encoding, four_back), spec, encoding, dataset)
+    got = predict.one_step(scripted(spec, encoding, four_back), encoding, dataset)
     assert got.dtype == np.int32
     assert got.tolist() == dataset.inputs[:, 0].tolist()
 
@@ -97,7 +97,7 @@ def test_full_song_feeds_on_its_own_output(song, name, rule, expected):
     vocabulary, dataset = song
     spec = MODELS[name]
     encoding = make_encoding(spec.encoding, vocabulary)
-    got = predict.full_song(scripted(spec, encoding, rule), spec, encoding, dataset.inputs[0], 50)
+    got = predict.full_song(scripted(spec, encoding, rule), encoding, dataset.inputs[0], 50)
     assert got.dtype == np.int32
     assert got.tolist() == expected
 
@@ -108,7 +108,7 @@ def test_stateful_one_step_resets_then_carries_the_state_in_song_order(song, nam
     spec = MODELS[name]
     encoding = make_encoding(spec.encoding, vocabulary)
     model = scripted(spec, encoding, count_from_first, seen=7)  # left-over state must not count
-    got = predict.one_step(model, spec, encoding, dataset)
+    got = predict.one_step(model, encoding, dataset)
     assert got.tolist() == [(i + first) % CLASSES for i, first in enumerate(dataset.inputs[:, 0])]
 
 
@@ -118,7 +118,7 @@ def test_stateful_full_song_resets_then_carries_the_state(song, name):
     spec = MODELS[name]
     encoding = make_encoding(spec.encoding, vocabulary)
     model = scripted(spec, encoding, count_from_first, seen=3)
-    got = predict.full_song(model, spec, encoding, dataset.inputs[0], 20)
+    got = predict.full_song(model, encoding, dataset.inputs[0], 20)
     played = [11, 9, 2, 10]  # the primer, then each answer: (windows seen + first note) mod 14
     for seen in range(20):
         played.append((seen + played[seen]) % CLASSES)
@@ -130,7 +130,7 @@ def test_full_song_length(song, steps):
     vocabulary, dataset = song
     spec = MODELS["mlp"]
     encoding = make_encoding("index", vocabulary)
-    got = predict.full_song(scripted(spec, encoding, one_up), spec, encoding, dataset.inputs[0], steps)
+    got = predict.full_song(scripted(spec, encoding, one_up), encoding, dataset.inputs[0], steps)
     assert got.tolist() == [(11 + i) % CLASSES for i in range(steps)]
 
 
@@ -148,17 +148,19 @@ def test_stateful_one_step_is_the_unrolled_prediction(song):
     song_input = encoding.encode(dataset.inputs).reshape(1, 200, 2).astype(np.float32)
     expected = np.argmax(np.asarray(twin(song_input))[0, 3::4], axis=-1)
     assert len(set(expected.tolist())) > 1  # weights that tell the windows apart
-    np.testing.assert_array_equal(predict.one_step(model, spec, encoding, dataset), expected)
+    np.testing.assert_array_equal(predict.one_step(model, encoding, dataset), expected)
     # the full song starts like the one-step prediction: same primer, same zero state
-    full = predict.full_song(model, spec, encoding, dataset.inputs[0], 3)
+    full = predict.full_song(model, encoding, dataset.inputs[0], 3)
     assert full[0] == expected[0]
 
 
-def test_next_note_probabilities(song):
+def test_next_note_matches_the_model(song):
     vocabulary, dataset = song
     spec = MODELS["mlp"]
     model = build_model(spec, 4, 1, CLASSES)
     encoding = make_encoding("index", vocabulary)
-    probs = predict.next_note_probabilities(model, spec, encoding, dataset.inputs[0])
+    probs = predict.Predictor(model, encoding).next_note(dataset.inputs[0])
     assert probs.shape == (CLASSES,)
     assert probs.sum() == pytest.approx(1.0, abs=1e-5)
+    direct = model(encoding.encode(dataset.inputs[:1]).reshape(1, 4), training=False)[0]
+    np.testing.assert_allclose(probs, np.asarray(direct), rtol=1e-6, atol=1e-7)

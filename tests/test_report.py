@@ -39,7 +39,8 @@ def made_up_run(title: str | None = None) -> SongRun:
                 one_step[i] = (one_step[i] + 1) % len(vocabulary)
             full_song[3:] = vocabulary.index(melody.notes[5])  # repeats d4
         history = types.SimpleNamespace(loss=list(np.geomspace(2.6, final, epochs)),
-                                        accuracy=list(np.linspace(0.1, 0.92 if name == "mlp" else 1, epochs)))
+                                        accuracy=list(np.linspace(0.1, 0.92 if name == "mlp" else 1, epochs)),
+                                        timeline=[(epochs, 1.25)])
         training = types.SimpleNamespace(history=history, epochs=epochs, target=46 if name == "mlp" else 50,
                                          reached_epoch=epochs, seconds=1.25)
         runs.append(ModelRun(model_spec(name), training, one_step, full_song))

@@ -29,6 +29,7 @@ def runs(tmp_path_factory):
 def without_times(summary: dict) -> dict:
     for model in summary["models"].values():
         model.pop("training_seconds")
+        model.pop("training_timeline")
     return summary
 
 
