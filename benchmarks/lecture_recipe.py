@@ -2,7 +2,9 @@
 
 MLP: compile(adam), one ``fit(epochs=N, batch_size=10)`` call. Stateful LSTM with two features:
 N separate ``fit(epochs=1, batch_size=1, shuffle=False)`` calls, each followed by
-``reset_states()``. Then the lecture's one-step and full-song predictions (``model.predict``).
+``reset_states()``. Each model's ``LossHistory`` is plotted with matplotlib, as in the lecture
+(saved to a temporary file instead of shown). Then the lecture's one-step and full-song
+predictions (``model.predict``).
 Prints one JSON line: per model the training seconds, epochs, accuracy and full-song notes right.
 
     python benchmarks/lecture_recipe.py --epochs 2000 --seed 5
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 
 import numpy as np
@@ -19,6 +22,21 @@ import numpy as np
 from melodygen.backend import load_keras
 from melodygen.encoding import Vocabulary, make_dataset, make_encoding
 from melodygen.songs import load_song
+
+
+def plot_losses(losses: list[float]) -> None:
+    """The lecture's loss plot (``plt.plot(history.losses)``), into a file nobody keeps."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.plot(losses)
+    plt.ylabel("loss")
+    plt.xlabel("epoch")
+    plt.legend(["train"], loc="upper left")
+    with tempfile.TemporaryFile(suffix=".png") as file:
+        plt.savefig(file, format="png")
+    plt.close()
 
 
 def main() -> None:
@@ -76,6 +94,7 @@ def main() -> None:
                           callbacks=[history])
                 model.layers[0].reset_states()
         seconds = time.perf_counter() - start
+        plot_losses(history.losses)
 
         # One-step: every real window; full song: the first 4 notes, then its own output.
         stateful = name != "mlp"

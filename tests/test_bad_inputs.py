@@ -49,7 +49,7 @@ WARNINGS = {
                            [[72, "1"], [71, "1"], [69, "1"], [67, "1"], [65, "1"], [64, "1"]]),
 }
 HUGE = 100_000  # notes
-HUGE_SECONDS = 300  # how long a run on HUGE notes may take to train or to refuse
+HUGE_SECONDS = 120  # how long a run on HUGE notes may take to train or to refuse
 
 
 def test_the_corpus_is_all_here():
@@ -101,6 +101,8 @@ def test_understood_file_gives_a_warning_and_a_result(tmp_path, name):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="measured: with 100,000 notes one epoch of stateful2 (the song "
+                   "as one 400,000-step sequence) runs over 15 minutes at 4.7 GB, deaf to Ctrl-C")
 def test_a_huge_song_gives_a_result_or_one_line(tmp_path):
     """100,000 notes: the run may train or refuse, in bounded time, but not hang or crash."""
     song = tmp_path / "huge.txt"

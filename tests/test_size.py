@@ -19,7 +19,7 @@ from melodygen.songs import load_song
 
 HUGE = 100_000      # notes of the song that must read in seconds
 LONG = 10_000       # notes of the melody every model must train on and predict
-READ_SECONDS = 30   # measured, 100,000 notes: song file 0.7 s, MIDI 2.5 s (10 s on a loaded machine);
+READ_SECONDS = 30   # measured, 100,000 notes: song file 0.8 s, MIDI 2.9 s (10 s on a loaded machine);
                     # a reader that grew with the square of the length would take minutes
 MEMORY_MIB = 2048   # peak resident memory of one model's run on LONG notes; measured at most 1,066
 RUN_SECONDS = 300   # a hang guard for one model's run on LONG notes; measured at most 40 s
