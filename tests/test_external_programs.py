@@ -74,12 +74,10 @@ def onsets_and_pitches(path: Path) -> list[tuple[Fraction, int]]:
 
 
 def musescore(source: Path, target: Path) -> subprocess.CompletedProcess:
-    """``mscore3 -o TARGET SOURCE``, headless; the output's existence and stderr are checked
-    by the caller."""
-    done = subprocess.run([need_program("mscore3"), "-o", str(target), str(source)],
+    """``mscore3 -o TARGET SOURCE``, headless (child_env sets QT_QPA_PLATFORM=offscreen)."""
+    return subprocess.run([need_program("mscore3"), "-o", str(target), str(source)],
                           env=child_env(), capture_output=True, text=True,
                           timeout=PROGRAM_TIMEOUT, stdin=subprocess.DEVNULL)
-    return done
 
 
 def musescore_errors(stderr: str) -> list[str]:
@@ -217,7 +215,7 @@ def render(renderer: str, midi: Path, wav: Path) -> None:
 
 
 @pytest.mark.parametrize("renderer", ["fluidsynth", "timidity"])
-@pytest.mark.parametrize("stem", ["original", "mlp-full-song", "stateful2-one-step"])
+@pytest.mark.parametrize("stem", STEMS)
 def test_midi_renders_as_long_as_the_melody(run, tmp_path, renderer, stem):
     folder, summary = run
     wav = tmp_path / f"{stem}.wav"
