@@ -19,7 +19,6 @@ import time
 
 import numpy as np
 
-from melodygen.backend import load_keras
 from melodygen.encoding import Vocabulary, make_dataset, make_encoding
 from melodygen.songs import load_song
 
@@ -45,7 +44,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--models", nargs="+", default=["mlp", "stateful2"], choices=["mlp", "stateful2"])
     args = parser.parse_args()
-    keras = load_keras()
+    import keras  # plainly, as the lecture does: TensorFlow's own thread pools and settings
     from keras import layers
 
     # The lecture's data: note2idx of 14 tokens, windows of 4, x / 13 or (scale/6, length).

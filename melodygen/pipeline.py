@@ -9,6 +9,7 @@ import numpy as np
 
 from .config import ModelSpec, TrainConfig, model_spec
 from .encoding import Dataset, Vocabulary, make_dataset, make_encoding, window_ceiling
+from .errors import MelodyError
 from .note import Melody, Note
 
 if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
@@ -53,7 +54,17 @@ class SongRun:
         return [self.config.window + int(i) + 1 for i in np.flatnonzero(indices != self.dataset.targets)]
 
 
+# Most notes melodygen trains on. A stateful model reads the whole song as one sequence every
+# epoch: 10,000 notes take about 17 s an epoch (README, "Long melodies"), 100,000 notes over
+# 15 minutes and 4.7 GB. Longer melodies are refused before any training.
+MAX_NOTES = 20_000
+
+
 def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
+    """The vocabulary and the windows of ``melody``; a melody too short or too long is refused."""
+    if len(melody) > MAX_NOTES:
+        raise MelodyError(f"melody has {len(melody)} notes; melodygen trains on at most {MAX_NOTES} "
+                          "(take a part of it)", source=melody.source or None)
     vocabulary = Vocabulary.for_melody(melody)
     indices = vocabulary.indices(melody.notes, melody.source)
     return vocabulary, make_dataset(indices, window, melody.source)

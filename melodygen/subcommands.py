@@ -126,10 +126,9 @@ def run_train(args: argparse.Namespace) -> int:
     if path.is_dir():
         raise MelodyError(f"is a folder; give a file name, e.g. {path / (args.model + SUFFIX)}",
                           source=str(path))
-    prepare_folder(path.parent)  # a folder that cannot be written fails before training
-
     from .pipeline import prepare
-    prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
+    prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
+    prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
     from .cli import _progress_printer
     printer = None if args.quiet else _progress_printer()

@@ -2,7 +2,8 @@
 
 Two recipes (``TrainConfig.recipe``):
 
-- ``fast``: one full-batch Adam step per epoch, many epochs per compiled call, and training
+- ``fast``: one full-batch Adam step per epoch (learning rate 0.02, gradient norm clipped to 1:
+  see ``TrainConfig``), many epochs per compiled call, and training
   stops at the first epoch whose predictions reach the target: every window right for a
   stateful model, the window ceiling (``encoding.window_ceiling``) for a model without state.
   A stateful model is trained through its unrolled twin (``models.build_unrolled``): the
@@ -67,7 +68,7 @@ def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
     """Build ``spec``'s model and train it on the windows of ``dataset``."""
     start = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
-    tf.config.experimental.enable_op_determinism()
+    tf.config.experimental.enable_op_determinism()  # same seed, same weights, same bytes out
     model = build_model(spec, dataset.window, encoding.features_per_note, classes)
     target = len(dataset) if spec.stateful else window_ceiling(dataset)
     x = model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)

@@ -21,7 +21,7 @@ HUGE = 100_000      # notes of the song that must read in seconds
 LONG = 10_000       # notes of the melody every model must train on and predict
 READ_SECONDS = 30   # measured, 100,000 notes: song file 0.8 s, MIDI 2.9 s (10 s on a loaded machine);
                     # a reader that grew with the square of the length would take minutes
-MEMORY_MIB = 2048   # peak resident memory of one model's run on LONG notes; measured at most 1,066
+MEMORY_MIB = 2048   # peak resident memory of one model's run on LONG notes; measured at most 1,073
 RUN_SECONDS = 300   # a hang guard for one model's run on LONG notes; measured at most 40 s
 
 
@@ -111,7 +111,7 @@ def test_a_10000_note_melody_trains_and_predicts(tmp_path, model):
 def test_memory_grows_at_most_linearly(tmp_path):
     """The stateful LSTM, which trains on the whole song as one sequence, grows the most: its
     memory above the floor (a process that only loads Keras) may grow 10 times for 10 times the
-    notes, not more (measured: 87 MiB at 1,000 notes, 466 MiB at 10,000)."""
+    notes, not more (measured: 91 MiB at 1,000 notes, 474 MiB at 10,000)."""
     _, _, _, floor = run_measured([sys.executable, "-c", "from melodygen.backend import load_keras; "
                                    "load_keras()"], RUN_SECONDS, tmp_path)
     above = {}

@@ -55,13 +55,16 @@ def nabiya_midi() -> bytes:
 
 def two_parts_musicxml() -> bytes:
     """A score of two parts (melody and bass), six quarter notes each."""
-    from music21 import metadata, meter, note, stream
+    from music21 import instrument, metadata, meter, note, stream
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     score = stream.Score()
     score.metadata = metadata.Metadata(title="two parts")
     for part_id, pitches in (("P1", (72, 71, 69, 67, 65, 64)), ("P2", (48, 43, 45, 41, 43, 36))):
         part = stream.Part(id=part_id)
+        voice = instrument.Piano()
+        voice.partId, voice.instrumentId = part_id, f"{part_id}-I1"  # fixed ids: the same bytes
+        part.append(voice)
         part.append(meter.TimeSignature("3/4"))
         for pitch in pitches:
             part.append(note.Note(midi=pitch, quarterLength=1))
