@@ -32,17 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", nargs="+", default=list(DEFAULT_MODELS), metavar="MODEL",
                         help=f"models to train: {', '.join(MODELS)} or {ALL} "
                              f"(default: {' '.join(DEFAULT_MODELS)}, the lecture's comparison)")
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
-                        help="fast recipe: most epochs before giving up; lecture recipe: epochs "
-                             "(default %(default)s)")
-    parser.add_argument("--recipe", choices=RECIPES, default=TrainConfig.recipe,
-                        help="fast: compiled full-song steps that stop once the song is learnt; "
-                             "lecture: the lecture's schedule, every epoch (default %(default)s)")
-    parser.add_argument("--learning-rate", type=float, default=None,
-                        help="Adam learning rate (default: fast 0.02, lecture 0.001)")
-    parser.add_argument("--seed", type=int, default=TrainConfig.seed,
-                        help="random seed: the same seed gives the same notes and files "
-                             "(default %(default)s)")
+    add_training_options(parser)
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: out/SONG/)")
     parser.add_argument("--quiet", action="store_true", help="no progress while training")
@@ -65,6 +55,21 @@ def entry_point() -> None:
         sys.stderr.flush()
         os._exit(status)
     sys.exit(status)
+
+
+def add_training_options(parser: argparse.ArgumentParser) -> None:
+    """--epochs, --recipe, --learning-rate, --seed: how to train (``TrainConfig``)."""
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
+                        help="fast recipe: most epochs before giving up; lecture recipe: epochs "
+                             "(default %(default)s)")
+    parser.add_argument("--recipe", choices=RECIPES, default=TrainConfig.recipe,
+                        help="fast: compiled full-song steps that stop once the song is learnt; "
+                             "lecture: the lecture's schedule, every epoch (default %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=None,
+                        help="Adam learning rate (default: fast 0.02, lecture 0.001)")
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed,
+                        help="random seed: the same seed gives the same notes and files "
+                             "(default %(default)s)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from .checkpoint import DEFAULT_MODEL, SUFFIX
-from .config import MODELS, RECIPES, TrainConfig
+from .cli import add_training_options
+from .config import MODELS, TrainConfig
 from .errors import MelodyError
 
 PRIMER_HELP = """\
@@ -51,18 +52,9 @@ def train_parser() -> argparse.ArgumentParser:
                              "learns the whole song)")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help=f"where to save the model (default: models/SONG-MODEL{SUFFIX})")
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
-                        help="fast recipe: most epochs before giving up; lecture recipe: epochs "
-                             "(default %(default)s)")
-    parser.add_argument("--recipe", choices=RECIPES, default=TrainConfig.recipe,
-                        help="fast: compiled full-song steps that stop once the song is learnt; "
-                             "lecture: the lecture's schedule, every epoch (default %(default)s)")
-    parser.add_argument("--learning-rate", type=float, default=None,
-                        help="Adam learning rate (default: fast 0.01, lecture 0.001)")
+    add_training_options(parser)
     parser.add_argument("--window", type=int, default=TrainConfig.window,
                         help="notes the model sees to predict the next one (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=TrainConfig.seed,
-                        help="random seed of the training (default %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress while training")
     return parser
 
