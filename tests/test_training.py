@@ -85,21 +85,17 @@ def test_same_seed_same_history_and_predictions(trained, name, recipe):
     np.testing.assert_array_equal(full_a, full_b)
 
 
-# Measured: the lecture recipe of a stateful model (both presets, also at commit b5064c7)
-# sometimes ends 1 ulp apart in a few LSTM weights: 4 of 14 pytest runs and 4 of 42 trainings
-# at load 5-9 on 2 cores, none of 16 runs and 30 trainings at load 2. Not strict: it shows
-# only sometimes. Its histories and predictions matched in every case seen.
-STATEFUL_LECTURE_DRIFT = pytest.mark.xfail(
-    strict=False, reason="stateful lecture recipe not bit-reproducible under load (training.py)")
-
-
-@pytest.mark.parametrize("name, recipe", [
-    pytest.param(name, recipe, marks=[STATEFUL_LECTURE_DRIFT] if MODELS[name].stateful and
-                 recipe == "lecture" else []) for name, recipe in RUNS])
+@pytest.mark.parametrize("name, recipe", RUNS)
 def test_same_seed_same_weights(trained, name, recipe):
     (first, *_), (second, *_) = trained(name, recipe)
     for a, b in zip(first.model.get_weights(), second.model.get_weights()):
-        np.testing.assert_array_equal(a, b)
+        if MODELS[name].stateful and recipe == "lecture":
+            # Measured before its loop ran one window strictly after the other
+            # (parallel_iterations=1): a few LSTM weights 1 ulp apart in 4 of 42 trainings on a
+            # busy machine, histories and predictions equal. Allow that much, no more.
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+        else:
+            np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("recipe", list(EPOCHS))
