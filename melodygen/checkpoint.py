@@ -100,21 +100,17 @@ class MelodyModel:
 def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,
                 progress: Progress | None = None) -> MelodyModel:
     """Train one of the lecture's models on ``melody`` (imports TensorFlow)."""
-    from .backend import load_keras
-    load_keras()
-    from . import predict, training
-    from .pipeline import prepare
+    from .pipeline import run_song
 
     config = config or TrainConfig()
     try:
         spec = model_spec(model)
     except ValueError as error:
         raise MelodyError(str(error)) from None
-    vocabulary, dataset = prepare(melody, config.window)
-    encoding = make_encoding(spec.encoding, vocabulary)
-    result = training.train(spec, dataset, encoding, len(vocabulary), config, progress)
-    one_step = predict.one_step(result.model, encoding, dataset)
-    full_song = predict.full_song(result.model, encoding, dataset.inputs[0], len(dataset))
+    report = (lambda _name, *values: progress(*values)) if progress else None
+    run = run_song(melody, [spec.name], config, report)
+    trained = run.models[0]
+    result, dataset = trained.training, run.dataset
     facts = {
         "epochs": result.epochs,
         "reached_epoch": result.reached_epoch,
@@ -122,11 +118,12 @@ def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig 
         "final_loss": round(result.history.loss[-1], 6),
         "samples": len(dataset),
         "target_right": result.target,
-        "one_step_right": int(np.sum(one_step == dataset.targets)),
-        "full_song_right": int(np.sum(full_song == dataset.targets)),
+        "one_step_right": int(np.sum(trained.one_step == dataset.targets)),
+        "full_song_right": int(np.sum(trained.full_song == dataset.targets)),
     }
+    encoding = make_encoding(spec.encoding, run.vocabulary)
     from .outputs import versions
-    checkpoint = Checkpoint(spec, config.window, vocabulary, encoding, melody, config, facts,
+    checkpoint = Checkpoint(spec, config.window, run.vocabulary, encoding, melody, config, facts,
                             versions())
     return MelodyModel(result.model, checkpoint)
 
