@@ -31,7 +31,7 @@ from .encoding import Encoding, Vocabulary, make_encoding
 from .errors import MelodyError
 from .files import prepare_folder, write_atomic
 from .notation import format_token
-from .note import Melody, Note
+from .note import Melody, Note, notes_json
 
 if TYPE_CHECKING:
     import keras
@@ -130,11 +130,6 @@ def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig 
 
 # ---- saving ------------------------------------------------------------------------------
 
-def _notes_json(notes: Sequence[Note]) -> list[list]:
-    """Notes as [MIDI pitch or null, length in quarter notes as "n/d"] pairs."""
-    return [[note.pitch, str(note.duration)] for note in notes]
-
-
 def note_token(note: Note) -> str:
     """The note's token (f#8), or its repr when no single token has its length."""
     try:
@@ -152,12 +147,12 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
         "window": checkpoint.window,
         "vocabulary": {"name": checkpoint.vocabulary.name,
                        "tokens": [note_token(note) for note in checkpoint.vocabulary.notes],
-                       "notes": _notes_json(checkpoint.vocabulary.notes)},
+                       "notes": notes_json(checkpoint.vocabulary.notes)},
         "encoding": {"name": checkpoint.encoding.name,
                      "table": [[float(x) for x in row] for row in checkpoint.encoding.table]},
         "song": {"title": song.title, "source": song.source,
                  "time_signature": list(song.time_signature), "tempo": song.tempo,
-                 "pickup": str(song.pickup), "notes": _notes_json(song.notes)},
+                 "pickup": str(song.pickup), "notes": notes_json(song.notes)},
         "config": {field.name: getattr(checkpoint.config, field.name)
                    for field in fields(TrainConfig)},
         "training": checkpoint.training,

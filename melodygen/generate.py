@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import MelodyError
 from .notation import LENGTHS, length_to_duration, parse_notes
-from .note import Melody, Note
+from .note import Melody, Note, notes_json
 
 from .checkpoint import note_token
 
@@ -294,7 +294,7 @@ def file_stems(count: int) -> list[str]:
 def build_summary(checkpoint: Checkpoint, config: GenerateConfig,
                   notes: list[tuple[Note, ...]], melodies: list[Melody], model_file: str) -> dict:
     """What a generation run made, with statistics; file names are those of ``write_generated``."""
-    from .outputs import notes_json, tokens, versions
+    from .outputs import tokens, versions
     from .stats import melody_stats, song_key
 
     song, key = checkpoint.song, song_key(checkpoint.song)
@@ -305,7 +305,7 @@ def build_summary(checkpoint: Checkpoint, config: GenerateConfig,
     for stem, continuation, melody in zip(file_stems(len(melodies)), notes, melodies):
         entries.append({
             "title": melody.title, "midi": f"{stem}.mid", "musicxml": f"{stem}.musicxml",
-            "tokens": tokens(melody), "notes": notes_json(melody),
+            "tokens": tokens(melody), "notes": notes_json(melody.notes),
             "generated_tokens": tokens(melody.with_notes(continuation)),
             "stats": melody_stats(continuation, song, key).to_json(),
         })

@@ -114,3 +114,9 @@ class Melody:
         """The same song settings (meter, tempo, pickup) around other notes."""
         return Melody(tuple(notes), title if title is not None else self.title,
                       self.time_signature, self.tempo, self.source, self.pickup)
+
+
+def notes_json(notes) -> list[list]:
+    """Notes as [MIDI pitch or null, length in quarter notes as "n/d"] pairs: the form of notes
+    in summary.json and in saved models."""
+    return [[note.pitch, str(note.duration)] for note in notes]

@@ -17,7 +17,7 @@ from .files import write_atomic
 from .midi import midi_bytes
 from .musicxml import musicxml_bytes
 from .notation import format_token
-from .note import Melody
+from .note import Melody, notes_json
 from .pipeline import ModelRun, SongRun
 from .plot import loss_plot_png
 from .report import REPORT, write_report
@@ -36,11 +36,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     return found
-
-
-def notes_json(melody: Melody) -> list[list]:
-    """Notes as [MIDI pitch or null, length in quarter notes as "n/d"] pairs."""
-    return [[note.pitch, str(note.duration)] for note in melody.notes]
 
 
 def tokens(melody: Melody) -> str | None:
@@ -67,7 +62,7 @@ def _write_melody(folder: Path, stem: str, melody: Melody, media: dict, wrong=()
         files["svg"] = write_atomic(folder / f"{stem}.svg", svg).name
     if media.get("audio", True):
         files["wav"] = write_atomic(folder / f"{stem}.wav", wav_bytes(melody)).name
-    return {**files, "tokens": tokens(melody), "notes": notes_json(melody)}
+    return {**files, "tokens": tokens(melody), "notes": notes_json(melody.notes)}
 
 
 def build_summary(run: SongRun) -> dict:
@@ -105,7 +100,7 @@ def build_summary(run: SongRun) -> dict:
         "window": run.config.window,
         "samples": samples,
         "window_ceiling": run.ceiling,
-        "vocabulary": [[note.pitch, str(note.duration)] for note in run.vocabulary.notes],
+        "vocabulary": notes_json(run.vocabulary.notes),
         "config": {"epochs": run.config.epochs, "seed": run.config.seed, "recipe": run.config.recipe,
                    "learning_rate": run.config.rate, "window": run.config.window},
         "versions": versions(),
