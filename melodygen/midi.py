@@ -12,7 +12,6 @@ reported as a ``MelodyWarning``), and the first tempo, time signature and track 
 from __future__ import annotations
 
 import io
-import warnings
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import mido
 from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
 from .note import Melody
-from .timeline import GRID, Timed, melody_line, usable_tempo
+from .timeline import GRID, Timed, first_value, melody_line, usable_tempo
 
 __all__ = ["GRID", "MelodyWarning", "TICKS_PER_BEAT", "from_midi", "midi_bytes", "read_midi",
            "to_midi", "write_midi"]
@@ -132,8 +131,9 @@ def from_midi(midi: mido.MidiFile, source: str = "<midi>") -> Melody:
         for (_, pitch), start in sounding.items():  # never released: lasts to the end of its track
             timed.append(_timed(start, now, pitch, resolution))
     notes = melody_line(timed, source)
-    tempo = _first_value(tempos, source, "tempo", lambda t: f"{mido.tempo2bpm(t):g} bpm")
-    signature = _first_value(signatures, source, "time signature", lambda s: f"{s[0]}/{s[1]}")
+    tempo = first_value(_in_order(tempos), source, "tempo", lambda t: f"{mido.tempo2bpm(t):g} bpm")
+    signature = first_value(_in_order(signatures), source, "time signature",
+                            lambda s: f"{s[0]}/{s[1]}")
     bpm = usable_tempo(round(mido.tempo2bpm(tempo), 2), source) if tempo else DEFAULT_TEMPO
     try:
         return Melody(tuple(notes), title=names[0] if names else Path(source).stem,
@@ -146,14 +146,6 @@ def _timed(start: int, end: int, pitch: int, resolution: int) -> Timed:
     return Timed(Fraction(start, resolution), Fraction(end, resolution), pitch)
 
 
-def _first_value(changes, source: str, what: str, show):
-    """The value of the earliest of (tick, value) changes; a warning when it changes later."""
-    if not changes:
-        return None
-    changes = sorted(changes, key=lambda change: change[0])
-    first = changes[0][1]
-    others = {value for _, value in changes} - {first}
-    if others:
-        warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
-                                    f"first, {show(first)}"), stacklevel=3)
-    return first
+def _in_order(changes: list[tuple[int, object]]) -> list:
+    """(tick, value) changes from all tracks -> their values in time order."""
+    return [value for _, value in sorted(changes, key=lambda change: change[0])]

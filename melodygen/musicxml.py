@@ -19,7 +19,7 @@ from pathlib import Path
 from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
 from .note import Melody
-from .timeline import Timed, melody_line, snap, usable_tempo
+from .timeline import Timed, first_value, melody_line, snap, usable_tempo
 
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")
 PART_NAME = "Melody"
@@ -183,13 +183,7 @@ def _first(part, score, kind: str, value, source: str, what: str):
     """The value of the first element of ``kind`` (in the part, else anywhere in the score);
     a warning when later ones differ."""
     found = list(part.recurse().getElementsByClass(kind)) or list(score.recurse().getElementsByClass(kind))
-    values = [v for v in map(value, found) if v is not None]
-    if not values:
-        return None
-    if any(v != values[0] for v in values[1:]):
-        warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the first"),
-                      stacklevel=3)
-    return values[0]
+    return first_value([v for v in map(value, found) if v is not None], source, what)
 
 
 def _quarter_bpm(mark) -> float | None:

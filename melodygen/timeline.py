@@ -131,6 +131,19 @@ def usable_tempo(bpm: float, source: str) -> float:
     return clamped
 
 
+def first_value(values: list, source: str, what: str, show=None):
+    """The first of a file's ``values`` (a tempo, a time signature, in song order), with a
+    warning when a later one differs; None when there are none. ``show`` names the value kept."""
+    if not values:
+        return None
+    first = values[0]
+    if any(value != first for value in values[1:]):
+        kept = f", {show(first)}" if show else ""
+        warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
+                                    f"first{kept}"), stacklevel=4)
+    return first
+
+
 def _decimal(time: Fraction) -> str:
     """A time for a message: 5/2 -> '2.5', 1/3 -> '0.333'."""
     return f"{float(time):.3f}".rstrip("0").rstrip(".")
