@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 from .errors import MelodyError
@@ -16,13 +15,9 @@ MIDI_SUFFIXES = (".mid", ".midi")
 
 def songs_folder() -> Path:
     """Where the bundled song files are: inside the installed package, or ``songs/`` of a checkout."""
-    try:
-        installed = Path(str(importlib.resources.files("melodygen.bundled")))
-        if installed.is_dir():
-            return installed
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "songs"
+    package = Path(__file__).resolve().parent
+    installed = package / "bundled"  # pyproject.toml installs songs/ there
+    return installed if installed.is_dir() else package.parent / "songs"
 
 
 def bundled_songs() -> dict[str, Path]:

@@ -3,8 +3,13 @@ of music they cover, ``--list``, their encodings, and (slow) that the stateful L
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,6 +122,22 @@ def test_list_shows_every_song_with_length_and_time_signature(tmp_path):
         title, signature, count, *_ = SONGS[row[0]]
         assert row[-5:-1] == [str(count), "notes", f"{signature[0]}/{signature[1]}",
                               f"{load_song(row[0]).tempo:g}"]
+
+
+def test_songs_are_found_where_pip_installs_them(tmp_path):
+    """pyproject.toml installs songs/ as melodygen/bundled/: the package laid out that way, away
+    from any checkout, still lists every bundled song."""
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "melodygen", tmp_path / "melodygen",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(repo / "songs", tmp_path / "melodygen" / "bundled")
+    done = subprocess.run([sys.executable, "-c", "from melodygen.songs import bundled_songs, "
+                           "songs_folder; print(songs_folder()); print(*bundled_songs())"],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)},
+                          capture_output=True, text=True, check=True)
+    folder, names = done.stdout.splitlines()
+    assert Path(folder) == tmp_path / "melodygen" / "bundled"
+    assert names.split() == list(bundled_songs())
 
 
 def test_an_unknown_song_or_missing_file():
