@@ -49,7 +49,11 @@ def entry_point() -> None:
     After a run that loaded TensorFlow, the process ends at once (output flushed, every file
     already written and synced): TensorFlow's own teardown would add about a second and has
     nothing of ours to save."""
-    status = main()
+    try:
+        status = main()
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
     if "tensorflow" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
