@@ -41,6 +41,14 @@ class Key:
         """Its seven pitch classes."""
         return frozenset((self.tonic + step) % 12 for step in SCALE_STEPS[self.mode])
 
+    @property
+    def fifths(self) -> int:
+        """Its key signature: sharps (1..6) or flats (-1..-5); F# major and D# minor take six
+        sharps, not six flats."""
+        major_tonic = self.tonic if self.mode == "major" else (self.tonic + 3) % 12
+        fifths = major_tonic * 7 % 12  # each fifth up adds a sharp
+        return fifths - 12 if fifths > 6 else fifths
+
     def __str__(self) -> str:
         return f"{PITCH_CLASS_NAMES[self.tonic]} {self.mode}"
 

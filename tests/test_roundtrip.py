@@ -72,6 +72,14 @@ def test_bundled_song_through_song_text(name):
     assert parse_song(format_song(melody), source=melody.source) == melody
 
 
+def test_a_natural_tied_over_the_bar_line_reads_as_one_note(tmp_path):
+    """In F major a B natural shows its sign, and the note it is tied to in the next measure does
+    not: the reader joins them (music21 alone keeps them apart)."""
+    melody = parse_song("time: 2/4\nf8 g8 a8 bb8 | c'4 bb8 b8~ | b2~ | b8 a8 g4 | f2\n")
+    assert melody.notes[6] == Note(71, Fraction(3))  # through measure 3: tied on both sides there
+    same_song(read_score(write_musicxml(melody, tmp_path / "natural.musicxml")), melody)
+
+
 def test_pickup_is_measure_0_of_the_score():
     melody = load_song("o_tannenbaum")
     import music21

@@ -40,6 +40,16 @@ def test_minor_scale_is_natural_minor():
     assert sorted(Key(9, "minor").scale) == [0, 2, 4, 5, 7, 9, 11]  # A minor: the white keys
 
 
+@pytest.mark.parametrize("key, fifths", [
+    (Key(0, "major"), 0), (Key(7, "major"), 1), (Key(2, "major"), 2), (Key(11, "major"), 5),
+    (Key(6, "major"), 6), (Key(5, "major"), -1), (Key(10, "major"), -2), (Key(1, "major"), -5),
+    (Key(9, "minor"), 0), (Key(4, "minor"), 1), (Key(2, "minor"), -1), (Key(3, "minor"), 6),
+    (Key(0, "minor"), -3),
+])
+def test_key_signature(key, fifths):
+    assert key.fifths == fifths
+
+
 def test_a_song_of_rests_has_no_key():
     assert song_key(melody("r4 r2")) is None
 
