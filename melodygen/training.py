@@ -2,10 +2,10 @@
 
 Two recipes (``TrainConfig.recipe``):
 
-- ``fast``: one full-batch Adam step per epoch (learning rate 0.02, gradient norm clipped to 1:
-  see ``TrainConfig``), many epochs per compiled call, and training
-  stops at the first epoch whose predictions reach the target: every window right for a
-  stateful model, the window ceiling (``encoding.window_ceiling``) for a model without state.
+- ``fast``: one full-batch Adam step per epoch, compiled (learning rate 0.02, gradient norm
+  clipped to 1: see ``TrainConfig``), and training stops at the first epoch whose predictions
+  reach the target: every window right for a stateful model, the window ceiling
+  (``encoding.window_ceiling``) for a model without state.
   A stateful model is trained through its unrolled twin (``models.build_unrolled``): the
   whole song in one sequence, state carried from window to window exactly as at prediction.
 - ``lecture``: the lecture's schedule: Adam(0.001), every epoch run, the MLP and the stateless
@@ -27,7 +27,7 @@ from .config import ModelSpec, TrainConfig
 from .encoding import Dataset, Encoding, window_ceiling
 from .models import build_model, build_unrolled, reset_state
 
-EPOCHS_PER_CALL = 50  # epochs run inside one compiled call between progress reports
+EPOCHS_PER_REPORT = 50  # epochs between progress reports; the lecture recipe runs them in one compiled call
 
 Progress = Callable[[int, int, float, float], None]  # (epoch, of epochs, loss, accuracy)
 
@@ -38,7 +38,7 @@ class History:
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
-    # (epochs done, seconds since training started) after each compiled call: the first call
+    # (epochs done, seconds since training started) at each progress report: the first one
     # carries the building and compiling, the later ones the steady cost per epoch
     timeline: list[tuple[int, float]] = field(default_factory=list)
 
@@ -96,36 +96,36 @@ def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
 
 
 def _train_fast(forward, model, optimizer, y, target, max_epochs, progress, start) -> History:
-    """Full-batch steps until ``target`` windows are right (weights of that epoch kept) or the cap."""
+    """Full-batch steps until ``target`` windows are right (weights of that epoch kept) or the cap.
+
+    One compiled call per epoch: a step of a few milliseconds, the Python loop around it costs
+    less than a loop compiled into the graph would, and its graph is smaller (less memory).
+    """
     variables = model.trainable_variables
     optimizer.build(variables)
     y = tf.constant(y)
 
     @tf.function
-    def run(epochs):
-        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        correct = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
-        for epoch in tf.range(epochs):
-            with tf.GradientTape() as tape:
-                probs = forward()
-                loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
-            right = tf.reduce_sum(tf.cast(tf.argmax(probs, axis=-1, output_type=tf.int32) == y, tf.int32))
-            losses = losses.write(epoch, loss)
-            correct = correct.write(epoch, right)
-            if right >= target:
-                break  # these weights reached the target: keep them, no further step
+    def step():
+        with tf.GradientTape() as tape:
+            probs = forward()
+            loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+        right = tf.reduce_sum(tf.cast(tf.argmax(probs, axis=-1, output_type=tf.int32) == y, tf.int32))
+        if right < target:  # weights that reached the target are kept: no step from them
             optimizer.apply(tape.gradient(loss, variables), variables)
-        return losses.stack(), correct.stack()
+        return loss, right
 
     history = History()
     while len(history.loss) < max_epochs:
-        losses, correct = run(tf.constant(min(EPOCHS_PER_CALL, max_epochs - len(history.loss))))
-        history.loss += losses.numpy().tolist()
-        history.accuracy += (correct.numpy() / len(y)).tolist()
-        history.timeline.append((len(history.loss), time.perf_counter() - start))
-        if progress:
-            progress(len(history.loss), max_epochs, history.loss[-1], history.accuracy[-1])
-        if correct.numpy()[-1] >= target:
+        loss, right = step()
+        history.loss.append(float(loss))
+        history.accuracy.append(int(right) / len(y))
+        reached = int(right) >= target
+        if reached or len(history.loss) % EPOCHS_PER_REPORT == 0 or len(history.loss) == max_epochs:
+            history.timeline.append((len(history.loss), time.perf_counter() - start))
+            if progress:
+                progress(len(history.loss), max_epochs, history.loss[-1], history.accuracy[-1])
+        if reached:
             break
     return history
 
@@ -182,7 +182,7 @@ def _train_lecture(spec, model, optimizer, x, y, config, progress, start) -> His
     rng = np.random.default_rng(config.seed)
     history = History()
     while len(history.loss) < config.epochs:
-        epochs = min(EPOCHS_PER_CALL, config.epochs - len(history.loss))
+        epochs = min(EPOCHS_PER_REPORT, config.epochs - len(history.loss))
         orders = np.stack([rng.permutation(samples) for _ in range(epochs)]).astype(np.int32)
         losses, correct = run(tf.constant(orders))
         history.loss += losses.numpy().tolist()

@@ -69,7 +69,7 @@ def test_training_records_every_epoch(trained, name, recipe):
     assert all(0 <= acc <= 1 and round(acc * 50, 6).is_integer() for acc in result.history.accuracy)
     assert result.target == (50 if MODELS[name].stateful else 46)
     assert result.seconds > 0
-    # progress after every compiled call, the last one at the last epoch
+    # progress every EPOCHS_PER_REPORT epochs, the last one at the last epoch
     assert reports[-1] == (epochs, epochs, result.history.loss[-1], result.history.accuracy[-1])
     assert one.shape == full.shape == (50,)
     assert one.dtype == full.dtype == np.int32
@@ -114,8 +114,8 @@ def test_fast_training_stops_at_the_ceiling_and_keeps_those_weights(song):
     assert result.reached_epoch == result.epochs < 2000
     assert right[-1] == 46 and max(right[:-1]) < 46
     assert int((one == dataset.targets).sum()) == 46
-    # one report after each compiled call of EPOCHS_PER_CALL epochs, and one at the stop
-    calls = range(training.EPOCHS_PER_CALL, result.epochs, training.EPOCHS_PER_CALL)
+    # one report every EPOCHS_PER_REPORT epochs, and one at the stop
+    calls = range(training.EPOCHS_PER_REPORT, result.epochs, training.EPOCHS_PER_REPORT)
     assert [report[0] for report in reports] == [*calls, result.epochs]
     assert [report[1] for report in reports] == [2000] * len(reports)
     assert [report[2] for report in reports] == [result.history.loss[epoch - 1] for epoch, *_ in reports]
