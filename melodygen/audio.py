@@ -31,6 +31,7 @@ DETUNE_CENTS = 0.7      # the two strings of each note: +- this many cents
 ATTACK = 0.005          # seconds from silence to full strength
 RELEASE = 0.025         # seconds: time constant of the damper after a note ends
 DECAY_C4 = 1.6          # seconds: decay time constant of the fundamental at middle C
+_BLOCK = 1 << 16        # samples converted to 16 bits at a time
 
 
 def frequency(pitch: int) -> float:
@@ -61,7 +62,9 @@ def render(melody: Melody, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
         tone = _tone(note.pitch, stop - start, sample_rate)[:len(out) - first]
         out[first:first + len(tone)] += tone
     peak = np.max(np.abs(out)) if len(out) else 0.0
-    return out * (PEAK / peak) if peak > 0 else out
+    if peak > 0:
+        out *= PEAK / peak  # in place: a song's samples are megabytes, no second copy
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -93,13 +96,17 @@ def wav_bytes(melody: Melody, sample_rate: int = SAMPLE_RATE) -> bytes:
 
 def samples_to_wav(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Floats in -1..1 -> WAV bytes (16-bit mono PCM)."""
-    pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    pcm = np.empty(len(samples), "<i2")
+    for start in range(0, len(samples), _BLOCK):  # a block at a time: no float copy of the song
+        block = np.clip(samples[start:start + _BLOCK], -1.0, 1.0)
+        block *= 32767
+        pcm[start:start + _BLOCK] = np.rint(block, out=block)
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as file:
         file.setnchannels(1)
         file.setsampwidth(2)
         file.setframerate(sample_rate)
-        file.writeframes(pcm.tobytes())
+        file.writeframes(pcm.data)
     return buffer.getvalue()
 
 
