@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import mido
+from mido.midifiles.meta import KeySignatureError  # a key signature mido cannot decode
 
 from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
@@ -95,7 +96,8 @@ def read_midi(path: str | Path) -> Melody:
     except EOFError:
         raise MelodyError("not a valid MIDI file (truncated: it ends in the middle of a track)",
                           source=str(path)) from None
-    except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError,
+            KeySignatureError) as error:
         raise MelodyError(f"not a valid MIDI file ({error or type(error).__name__})",
                           source=str(path)) from None
     return from_midi(midi, source=str(path))

@@ -27,6 +27,7 @@ ERRORS = {
     "junk.musicxml": r" cannot read score: .+",
     "junk-with-header.mid": r" not a valid MIDI file \(.+\)",
     "truncated.mid": r" not a valid MIDI file \(.+\)",
+    "bad-key-signature.mid": r" not a valid MIDI file \(Could not decode key with 9 sharps and mode 0\)",
     "truncated.musicxml": r" cannot read score: .+",
     "drums.mid": r" no melodic notes .*",
     "no-notes.mid": r" no melodic notes .*",

@@ -53,6 +53,15 @@ def nabiya_midi() -> bytes:
     return _midi([tempo, _notes([(0, length, [pitch]) for pitch, length in line])])
 
 
+def bad_key_signature_midi() -> bytes:
+    """나비야's first line with a key signature of 9 sharps (at most 7 exist)."""
+    data = _midi([[mido.MetaMessage("key_signature", key="C", time=0)],
+                  _notes([(0, 240, [67]), (0, 240, [64]), (0, 480, [64])])])
+    valid = b"\xff\x59\x02\x00\x00"  # key_signature: 0 sharps, major
+    assert data.count(valid) == 1
+    return data.replace(valid, b"\xff\x59\x02\x09\x00")
+
+
 def two_parts_musicxml() -> bytes:
     """A score of two parts (melody and bass), six quarter notes each."""
     from music21 import instrument, metadata, meter, note, stream
@@ -84,6 +93,7 @@ def corpus() -> dict[str, bytes]:
         "junk.musicxml": _junk(512, 3),
         "junk-with-header.mid": b"MThd\x00\x00\x00\x06\x00\x01\x00\x02\x01\xe0" + _junk(200, 4),
         "truncated.mid": nabiya[:len(nabiya) // 2],
+        "bad-key-signature.mid": bad_key_signature_midi(),
         "truncated.musicxml": two_parts_musicxml()[:900],
         "chords.mid": _midi([_notes([(0, 480, [60, 64, 67]), (0, 480, [62, 65, 69]),
                                      (0, 480, [64, 67, 72]), (0, 480, [65, 69]), (0, 480, [67]),
