@@ -1,7 +1,8 @@
 """Benchmark: melodygen's default run against the lecture's recipe and `import keras`, in one run.
 
 Every measurement is a fresh process, timed wall to wall, its peak RSS read with wait4; each is
-repeated (--repeat, default 3) and the median reported. The lecture's recipe (benchmarks/
+repeated (--repeat, default 3, in rounds of one run of each) and the median time and the largest
+peak RSS reported. The lecture's recipe (benchmarks/
 lecture_recipe.py: Keras fit loops as the lecture writes them) runs --epochs epochs; below 2000
 its time is extrapolated to 2000 epochs from its measured first epoch and steady per-epoch cost,
 and the table says so.
@@ -43,27 +44,23 @@ def measure(command: list[str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, stdout
 
 
-def repeated(command: list[str], repeat: int) -> dict:
-    """Median wall time and largest peak RSS over ``repeat`` runs, and the last run's stdout."""
-    runs = [measure(command) for _ in range(repeat)]
+def summary(runs: list[tuple[float, float, str]]) -> dict:
+    """Median wall time and largest peak RSS of the runs of one command, and the last stdout."""
     return {"seconds": statistics.median(r[0] for r in runs), "all_seconds": [r[0] for r in runs],
-            "rss_mib": max(r[1] for r in runs), "stdout": runs[-1][2]}
+            "rss_mib": max(r[1] for r in runs), "all_rss_mib": [r[1] for r in runs], "stdout": runs[-1][2]}
 
 
-def lecture_recipe(epochs: int, repeat: int) -> dict:
-    """The lecture's recipe for mlp and stateful2 in one process, as its notebook runs them."""
-    runs = []
-    for _ in range(repeat):
-        wall, rss, stdout = measure([sys.executable, "benchmarks/lecture_recipe.py",
-                                     "--epochs", str(epochs)])
+def lecture_summary(runs: list[tuple[float, float, str]]) -> dict:
+    """The runs of benchmarks/lecture_recipe.py (mlp and stateful2 in one process, as the
+    lecture's notebook runs them), with their time at 2000 epochs."""
+    at_2000 = []
+    for wall, _, stdout in runs:
         models = json.loads(stdout.strip().splitlines()[-1])
         training = sum(m["training_seconds"] for m in models.values())
         # Everything else (start-up, imports, predictions) + each model's training at 2000 epochs.
-        full = wall - training + sum(m["first_epoch_seconds"] + m["seconds_per_epoch"] * (LECTURE_EPOCHS - 1)
-                                     for m in models.values())
-        runs.append((wall, rss, full, models))
-    return {"seconds": statistics.median(r[0] for r in runs), "rss_mib": max(r[1] for r in runs),
-            "seconds_2000": statistics.median(r[2] for r in runs), "models": runs[-1][3]}
+        at_2000.append(wall - training + sum(m["first_epoch_seconds"] + m["seconds_per_epoch"]
+                                             * (LECTURE_EPOCHS - 1) for m in models.values()))
+    return {**summary(runs), "seconds_2000": statistics.median(at_2000), "models": models}
 
 
 def main() -> None:
@@ -79,16 +76,24 @@ def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as scratch:
         cli = [python, "-m", "melodygen"]
-        figures = {
-            "import_keras": repeated([python, "-c", "import keras"], repeat),
-            "help": repeated(cli + ["--help"], repeat),
-            "list": repeated(cli + ["--list"], repeat),
-            "melodygen": repeated(cli + ["nabiya", "--quiet", "--out", f"{scratch}/default"], repeat),
-            "melodygen_lecture": repeated(cli + ["nabiya", "--quiet", "--recipe", "lecture", "--epochs",
-                                                 str(epochs), "--no-audio", "--no-report",
-                                                 "--out", f"{scratch}/lecture"], repeat),
-            "lecture": lecture_recipe(epochs, repeat),
+        commands = {
+            "import_keras": [python, "-c", "import keras"],
+            "help": cli + ["--help"],
+            "list": cli + ["--list"],
+            "melodygen": cli + ["nabiya", "--quiet", "--out", f"{scratch}/default"],
+            "melodygen_lecture": cli + ["nabiya", "--quiet", "--recipe", "lecture", "--epochs", str(epochs),
+                                        "--no-audio", "--no-report", "--out", f"{scratch}/lecture"],
+            "lecture": [python, "benchmarks/lecture_recipe.py", "--epochs", str(epochs)],
         }
+        # Round after round, every command once a round: what the machine does meanwhile (its
+        # load, how much memory the kernel can back with huge pages: tens of MiB either way)
+        # reaches all of them alike.
+        runs: dict[str, list] = {name: [] for name in commands}
+        for _ in range(repeat):
+            for name, command in commands.items():
+                runs[name].append(measure(command))
+        figures = {name: summary(r) for name, r in runs.items() if name != "lecture"}
+        figures["lecture"] = lecture_summary(runs["lecture"])
         default = json.loads((Path(scratch) / "default" / "summary.json").read_text())["models"]
         compiled = json.loads((Path(scratch) / "lecture" / "summary.json").read_text())["models"]
     print(report(figures, default, compiled, epochs, repeat))
@@ -156,8 +161,9 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         f"training, fit loops / melodygen --recipe lecture, at 2000 epochs:         "
         f"{fit_2000 / compiled_2000:5.1f}x  (target >= 5x; {fit_2000:.1f} s vs {compiled_2000:.1f} s"
         f"{', extrapolated' if extrapolated else ''})",
-        f"peak RSS, default run / lecture recipe:                  "
-        f"{f['melodygen']['rss_mib'] / lecture['rss_mib']:6.2f}x  (target <= 1x)",
+        f"peak RSS, default run / lecture recipe at {epochs} epochs:{' ' * max(0, 13 - len(str(epochs)))}"
+        f"{f['melodygen']['rss_mib'] / lecture['rss_mib']:6.3f}x  (target <= 1x; round by round: "
+        + " ".join(f"{a / b:.3f}" for a, b in zip(f["melodygen"]["all_rss_mib"], lecture["all_rss_mib"])) + ")",
         f"--help {f['help']['seconds']:.2f} s, --list {f['list']['seconds']:.2f} s (target < 1 s)",
     ]
     return "\n".join(lines)

@@ -3,8 +3,8 @@
 MLP: compile(adam), one ``fit(epochs=N, batch_size=10)`` call. Stateful LSTM with two features:
 N separate ``fit(epochs=1, batch_size=1, shuffle=False)`` calls, each followed by
 ``reset_states()``. Each model's ``LossHistory`` is plotted with matplotlib, as in the lecture
-(saved to a temporary file instead of shown). Then the lecture's one-step and full-song
-predictions (``model.predict``).
+(saved to a temporary file instead of shown). Then, as the lecture does, ``model.evaluate``
+(the accuracy it prints) and its one-step and full-song predictions (``model.predict``).
 Prints one JSON line: per model the training seconds, epochs, accuracy and full-song notes right.
 
     python benchmarks/lecture_recipe.py --epochs 2000 --seed 5
@@ -95,8 +95,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
         plot_losses(history.losses)
 
-        # One-step: every real window; full song: the first 4 notes, then its own output.
+        # The lecture's evaluation ("8. 모델 평가하기"), then its predictions ("9. 모델 사용하기"):
+        # one-step: every real window; full song: the first 4 notes, then its own output.
         stateful = name != "mlp"
+        scores = model.evaluate(x_train, y_train, batch_size=1 if stateful else None, verbose=0)
         model.layers[0].reset_states() if stateful else None
         one_step = np.argmax(model.predict(x_train, batch_size=1 if stateful else 32, verbose=0), axis=-1)
         model.layers[0].reset_states() if stateful else None
@@ -113,6 +115,7 @@ def main() -> None:
             "first_epoch_seconds": round(history.ends[0] - start, 3),
             "seconds_per_epoch": round((history.ends[-1] - history.ends[0]) / max(args.epochs - 1, 1), 5),
             "epochs": args.epochs,
+            "evaluate_accuracy": round(float(scores[1]), 6),
             "one_step_right": int((one_step == dataset.targets).sum()),
             "full_song_right": int((np.array(full) == dataset.targets).sum()),
             "samples": len(dataset),

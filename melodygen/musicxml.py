@@ -27,7 +27,6 @@ from pathlib import Path
 from .errors import MelodyError, MelodyWarning
 from .files import write_atomic
 from .note import Melody, Note
-from .stats import song_key
 from .timeline import Timed, first_value, melody_line, snap, usable_tempo
 
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")
@@ -193,6 +192,8 @@ def musicxml_bytes(melody: Melody) -> bytes:
     same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
     a treble clef (bass for a low melody), the title, the time signature and a metronome mark."""
+    from .stats import song_key  # numpy: not loaded by `--help` and `--list`, which import this module
+
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     key = song_key(melody)  # the key whose scale holds most of the song, so fewest accidentals
