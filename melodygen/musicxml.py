@@ -196,8 +196,9 @@ def musicxml_bytes(melody: Melody) -> bytes:
 
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
-    key = song_key(melody)  # the key whose scale holds most of the song, so fewest accidentals
-    fifths = key.fifths if key else 0
+    found = song_key(melody)  # the key whose scale holds most of the song, so fewest accidentals
+    fifths = found.fifths if found else 0
+    key = key_alters(fifths)
     group_ends = beat_groups(melody.time_signature)
     # every length is a multiple of a power-of-two fraction of a quarter: the largest
     # denominator is the smallest number of divisions that makes every duration whole
@@ -222,14 +223,14 @@ def musicxml_bytes(melody: Melody) -> bytes:
             _first_measure(measure, melody, divisions, fifths, pitches)
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
-            _write_note(measure, item, item_beams, divisions, fifths, shown)
+            _write_note(measure, item, item_beams, divisions, fifths, key, shown)
     _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
     ET.indent(root, "  ")
     return _PROLOG + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
 def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int, fifths: int,
-                shown: dict[tuple[str, int], int]) -> None:
+                key: dict[str, int], shown: dict[tuple[str, int], int]) -> None:
     """One <note> (or rest); ``shown`` holds the accidentals of the measure so far, and gets this
     note's when it shows one (a note tied from the one before shows none)."""
     note = ET.SubElement(measure, "note")
@@ -243,7 +244,7 @@ def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int,
         if alter:
             _text(pitch, "alter", alter)
         _text(pitch, "octave", octave)
-        if not item.tie_stop and shown.get((step, octave), key_alters(fifths).get(step, 0)) != alter:
+        if not item.tie_stop and shown.get((step, octave), key.get(step, 0)) != alter:
             accidental = _ACCIDENTALS[alter]
             shown[(step, octave)] = alter
     # children in the order the MusicXML schema sets
