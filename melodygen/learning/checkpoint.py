@@ -4,8 +4,12 @@ A saved model is one file (any name; ``.melodygen`` by convention), a zip archiv
 
 - ``model.keras``: the Keras model, architecture and weights, in Keras's own format;
 - ``melodygen.json``: the model preset, the window, the vocabulary and the encoding table, the
-  training song (title, time signature, pickup, tempo and notes: the default primer and the
-  reference of the statistics), the training configuration and results, and the library versions.
+  training song (title, time signature, pickup, tempo and notes), the training configuration
+  and results, and the library versions.
+
+In memory the training song plays three parts, each a field of its own (``Checkpoint``): the
+``defaults`` of what is generated (the primer, the meter, the tempo, the length), and the
+``reference`` melodies that statistics compare a new melody with.
 
 Loading needs neither the song file nor any training. ``read_checkpoint`` reads the JSON part
 without TensorFlow (quick checks, e.g. of a primer, before the 4 s import); ``load`` adds the
@@ -19,19 +23,21 @@ import json
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.errors import MelodyError
+from ..core.note import Melody, Note, notes_json
+from ..core.versions import versions
+from ..formats.files import prepare_folder, write_atomic
+from ..formats.notation import note_label
 from .config import ModelSpec, TrainConfig, model_spec
-from .encoding import Encoding, Vocabulary, make_encoding
-from .errors import MelodyError
-from .files import prepare_folder, write_atomic
-from .notation import format_token
-from .note import Melody, Note, notes_json
+from .encoding import Encoding, make_encoding
+from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     import keras
@@ -46,97 +52,125 @@ SUFFIX = ".melodygen"
 DEFAULT_MODEL = "stateful2"  # the lecture's LSTM: it learns the whole song
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """What a generated melody is unless the caller says otherwise: the training song's."""
+
+    title: str                       # generated melodies are called "TITLE - generated N"
+    time_signature: tuple[int, int]  # (beats, beat unit)
+    pickup: Fraction                 # quarter notes before the first bar line of the primer
+    tempo: float                     # quarter notes per minute
+    primer: tuple[Note, ...]         # the notes continued: the song's first ``window`` notes
+    length: int                      # notes generated after the primer: the rest of the song
+
+    @classmethod
+    def of_song(cls, song: Melody, window: int) -> "Defaults":
+        return cls(song.title, song.time_signature, song.pickup, song.tempo,
+                   song.notes[:window], len(song) - window)
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """How training went (``training`` in melodygen.json)."""
+
+    epochs: int                  # epochs run
+    reached_epoch: int | None    # first epoch whose predictions reached the target, or None
+    seconds: float               # building, compiling and training
+    final_loss: float            # cross-entropy of the last epoch
+    samples: int                 # windows of the song
+    target_right: int            # windows right that end fast training
+    one_step_right: int          # windows whose next note the model predicts right
+    full_song_right: int         # notes right when the model replays the song on its own
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "TrainingFacts":
+        names = [field.name for field in fields(cls)]
+        missing = [name for name in names if name not in data]
+        if missing:
+            raise KeyError(missing[0])
+        return cls(**{name: data[name] for name in names})
+
+
 @dataclass(frozen=True, eq=False)
 class Checkpoint:
     """Everything a saved model needs besides its weights, as plain data (no TensorFlow)."""
 
-    spec: ModelSpec           # the model preset it was built from
-    window: int               # notes the model sees to predict the next one
-    vocabulary: Vocabulary    # the notes it predicts, by index
-    encoding: Encoding        # how an index becomes model input (row i = note i)
-    song: Melody              # the training song: notes, title, time signature, tempo
-    config: TrainConfig       # how it was trained
-    training: dict[str, Any]  # epochs, seconds, windows right one step and in the full song, ...
-    versions: dict[str, str]  # python and library versions at training time
+    spec: ModelSpec               # the model preset it was built from
+    window: int                   # notes the model sees to predict the next one
+    vocabulary: Vocabulary        # the notes it predicts, by index
+    encoding: Encoding            # how an index becomes model input (row i = note i)
+    defaults: Defaults            # primer, meter, tempo and length of what is generated
+    reference: tuple[Melody, ...]  # the training melodies: statistics compare with them
+    config: TrainConfig           # how it was trained
+    training: TrainingFacts       # how training went
+    versions: dict[str, str]      # python and library versions at training time
+
+    @classmethod
+    def for_song(cls, spec: ModelSpec, window: int, vocabulary: Vocabulary, encoding: Encoding,
+                 song: Melody, config: TrainConfig, training: TrainingFacts,
+                 versions: dict[str, str]) -> "Checkpoint":
+        """The checkpoint of a model trained on one song."""
+        return cls(spec, window, vocabulary, encoding, Defaults.of_song(song, window), (song,),
+                   config, training, versions)
+
+    @property
+    def song(self) -> Melody:
+        """The training song (a model of one song has one reference melody)."""
+        return self.reference[0]
 
     def primer(self) -> tuple[Note, ...]:
         """The default primer: the song's first ``window`` notes."""
-        return self.song.notes[:self.window]
+        return self.defaults.primer
 
 
 @dataclass(eq=False)
-class MelodyModel:
-    """A trained Keras model and its checkpoint data: ready to generate or to be saved."""
+class TrainedModel:
+    """A trained Keras model and its checkpoint data: ready to predict or to be saved."""
 
     model: keras.Model
     checkpoint: Checkpoint
 
     def __repr__(self) -> str:
         checkpoint = self.checkpoint
-        return (f"MelodyModel({checkpoint.spec.name} trained on {checkpoint.song.title!r}, "
-                f"window {checkpoint.window}, {len(checkpoint.vocabulary)} notes)")
-
-    def generate(self, primer: str | Sequence[Note] | None = None, length: int | None = None,
-                 temperature: float | None = None, top_k: int | None = None,
-                 top_p: float | None = None, count: int = 1, seed: int | None = None,
-                 include_primer: bool = True) -> list[Melody]:
-        """``count`` new melodies, each ``length`` notes after the primer (see ``generate.py``).
-
-        primer:      tokens ("g8 e8 e4") or notes, any number >= 1; default: the song's opening.
-        length:      notes to generate; default: as many as the song has after its opening.
-        temperature, top_k, top_p: sampling; all None (the default) is greedy, the argmax.
-        seed:        the same seed gives the same melodies; None: a fresh random one.
-        include_primer: melodies start with the primer (True) or with the first new note.
-        Every melody ends on a bar line of the song's time signature.
-        """
-        from .generate import generate
-        return generate(self, primer, length, temperature, top_k, top_p, count, seed,
-                        include_primer)
+        return (f"{type(self).__name__}({checkpoint.spec.name} trained on "
+                f"{checkpoint.song.title!r}, window {checkpoint.window}, "
+                f"{len(checkpoint.vocabulary)} notes)")
 
     def save(self, path: str | Path) -> Path:
         return save(self, path)
 
 
 def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,
-                progress: Progress | None = None) -> MelodyModel:
+                progress: Progress | None = None) -> TrainedModel:
     """Train one of the lecture's models on ``melody`` (imports TensorFlow)."""
-    from .pipeline import run_song
+    from .experiment import run_song
 
     config = config or TrainConfig()
-    try:
-        spec = model_spec(model)
-    except ValueError as error:
-        raise MelodyError(str(error)) from None
+    spec = model_spec(model)
     report = (lambda _name, *values: progress(*values)) if progress else None
     run = run_song(melody, [spec.name], config, report)
     trained = run.models[0]
-    result, dataset = trained.training, run.dataset
-    facts = {
-        "epochs": result.epochs,
-        "reached_epoch": result.reached_epoch,
-        "seconds": round(result.seconds, 3),
-        "final_loss": round(result.history.loss[-1], 6),
-        "samples": len(dataset),
-        "target_right": result.target,
-        "one_step_right": int(np.sum(trained.one_step == dataset.targets)),
-        "full_song_right": int(np.sum(trained.full_song == dataset.targets)),
-    }
+    result = trained.training
+    facts = TrainingFacts(
+        epochs=result.epochs,
+        reached_epoch=result.reached_epoch,
+        seconds=round(result.seconds, 3),
+        final_loss=round(result.history.loss[-1], 6),
+        samples=len(run.dataset),
+        target_right=result.target,
+        one_step_right=run.right(trained.one_step),
+        full_song_right=run.right(trained.full_song),
+    )
     encoding = make_encoding(spec.encoding, run.vocabulary)
-    from .outputs import versions
-    checkpoint = Checkpoint(spec, config.window, run.vocabulary, encoding, melody, config, facts,
-                            versions())
-    return MelodyModel(result.model, checkpoint)
+    checkpoint = Checkpoint.for_song(spec, config.window, run.vocabulary, encoding, melody, config,
+                                     facts, versions())
+    return TrainedModel(result.model, checkpoint)
 
 
 # ---- saving ------------------------------------------------------------------------------
-
-def note_token(note: Note) -> str:
-    """The note's token (f#8), or its repr when no single token has its length."""
-    try:
-        return format_token(note)
-    except ValueError:
-        return repr(note)
-
 
 def checkpoint_json(checkpoint: Checkpoint) -> dict:
     song = checkpoint.song
@@ -146,7 +180,7 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
         "model": {field.name: getattr(checkpoint.spec, field.name) for field in fields(ModelSpec)},
         "window": checkpoint.window,
         "vocabulary": {"name": checkpoint.vocabulary.name,
-                       "tokens": [note_token(note) for note in checkpoint.vocabulary.notes],
+                       "tokens": [note_label(note) for note in checkpoint.vocabulary.notes],
                        "notes": notes_json(checkpoint.vocabulary.notes)},
         "encoding": {"name": checkpoint.encoding.name,
                      "table": [[float(x) for x in row] for row in checkpoint.encoding.table]},
@@ -155,12 +189,12 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
                  "pickup": str(song.pickup), "notes": notes_json(song.notes)},
         "config": {field.name: getattr(checkpoint.config, field.name)
                    for field in fields(TrainConfig)},
-        "training": checkpoint.training,
+        "training": checkpoint.training.to_json(),
         "versions": checkpoint.versions,
     }
 
 
-def save(model: MelodyModel, path: str | Path) -> Path:
+def save(model: TrainedModel, path: str | Path) -> Path:
     """Write ``model`` to ``path`` (one zip file, written atomically); returns the path."""
     from .backend import load_keras
     keras = load_keras()
@@ -236,7 +270,8 @@ def checkpoint_from_json(data: dict, source: str = "<checkpoint>") -> Checkpoint
                         (int(beats), int(unit)), float(song["tempo"]), source=str(song["source"]),
                         pickup=Fraction(song["pickup"]))
         config = TrainConfig(**data["config"])
-        training, versions = dict(data["training"]), dict(data["versions"])
+        training = TrainingFacts.from_json(dict(data["training"]))
+        versions = dict(data["versions"])
         if table.ndim != 2 or len(table) != len(vocabulary) or not len(vocabulary):
             raise ValueError(f"the encoding table has shape {table.shape} for "
                              f"{len(vocabulary)} notes")
@@ -250,7 +285,8 @@ def checkpoint_from_json(data: dict, source: str = "<checkpoint>") -> Checkpoint
     except (TypeError, ValueError) as error:
         raise MelodyError(f"corrupted model file: bad {METADATA_MEMBER} ({error})",
                           source=source) from None
-    return Checkpoint(spec, window, vocabulary, encoding, melody, config, training, versions)
+    return Checkpoint.for_song(spec, window, vocabulary, encoding, melody, config, training,
+                               versions)
 
 
 def read_checkpoint(path: str | Path) -> Checkpoint:
@@ -274,7 +310,7 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     return checkpoint_from_json(data, str(path))
 
 
-def load(path: str | Path) -> MelodyModel:
+def load(path: str | Path) -> TrainedModel:
     """A saved model, ready to generate (imports TensorFlow)."""
     path = Path(path)
     checkpoint = read_checkpoint(path)
@@ -297,7 +333,7 @@ def load(path: str | Path) -> MelodyModel:
             raise MelodyError(f"corrupted model file: Keras cannot load {MODEL_MEMBER} ({reason})",
                               source=str(path)) from None
     _check_shapes(model, checkpoint, str(path))
-    return MelodyModel(model, checkpoint)
+    return TrainedModel(model, checkpoint)
 
 
 def _check_shapes(model: keras.Model, checkpoint: Checkpoint, source: str) -> None:

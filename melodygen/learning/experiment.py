@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from ..core.errors import MelodyError
+from ..core.note import Melody, Note
 from .config import ModelSpec, TrainConfig, model_spec
-from .encoding import Dataset, Vocabulary, make_dataset, make_encoding, window_ceiling
-from .errors import MelodyError
-from .note import Melody, Note
+from .encoding import Dataset, make_dataset, make_encoding, window_ceiling
+from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
     from .training import TrainResult
+
+# (model name, epoch, of epochs, loss, accuracy), called while a model trains
+ExperimentProgress = Callable[[str, int, int, float, float], None]
 
 
 @dataclass
@@ -24,6 +28,10 @@ class ModelRun:
     training: TrainResult
     one_step: np.ndarray    # (samples,) the next note predicted from each real window
     full_song: np.ndarray   # (samples,) the song replayed from its first `window` notes
+
+    def prediction(self, kind: str) -> np.ndarray:
+        """``one_step`` or ``full_song`` by the name of its files: "one-step", "full-song"."""
+        return {"one-step": self.one_step, "full-song": self.full_song}[kind]
 
 
 @dataclass
@@ -53,29 +61,30 @@ class SongRun:
         """1-based positions in the song of predicted notes that differ from the song's."""
         return [self.config.window + int(i) + 1 for i in np.flatnonzero(indices != self.dataset.targets)]
 
+    def right(self, indices: np.ndarray) -> int:
+        """Predicted notes equal to the song's."""
+        return int(np.sum(indices == self.dataset.targets))
 
-# Most notes melodygen trains on. A stateful model reads the whole song as one sequence every
-# epoch: 10,000 notes take about 17 s an epoch (README, "Long melodies"), 100,000 notes over
-# 15 minutes and 4.7 GB. Longer melodies are refused before any training.
-MAX_NOTES = 20_000
+
+# The longest song the experiment trains on. A stateful model reads the whole song as one
+# sequence every epoch: 10,000 notes take about 17 s an epoch (README, "Long melodies"), 100,000
+# notes over 15 minutes and 4.7 GB. Longer songs are refused before any training.
+MAX_SONG_NOTES = 20_000
 
 
 def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
     """The vocabulary and the windows of ``melody``; a melody too short or too long is refused."""
-    if len(melody) > MAX_NOTES:
-        raise MelodyError(f"melody has {len(melody)} notes; melodygen trains on at most {MAX_NOTES} "
-                          "(take a part of it)", source=melody.source or None)
+    if len(melody) > MAX_SONG_NOTES:
+        raise MelodyError(f"melody has {len(melody)} notes; melodygen trains on at most "
+                          f"{MAX_SONG_NOTES} (take a part of it)", source=melody.source or None)
     vocabulary = Vocabulary.for_melody(melody)
     indices = vocabulary.indices(melody.notes, melody.source)
     return vocabulary, make_dataset(indices, window, melody.source)
 
 
 def run_song(melody: Melody, model_names, config: TrainConfig,
-             progress: Callable[[str, int, int, float, float], None] | None = None) -> SongRun:
-    """Train every named model on ``melody`` and predict with it (imports TensorFlow).
-
-    progress: called as (model name, epoch, of epochs, loss, accuracy) while training.
-    """
+             progress: ExperimentProgress | None = None) -> SongRun:
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow)."""
     from .backend import load_keras
     load_keras()
     from . import predict, training

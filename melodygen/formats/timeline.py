@@ -20,8 +20,8 @@ import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import MelodyError, MelodyWarning
-from .note import Note, pitch_name
+from ..core.errors import MelodyError, MelodyWarning
+from ..core.note import Note, pitch_name
 
 GRID = Fraction(1, 8)  # quarter notes: the 32nd note, the shortest length of the notation
 TEMPO_RANGE = (10, 400)  # quarter notes per minute that a Melody accepts

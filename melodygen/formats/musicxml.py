@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import MelodyError, MelodyWarning
+from ..core.errors import MelodyError, MelodyWarning
+from ..core.keys import song_key
+from ..core.note import Melody, Note
 from .files import write_atomic
-from .note import Melody, Note
 from .timeline import Timed, first_value, melody_line, snap, usable_tempo
 
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")
@@ -192,8 +193,6 @@ def musicxml_bytes(melody: Melody) -> bytes:
     same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
     a treble clef (bass for a low melody), the title, the time signature and a metronome mark."""
-    from .stats import song_key  # numpy: not loaded by `--help` and `--list`, which import this module
-
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     found = song_key(melody)  # the key whose scale holds most of the song, so fewest accidentals

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import MelodyError
+from ..core.errors import MelodyError
 
 
 def prepare_folder(folder: str | Path) -> Path:

@@ -1,4 +1,4 @@
-"""The one exception type melodygen raises for a user's mistake."""
+"""The exception and warning types melodygen raises for a user's mistake or a changed input."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ class MelodyError(Exception):
     def __str__(self) -> str:
         where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
         return ":".join(where + [" " + self.message]) if where else self.message
+
+
+class ConfigError(MelodyError, ValueError):
+    """A setting that cannot be used: ``--epochs 0``, a temperature of 0, an unknown model name.
+
+    Every configuration type (``TrainConfig``, ``GenerateConfig``, the model presets) raises
+    this one type when it is created with a bad value. It is a ``MelodyError`` (the CLI prints
+    one line, exit status 2) and a ``ValueError`` (a bad value, for a Python caller)."""
 
 
 class MelodyWarning(UserWarning):

@@ -36,8 +36,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import MelodyError
-from .note import Melody, Note
+from ..core.errors import MelodyError
+from ..core.note import Melody, Note
 from .timeline import on_grid, tidy_rests
 
 LETTERS = "cdefgab"
@@ -138,6 +138,24 @@ def format_token(note: Note) -> str:
     octave = note.pitch // 12 - 1
     marks = "'" * (octave - BASE_OCTAVE) if octave >= BASE_OCTAVE else "," * (BASE_OCTAVE - octave)
     return _SHARP_SPELLING[note.pitch % 12] + marks + suffix
+
+
+def note_label(note: Note) -> str:
+    """The note's token (``f#8``) for a message or a listing, or its repr when no single token
+    has its length (``Note(C4, 5/2)``)."""
+    try:
+        return format_token(note)
+    except ValueError:
+        return repr(note)
+
+
+def tokens_text(notes) -> str | None:
+    """Notes -> their tokens separated by spaces, or None when a note has no single token (the
+    ``tokens`` of summary.json)."""
+    try:
+        return " ".join(format_token(note) for note in notes)
+    except ValueError:
+        return None
 
 
 def _words(line: str):

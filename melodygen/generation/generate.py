@@ -1,13 +1,9 @@
 """New melodies from a trained model: a primer, then one note at a time, greedy or sampled.
 
 The model sees the last ``window`` notes and gives probabilities over its vocabulary
-(``predict.Predictor.next_note``); the chosen note is appended and the window slides, as in
-the lecture's full-song prediction. Choosing is greedy (argmax, the default: it replays what the
-model learnt) or sampling from the probabilities reshaped in this order:
-
-1. temperature T: p ** (1 / T), renormalized (T < 1 sharpens, T > 1 flattens, T -> 0 is greedy);
-2. top-k: only the k most likely notes kept (k = 1 is greedy);
-3. top-p: only the most likely notes whose probabilities add up to at least p kept (nucleus).
+(``learning.predict.Predictor.next_note``); the chosen note is appended and the window slides,
+as in the lecture's full-song prediction. Choosing is greedy (argmax, the default: it replays
+what the model learnt) or sampling (temperature, top-k, top-p: ``sampling.py``).
 
 Primers: any number of notes, each in the model's vocabulary. A primer shorter than the window
 is padded on the left with copies of its first note (the pad is not written out). A stateful
@@ -20,67 +16,24 @@ so the same seed gives the same notes, and melody ``i`` does not depend on ``cou
 
 from __future__ import annotations
 
-import math
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from .errors import MelodyError
-from .notation import LENGTHS, length_to_duration, parse_notes
-from .note import Melody, Note, notes_json
-
-from .checkpoint import note_token
-
-if TYPE_CHECKING:  # checkpoint.MelodyModel holds a Keras model; TensorFlow loads only with one
-    from .checkpoint import Checkpoint, MelodyModel
+from ..core.errors import ConfigError, MelodyError
+from ..core.note import Melody, Note
+from ..formats.notation import LENGTHS, length_to_duration, note_label, parse_notes
+from ..learning.checkpoint import DEFAULT_MODEL, Checkpoint, TrainedModel
+from ..learning.checkpoint import load as load_trained
+from ..learning.checkpoint import train_model as train_trained
+from ..learning.config import TrainConfig
+from .sampling import sample, sampling_error
 
 PRIMER_SOURCE = "--primer"
-
-
-def sampling_error(temperature: float | None, top_k: int | None, top_p: float | None) -> str | None:
-    """Why these sampling settings are unusable, or None when they are fine (None = not used)."""
-    if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
-        return f"temperature must be a number above 0, got {temperature}"
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
-                              or top_k < 1):
-        return f"top-k must be a whole number, at least 1, got {top_k}"
-    if top_p is not None and not 0 < top_p <= 1:
-        return f"top-p must be in (0, 1], got {top_p}"
-    return None
-
-
-def distribution(probs: np.ndarray, temperature: float = 1.0, top_k: int | None = None,
-                 top_p: float | None = None) -> np.ndarray:
-    """(classes,) probabilities -> (classes,) float64 probabilities after temperature, top-k and
-    top-p, summing to 1. Ties at a cut keep the lower index (as ``np.argmax`` does)."""
-    error = sampling_error(temperature, top_k, top_p)
-    if error:
-        raise ValueError(error)
-    probs = np.asarray(probs, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        logits = np.log(probs) / temperature      # log 0 = -inf stays impossible
-    weights = np.exp(logits - logits.max())
-    order = np.argsort(-weights, kind="stable")  # most likely first, lower index first on ties
-    keep = len(weights) if top_k is None else min(top_k, len(weights))
-    if top_p is not None:
-        cumulative = np.cumsum(weights[order]) / weights.sum()
-        keep = min(keep, int(np.searchsorted(cumulative, top_p)) + 1)
-    out = np.zeros_like(weights)
-    out[order[:keep]] = weights[order[:keep]]
-    return out / out.sum()
-
-
-def sample(probs: np.ndarray, temperature: float = 1.0, top_k: int | None = None,
-           top_p: float | None = None, rng: np.random.Generator | None = None) -> int:
-    """Draw one vocabulary index from ``probs`` reshaped by temperature, top-k and top-p."""
-    rng = rng if rng is not None else np.random.default_rng()
-    cumulative = np.cumsum(distribution(probs, temperature, top_k, top_p))
-    # The first index whose cumulative probability exceeds a uniform draw in [0, total).
-    return int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
 
 
 def pad_primer(primer: np.ndarray, window: int) -> np.ndarray:
@@ -142,7 +95,8 @@ def end_on_bar(notes: Sequence[Note], measure: Fraction, pickup: Fraction = Frac
 
 @dataclass(frozen=True)
 class GenerateConfig:
-    """How to generate: validated on creation (``make_config`` fills the defaults)."""
+    """How to generate: validated on creation, a bad value is a ``ConfigError``
+    (``make_config`` fills the defaults)."""
 
     primer: tuple[Note, ...]        # the notes the model continues (at least one)
     length: int                     # notes generated after the primer
@@ -164,7 +118,7 @@ class GenerateConfig:
         error = sampling_error(self.temperature, self.top_k, self.top_p) or \
             next((message for bad, message in problems if bad), None)
         if error:
-            raise MelodyError(error)
+            raise ConfigError(error)
         if self.seed is None and not self.greedy:
             object.__setattr__(self, "seed", secrets.randbelow(2 ** 32))
 
@@ -194,7 +148,7 @@ def resolve_primer(checkpoint: Checkpoint, primer: str | Sequence[Note] | None) 
     """None -> the training song's first ``window`` notes; tokens ("g8 e8 e4", bar lines ignored)
     or notes -> notes, each checked against the model's vocabulary."""
     if primer is None:
-        return checkpoint.song.notes[:checkpoint.window]
+        return checkpoint.defaults.primer
     if isinstance(primer, str):
         text = primer.replace("|", " ")  # one space for one bar line: columns stay right
         notes = tuple(parse_notes(text, source=PRIMER_SOURCE)) if text.split() else ()
@@ -205,8 +159,8 @@ def resolve_primer(checkpoint: Checkpoint, primer: str | Sequence[Note] | None) 
     known = set(checkpoint.vocabulary.notes)
     for position, note in enumerate(notes, start=1):
         if note not in known:
-            vocabulary = " ".join(note_token(n) for n in checkpoint.vocabulary.notes)
-            raise MelodyError(f"note {position} '{note_token(note)}' is not in the model's "
+            vocabulary = " ".join(note_label(n) for n in checkpoint.vocabulary.notes)
+            raise MelodyError(f"note {position} '{note_label(note)}' is not in the model's "
                               f"vocabulary: {vocabulary}", source=PRIMER_SOURCE)
     return notes
 
@@ -220,24 +174,32 @@ def make_config(checkpoint: Checkpoint, primer: str | Sequence[Note] | None = No
     run can be repeated)."""
     error = sampling_error(temperature, top_k, top_p)
     if error:  # before the primer: a bad setting is reported whatever the primer
-        raise MelodyError(error)
+        raise ConfigError(error)
     return GenerateConfig(
         primer=resolve_primer(checkpoint, primer),
-        length=len(checkpoint.song) - checkpoint.window if length is None else length,
+        length=checkpoint.defaults.length if length is None else length,
         temperature=temperature, top_k=top_k, top_p=top_p, count=count, seed=seed,
         include_primer=include_primer)
 
 
-def continuations(model: MelodyModel, config: GenerateConfig) -> list[tuple[Note, ...]]:
+def continuations(model: TrainedModel, config: GenerateConfig) -> list[tuple[Note, ...]]:
     """The ``config.count`` continuations of the primer: ``config.length`` notes each."""
-    from .backend import load_keras
+    from ..learning.backend import load_keras
     load_keras()
-    from .models import reset_state
-    from .predict import Predictor
+    from ..learning.models import reset_state
+    from ..learning.predict import Predictor
 
     checkpoint = model.checkpoint
     primer = checkpoint.vocabulary.indices(config.primer, PRIMER_SOURCE)
     predict_next = Predictor(model.model, checkpoint.encoding).next_note
+    unknown = checkpoint.vocabulary.unknown_index
+    if unknown is not None:  # the unknown class stands for no note: it is never chosen
+        model_next = predict_next
+
+        def predict_next(window: np.ndarray) -> np.ndarray:
+            probs = model_next(window).copy()
+            probs[unknown] = 0.0
+            return probs
 
     out = []
     for index in range(config.count):
@@ -257,20 +219,22 @@ def to_melodies(checkpoint: Checkpoint, config: GenerateConfig,
     the first bar line); without the primer, a melody starts where the primer ended, in the
     middle of a measure if that is where it ended (the part before the first bar line is then
     the melody's pickup)."""
-    song = checkpoint.song
+    defaults = checkpoint.defaults
+    beats, unit = defaults.time_signature
+    measure = Fraction(4 * beats, unit)  # quarter notes
     primer_length = sum((note.duration for note in config.primer), Fraction(0))
-    pickup = song.pickup if config.include_primer \
-        else (song.pickup - primer_length) % song.measure_length
+    pickup = defaults.pickup if config.include_primer \
+        else (defaults.pickup - primer_length) % measure
     out = []
     for number, continuation in enumerate(notes, start=1):
         body = (config.primer if config.include_primer else ()) + continuation
-        out.append(Melody(end_on_bar(body, song.measure_length, pickup),
-                          f"{song.title} - generated {number}", song.time_signature, song.tempo,
-                          source=f"generated {number}", pickup=pickup))
+        out.append(Melody(end_on_bar(body, measure, pickup),
+                          f"{defaults.title} - generated {number}", defaults.time_signature,
+                          defaults.tempo, source=f"generated {number}", pickup=pickup))
     return out
 
 
-def generate(model: MelodyModel, primer: str | Sequence[Note] | None = None,
+def generate(model: TrainedModel, primer: str | Sequence[Note] | None = None,
              length: int | None = None, temperature: float | None = None,
              top_k: int | None = None, top_p: float | None = None, count: int = 1,
              seed: int | None = None, include_primer: bool = True) -> list[Melody]:
@@ -280,86 +244,36 @@ def generate(model: MelodyModel, primer: str | Sequence[Note] | None = None,
     return to_melodies(model.checkpoint, config, continuations(model, config))
 
 
-# ---- files -------------------------------------------------------------------------------
+class MelodyModel(TrainedModel):
+    """A trained model that generates: ``melodygen.load(path).generate(...)``."""
 
-SUMMARY = "summary.json"
+    def generate(self, primer: str | Sequence[Note] | None = None, length: int | None = None,
+                 temperature: float | None = None, top_k: int | None = None,
+                 top_p: float | None = None, count: int = 1, seed: int | None = None,
+                 include_primer: bool = True) -> list[Melody]:
+        """``count`` new melodies, each ``length`` notes after the primer (see the module).
 
-
-def file_stems(count: int) -> list[str]:
-    """generated-1 ... generated-N, numbers zero-padded to one width (generated-01 for N >= 10)."""
-    width = len(str(count))
-    return [f"generated-{number:0{width}d}" for number in range(1, count + 1)]
-
-
-def build_summary(checkpoint: Checkpoint, config: GenerateConfig,
-                  notes: list[tuple[Note, ...]], melodies: list[Melody], model_file: str) -> dict:
-    """What a generation run made, with statistics; file names are those of ``write_generated``."""
-    from .outputs import tokens, versions
-    from .stats import melody_stats, song_key
-
-    song, key = checkpoint.song, song_key(checkpoint.song)
-    song_stats = melody_stats(song.notes, song, key).to_json()
-    del song_stats["longest_copy"]  # the song is its own copy
-    beats, unit = song.time_signature
-    entries = []
-    for stem, continuation, melody in zip(file_stems(len(melodies)), notes, melodies):
-        entries.append({
-            "title": melody.title, "midi": f"{stem}.mid", "musicxml": f"{stem}.musicxml",
-            "tokens": tokens(melody), "notes": notes_json(melody.notes),
-            "generated_tokens": tokens(melody.with_notes(continuation)),
-            "stats": melody_stats(continuation, song, key).to_json(),
-        })
-    return {
-        "model": {"file": model_file, "name": checkpoint.spec.name,
-                  "description": checkpoint.spec.description, "window": checkpoint.window,
-                  "vocabulary": [note_token(note) for note in checkpoint.vocabulary.notes],
-                  "training": checkpoint.training},
-        "song": {"title": song.title, "notes": len(song), "time_signature": f"{beats}/{unit}",
-                 "tempo": song.tempo, "key": str(key) if key else None, "stats": song_stats},
-        "settings": {"choosing": config.describe(),
-                     "primer": " ".join(note_token(note) for note in config.primer),
-                     "primer_notes": len(config.primer), "length": config.length,
-                     "temperature": config.temperature, "top_k": config.top_k,
-                     "top_p": config.top_p, "count": config.count,
-                     "seed": None if config.greedy else config.seed,
-                     "include_primer": config.include_primer},
-        "melodies": entries,
-        "versions": versions(),
-    }
+        primer:      tokens ("g8 e8 e4") or notes, any number >= 1; default: the song's opening.
+        length:      notes to generate; default: as many as the song has after its opening.
+        temperature, top_k, top_p: sampling; all None (the default) is greedy, the argmax.
+        seed:        the same seed gives the same melodies; None: a fresh random one.
+        include_primer: melodies start with the primer (True) or with the first new note.
+        Every melody ends on a bar line of the song's time signature.
+        """
+        return generate(self, primer, length, temperature, top_k, top_p, count, seed,
+                        include_primer)
 
 
-def write_generated(folder: str | Path, checkpoint: Checkpoint, config: GenerateConfig,
-                    notes: list[tuple[Note, ...]], model_file: str = "", *, scores: bool = True,
-                    audio: bool = True) -> dict:
-    """Write every melody as MIDI and MusicXML, with ``scores`` an engraved score (.svg), with
-    ``audio`` a WAV, and summary.json, into ``folder`` (which must exist); returns the summary.
-    Each file is written atomically."""
-    import json
+def load(path: str | Path) -> MelodyModel:
+    """A model saved by ``melodygen train`` or ``.save(path)``, ready to generate (imports
+    TensorFlow); see ``learning.checkpoint.load``."""
+    trained = load_trained(path)
+    return MelodyModel(trained.model, trained.checkpoint)
 
-    from .files import write_atomic
-    from .midi import midi_bytes
-    from .musicxml import musicxml_bytes
 
-    folder = Path(folder)
-    melodies = to_melodies(checkpoint, config, notes)
-    media = []
-    subtitle = f"{checkpoint.spec.name}, {config.describe()}"
-    for stem, melody in zip(file_stems(len(melodies)), melodies):
-        musicxml = musicxml_bytes(melody)
-        write_atomic(folder / f"{stem}.mid", midi_bytes(melody))
-        write_atomic(folder / f"{stem}.musicxml", musicxml)
-        written = {}
-        if scores:
-            from .engrave import score_svg
-            written["svg"] = write_atomic(folder / f"{stem}.svg",
-                                          score_svg(musicxml, melody, subtitle=subtitle)).name
-        if audio:
-            from .audio import wav_bytes
-            written["wav"] = write_atomic(folder / f"{stem}.wav", wav_bytes(melody)).name
-        media.append(written)
-    summary = build_summary(checkpoint, config, notes, melodies, model_file)
-    for entry, written in zip(summary["melodies"], media):
-        entry.update(written)
-    text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(folder / SUMMARY, text.encode())
-    return summary
+def train_model(melody: Melody, model: str = DEFAULT_MODEL,
+                config: TrainConfig | None = None, progress=None) -> MelodyModel:
+    """Train one of the lecture's models on ``melody``, ready to ``.generate()`` and
+    ``.save(path)``; see ``learning.checkpoint.train_model``."""
+    trained = train_trained(melody, model, config, progress)
+    return MelodyModel(trained.model, trained.checkpoint)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import MelodyError
+from ..core.errors import MelodyError
+from ..core.note import Melody
 from .musicxml import SCORE_SUFFIXES  # music21 itself loads only when a score is read
-from .note import Melody
 from .notation import read_song
 
 SONG_SUFFIX = ".txt"
@@ -15,7 +15,7 @@ MIDI_SUFFIXES = (".mid", ".midi")
 
 def songs_folder() -> Path:
     """Where the bundled song files are: inside the installed package, or ``songs/`` of a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = package / "bundled"  # pyproject.toml installs songs/ there
     return installed if installed.is_dir() else package.parent / "songs"
 

@@ -65,10 +65,12 @@ def model_inputs(spec: ModelSpec, encoded: np.ndarray) -> np.ndarray:
 
 def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
           config: TrainConfig, progress: Progress | None = None) -> TrainResult:
-    """Build ``spec``'s model and train it on the windows of ``dataset``."""
+    """Build ``spec``'s model and train it on the windows of ``dataset``.
+
+    The same seed gives the same weights when TensorFlow runs deterministic ops
+    (``backend.configure_tensorflow``, which the command line calls)."""
     start = time.perf_counter()
-    keras.utils.set_random_seed(config.seed)
-    tf.config.experimental.enable_op_determinism()  # same seed, same weights, same bytes out
+    keras.utils.set_random_seed(config.seed)  # the initial weights (and the lecture's shuffles)
     model = build_model(spec, dataset.window, encoding.features_per_note, classes)
     target = len(dataset) if spec.stateful else window_ceiling(dataset)
     x = model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)

@@ -22,8 +22,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .note import Melody, Note
-from .notation import LETTER_SEMITONES, duration_to_length
+from ..core.note import Melody, Note
+from ..formats.notation import LETTER_SEMITONES, duration_to_length
 
 WRONG_COLOR = "#E00000"  # fill of a wrong note (and of its stem, flag and accidental)
 VEROVIO_OPTIONS = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.errors import ConfigError
+
 RECIPES = ("fast", "lecture")
 
 
@@ -32,10 +34,12 @@ DEFAULT_MODELS = ("mlp", "stateful2")
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to train: validated on creation, saved in summary.json next to the results."""
+    """How to train: validated on creation (a bad value is a ``ConfigError``), saved in
+    summary.json and in saved models next to the results."""
 
     epochs: int = 2000      # fast recipe: the cap; lecture recipe: the exact count
-    seed: int = 5           # one seed for weights, shuffling and sampling
+    seed: int = 5           # one seed for weights and shuffling: training seeds Python's, NumPy's
+                            # and Keras's global generators with it (keras.utils.set_random_seed)
     window: int = 4         # notes the model sees to predict the next one
     recipe: str = "fast"    # "fast": compiled full-song steps, stop once the song is learnt;
                             # "lecture": the lecture's schedule (Adam 0.001, its batch sizes, all epochs)
@@ -43,15 +47,15 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
-            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+            raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
         if self.window < 1:
-            raise ValueError(f"window must be at least 1, got {self.window}")
+            raise ConfigError(f"window must be at least 1, got {self.window}")
         if self.recipe not in RECIPES:
-            raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}")
+            raise ConfigError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}")
         if self.learning_rate is not None and not self.learning_rate > 0:
-            raise ValueError(f"learning rate must be positive, got {self.learning_rate}")
+            raise ConfigError(f"learning rate must be positive, got {self.learning_rate}")
         if not 0 <= self.seed < 2 ** 32:
-            raise ValueError(f"seed must be in range 0..2**32-1, got {self.seed}")
+            raise ConfigError(f"seed must be in range 0..2**32-1, got {self.seed}")
 
     @property
     def rate(self) -> float:
@@ -66,7 +70,8 @@ class TrainConfig:
 
 
 def model_spec(name: str) -> ModelSpec:
+    """The preset named ``name``; an unknown name is a ``ConfigError`` listing the known ones."""
     if name not in MODELS:
-        raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+        raise ConfigError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
     return MODELS[name]
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import mido
 from mido.midifiles.meta import KeySignatureError  # a key signature mido cannot decode
 
-from .errors import MelodyError, MelodyWarning
+from ..core.errors import MelodyError
+from ..core.note import Melody
 from .files import write_atomic
-from .note import Melody
 from .timeline import GRID, Timed, first_value, melody_line, usable_tempo
 
-__all__ = ["GRID", "MelodyWarning", "TICKS_PER_BEAT", "from_midi", "midi_bytes", "read_midi",
+__all__ = ["GRID", "TICKS_PER_BEAT", "from_midi", "midi_bytes", "read_midi",
            "to_midi", "write_midi"]
 
 TICKS_PER_BEAT = 480      # ticks per quarter note in files melodygen writes

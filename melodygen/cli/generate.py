@@ -1,0 +1,131 @@
+"""``melodygen generate MODEL``: new melodies from a saved model, their files and statistics."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.errors import ConfigError
+from ..core.note import pitch_name
+from ..formats.notation import note_label
+from .common import start_tensorflow, table
+
+HELP = "new melodies from a saved model"
+
+PRIMER_HELP = """\
+primer: the notes the model continues, in the song notation ("g8 e8 e4 f8"; bar lines | are
+ignored), any number >= 1, each in the model's vocabulary (an unknown one is refused with the
+vocabulary listed). Default: the training song's first WINDOW notes. A primer shorter than the
+window is padded in front with copies of its first note (the pad is not written out). A stateful
+model starts from a zero state and reads the primer's windows in order, carrying its state, as
+the lecture's LSTM read the song; a model without state reads only the primer's last window.
+
+choosing: greedy by default (the most likely note every time: from a stateful2 model and the
+default primer this replays the song). --temperature, --top-k or --top-p switch to sampling,
+applied in that order: temperature T reshapes the probabilities to p**(1/T) (T < 1 safer, T > 1
+wilder, a temperature near 0 is greedy); top-k keeps the K most likely notes (1 is greedy);
+top-p keeps the most likely notes whose probabilities add up to at least P. With only --top-k or
+--top-p, the temperature is 1. The same --seed gives the same melodies (melody N is the same
+whatever --count); without --seed a random one is drawn and printed.
+
+output: OUT/generated-N.mid, .musicxml, .svg (the score) and .wav per melody (N from 1), each
+ending on a bar line of the song's time signature (the last note lengthened, or a rest added;
+without the primer, a melody starts where the primer ended in its measure), and OUT/summary.json:
+the settings, the notes, and per melody its pitch range, pitch-class entropy, share of notes in
+the song's scale and the longest phrase copied from the training song."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="melodygen generate",
+        description="New melodies from a model saved by `melodygen train`: MIDI, MusicXML,\n"
+                    "an engraved score and audio of each, summary.json with statistics, and a\n"
+                    "table on the terminal.",
+        epilog=PRIMER_HELP + "\n\nExample: melodygen generate models/nabiya.melodygen "
+               "--primer \"g8 e8 e4 f8\" \\\n    --length 64 --temperature 0.9 --top-k 5 "
+               "--count 4 --seed 7 --out out/gen/",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", type=Path, help="a model file saved by `melodygen train`")
+    parser.add_argument("--primer", default=None, metavar="NOTES",
+                        help="notes to continue, e.g. \"g8 e8 e4 f8\" (default: the song's "
+                             "opening; see below)")
+    parser.add_argument("--length", type=int, default=None, metavar="N",
+                        help="notes to generate after the primer (default: as many as the song "
+                             "has after its opening)")
+    parser.add_argument("--temperature", type=float, default=None, metavar="T",
+                        help="sample with this temperature, above 0 (default: greedy)")
+    parser.add_argument("--top-k", type=int, default=None, metavar="K",
+                        help="sample from the K most likely notes, K >= 1")
+    parser.add_argument("--top-p", type=float, default=None, metavar="P",
+                        help="sample from the most likely notes holding probability P, 0 < P <= 1")
+    parser.add_argument("--count", type=int, default=1, metavar="N",
+                        help="melodies to generate (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random seed of the sampling (default: a new one, printed)")
+    parser.add_argument("--no-primer-in-output", dest="include_primer", action="store_false",
+                        help="write only the generated notes, without the primer")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: out/MODEL-generated/, MODEL the file's "
+                             "name without its suffix)")
+    parser.add_argument("--no-scores", action="store_true", help="no engraved scores (.svg)")
+    parser.add_argument("--no-audio", action="store_true", help="no audio (.wav)")
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..formats.files import prepare_folder
+    from ..generation.generate import continuations, load, make_config
+    from ..generation.sampling import sampling_error
+    from ..learning.checkpoint import read_checkpoint
+    from ..presentation.generated_files import write_generated
+
+    # Every check that needs no TensorFlow first: settings, model file, primer, output folder.
+    error = sampling_error(args.temperature, args.top_k, args.top_p)
+    if error:  # whatever the model file
+        raise ConfigError(error)
+    checkpoint = read_checkpoint(args.model)
+    config = make_config(checkpoint, args.primer, args.length, args.temperature, args.top_k,
+                         args.top_p, args.count, args.seed, args.include_primer)
+    folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
+
+    start_tensorflow()
+    model = load(args.model)
+    notes = continuations(model, config)
+    summary = write_generated(folder, model.checkpoint, config, notes, str(args.model),
+                              scores=not args.no_scores, audio=not args.no_audio)
+    print(format_generated(summary, folder))
+    if config.greedy and config.count > 1:
+        print(f"note: greedy generation gives {config.count} identical melodies; sample with "
+              "--temperature, --top-k or --top-p for different ones", file=sys.stderr)
+    return 0
+
+
+def format_generated(summary, folder: Path) -> str:
+    """The closing table: the song, then each melody's statistics."""
+    config, checkpoint = summary.config, summary.checkpoint
+    key = summary.song_stats.key
+    rows = [("melody", "notes", "range", "pc entropy", f"in {key}", "longest copy"),
+            _stats_row("song", summary.song_stats)]
+    rows += [_stats_row(melody.stem, melody.stats) for melody in summary.melodies]
+    stems = [melody.stem for melody in summary.melodies]
+    named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
+    suffixes = ", ".join(Path(name).suffix for name in summary.melodies[0].files.files().values())
+    primer = "in the output" if config.include_primer else "left out of the output"
+    primer_tokens = " ".join(note_label(note) for note in config.primer)
+    return "\n".join([
+        f"{checkpoint.song.title}, {checkpoint.spec.name} ({summary.model_file}): {config.describe()}",
+        f"primer {primer_tokens} ({primer}), then {config.length} notes per melody",
+        "", *table(rows, strip=True), "",
+        f"files in {folder}/: {named} ({suffixes}), summary.json"])
+
+
+def _stats_row(name: str, stats) -> tuple[str, ...]:
+    """One row of the table from a ``MelodyStats`` (numbers rounded as summary.json keeps them)."""
+    copy = stats.longest_copy
+    span = "-" if stats.lowest is None else \
+        f"{pitch_name(stats.lowest)}-{pitch_name(stats.highest)} ({stats.range})"
+    return (name, str(stats.notes), span, f"{round(stats.pitch_class_entropy, 4):.2f} bits",
+            "-" if stats.in_scale is None else f"{round(stats.in_scale, 4):.0%}",
+            "-" if copy is None else f"{copy.length} (song {copy.song_start}-"
+                                     f"{copy.song_start + copy.length - 1})")

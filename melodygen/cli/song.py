@@ -1,0 +1,115 @@
+"""``melodygen SONG``: the lecture's experiment on one song, every model, every file; and
+``melodygen --list``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import ConfigError
+from ..learning.config import DEFAULT_MODELS, MODELS
+from .common import SONG_HELP, ProgressPrinter, add_training_options, start_tensorflow, table, \
+    text_width, train_config
+
+ALL = "all"
+
+
+def build_parser(commands) -> argparse.ArgumentParser:
+    """The main command's parser; ``commands``: the other commands' names, for the help."""
+    parser = argparse.ArgumentParser(
+        prog="melodygen",
+        description="Learn a melody with the lecture's MLP and LSTM models, then write what each "
+                    "model plays back: MIDI, MusicXML, a loss plot and summary.json.",
+        epilog="Example: melodygen nabiya --model all --seed 7. "
+               "Also: melodygen train SONG --save FILE (train one model and save it), and "
+               "melodygen generate FILE (new melodies from a saved model); see their --help. "
+               f"A song named {' or '.join(commands)} is read as "
+               f"{' or '.join('./' + name for name in commands)}.")
+    parser.add_argument("song", nargs="?", help=SONG_HELP)
+    parser.add_argument("--list", action="store_true", help="list the bundled songs and exit")
+    parser.add_argument("--model", nargs="+", default=list(DEFAULT_MODELS), metavar="MODEL",
+                        help=f"models to train: {', '.join(MODELS)} or {ALL} "
+                             f"(default: {' '.join(DEFAULT_MODELS)}, the lecture's comparison)")
+    add_training_options(parser)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: out/SONG/)")
+    parser.add_argument("--quiet", action="store_true", help="no progress while training")
+    parser.add_argument("--no-scores", action="store_true",
+                        help="no engraved scores (.svg) and none in the report")
+    parser.add_argument("--no-audio", action="store_true", help="no audio (.wav) and no players in the report")
+    parser.add_argument("--no-report", action="store_true", help="no report.html")
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.list:
+        return list_songs()
+    if not args.song:
+        parser.error("give a song name or file, or --list")
+    from ..formats.files import prepare_folder
+    from ..formats.songs import load_melody, song_name
+    from ..learning.experiment import prepare
+
+    config = train_config(args)
+    names = model_names(args.model)
+    melody = load_melody(args.song)
+    prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
+    folder = prepare_folder(args.out or Path("out") / song_name(args.song))
+
+    from ..learning.experiment import run_song
+    from ..presentation.run_files import write_outputs
+
+    progress = None if args.quiet else ProgressPrinter()
+    start_tensorflow()
+    run = run_song(melody, names, config, progress)
+    if progress:
+        progress.done()
+    summary = write_outputs(run, folder, scores=not args.no_scores, audio=not args.no_audio,
+                            report=not args.no_report)
+    print(format_table(summary, folder))
+    return 0
+
+
+def list_songs() -> int:
+    from ..formats.songs import bundled_songs, load_song
+
+    rows = []
+    for name in bundled_songs():
+        melody = load_song(name)
+        beats, unit = melody.time_signature
+        rows.append((name, melody.title, f"{len(melody)} notes", f"{beats}/{unit}", f"{melody.tempo:g} bpm"))
+    widths = [max(text_width(row[i]) for row in rows) for i in range(5)] if rows else []
+    for row in rows:
+        print("  ".join(cell + " " * (width - text_width(cell))
+                        for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def model_names(chosen: list[str]) -> list[str]:
+    """--model's words -> preset names, ``all`` for every one; an unknown one is refused."""
+    if ALL in chosen:
+        return list(MODELS)
+    unknown = [name for name in chosen if name not in MODELS]
+    if unknown:
+        raise ConfigError(f"unknown model {unknown[0]!r}; known: {', '.join(MODELS)} or {ALL}")
+    return list(dict.fromkeys(chosen))
+
+
+def format_table(summary, folder: Path) -> str:
+    """The closing table: per model, one-step accuracy, full song right, first wrong note."""
+    samples = summary.samples
+    rows = [("model", "one-step right", "full song right", "first wrong", "epochs", "train s")]
+    for name, model in summary.models.items():
+        first = model.first_wrong_full_song
+        rows.append((name, f"{model.one_step_right}/{samples} ({model.accuracy_one_step:.0%})",
+                     f"{model.full_song_right}/{samples}",
+                     f"note {first}" if first else "none",
+                     str(model.epochs), f"{round(model.training_seconds, 3):.2f}"))
+    suffixes = ", ".join(Path(name).suffix for name in summary.original.files().values())
+    report = [f"report: {folder / summary.report}"] if summary.report else []
+    return "\n".join([
+        f"{summary.melody.title}: {len(summary.melody)} notes, window {summary.window}, {samples} "
+        f"predictions per model; without state at most {summary.window_ceiling} can be right",
+        "", *table(rows), "",
+        f"files in {folder}/: original, MODEL-one-step and MODEL-full-song ({suffixes}), "
+        f"{summary.loss_plot}, summary.json", *report])

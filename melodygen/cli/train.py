@@ -1,0 +1,65 @@
+"""``melodygen train SONG``: train one model on a song and save it for ``melodygen generate``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import MelodyError
+from ..learning.checkpoint import DEFAULT_MODEL, SUFFIX
+from ..learning.config import MODELS, TrainConfig
+from .common import SONG_HELP, ProgressPrinter, add_training_options, start_tensorflow, train_config
+
+HELP = "train one model on a song and save it"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="melodygen train",
+        description="Train one of the lecture's models on a song and save it, with everything "
+                    "`melodygen generate` needs (vocabulary, encoding, window, the song's notes, "
+                    "time signature and tempo), in one file: a zip of model.keras and "
+                    "melodygen.json. Any file name works; .melodygen is the convention.",
+        epilog="Example: melodygen train nabiya --model stateful2 --save models/nabiya.melodygen")
+    parser.add_argument("song", help=SONG_HELP.replace(" (see --list)", ""))
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL,
+                        help="the model to train (default %(default)s, the lecture's LSTM, which "
+                             "learns the whole song)")
+    parser.add_argument("--save", type=Path, default=None, metavar="FILE",
+                        help=f"where to save the model (default: models/SONG-MODEL{SUFFIX})")
+    add_training_options(parser)
+    parser.add_argument("--window", type=int, default=TrainConfig.window,
+                        help="notes the model sees to predict the next one (default %(default)s)")
+    parser.add_argument("--quiet", action="store_true", help="no progress while training")
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..formats.files import prepare_folder
+    from ..formats.songs import load_melody, song_name
+    from ..learning.checkpoint import train_model
+    from ..learning.experiment import prepare
+
+    config = train_config(args, window=args.window)
+    melody = load_melody(args.song)
+    path = args.save or Path("models") / f"{song_name(args.song)}-{args.model}{SUFFIX}"
+    if path.is_dir():
+        raise MelodyError(f"is a folder; give a file name, e.g. {path / (args.model + SUFFIX)}",
+                          source=str(path))
+    prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
+    prepare_folder(path.parent)  # a folder that cannot be written fails before training
+
+    printer = None if args.quiet else ProgressPrinter()
+    progress = (lambda *values: printer(args.model, *values)) if printer else None
+    start_tensorflow()
+    model = train_model(melody, args.model, config, progress)
+    if printer:
+        printer.done()
+    model.save(path)
+    facts = model.checkpoint.training
+    print(f"{melody.title}: {args.model} trained in {facts.epochs} epochs, "
+          f"{facts.seconds:.2f} s; one-step {facts.one_step_right}/{facts.samples} right, "
+          f"full song {facts.full_song_right}/{facts.samples} right")
+    print(f"saved {path} ({path.stat().st_size / 1024:.0f} KiB); "
+          f"new melodies: melodygen generate {path}")
+    return 0

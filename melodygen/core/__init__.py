@@ -1,0 +1,11 @@
+"""The bottom layer: the note types every other layer speaks, keys, and melodygen's errors.
+
+Nothing here imports another part of melodygen.
+"""
+
+from .errors import ConfigError, MelodyError, MelodyWarning
+from .keys import Key, song_key
+from .note import Melody, Note, notes_json, pitch_name, pitch_number
+
+__all__ = ["ConfigError", "Key", "Melody", "MelodyError", "MelodyWarning", "Note", "notes_json",
+           "pitch_name", "pitch_number", "song_key"]

@@ -1,0 +1,43 @@
+"""Files of a generation run: MIDI and MusicXML of every melody, with an engraved score (SVG) and a
+WAV of each, and summary.json with the settings and each melody's statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.note import Note
+from ..core.versions import versions
+from ..generation.generate import GenerateConfig, to_melodies
+from ..generation.stats import melody_stats, reference_key
+from ..learning.checkpoint import Checkpoint
+from .run_files import write_melody, write_summary
+from .summary import GeneratedMelody, GenerationSummary
+
+
+def file_stems(count: int) -> list[str]:
+    """generated-1 ... generated-N, numbers zero-padded to one width (generated-01 for N >= 10)."""
+    width = len(str(count))
+    return [f"generated-{number:0{width}d}" for number in range(1, count + 1)]
+
+
+def write_generated(folder: str | Path, checkpoint: Checkpoint, config: GenerateConfig,
+                    notes: list[tuple[Note, ...]], model_file: str = "", *, scores: bool = True,
+                    audio: bool = True) -> GenerationSummary:
+    """Write every melody as MIDI and MusicXML, with ``scores`` an engraved score (.svg), with
+    ``audio`` a WAV, and summary.json, into ``folder`` (which must exist); returns the summary.
+    Each file is written atomically."""
+    folder = Path(folder)
+    reference = checkpoint.reference
+    key = reference_key(reference)
+    subtitle = f"{checkpoint.spec.name}, {config.describe()}"
+    melodies = []
+    for stem, melody, continuation in zip(file_stems(len(notes)),
+                                          to_melodies(checkpoint, config, notes), notes):
+        files = write_melody(folder, stem, melody, scores=scores, audio=audio, subtitle=subtitle)
+        melodies.append(GeneratedMelody(melody, continuation,
+                                        melody_stats(continuation, reference, key), files))
+    song = checkpoint.song
+    summary = GenerationSummary(model_file, checkpoint, config,
+                                melody_stats(song.notes, (song,), key), melodies, versions())
+    write_summary(summary, folder)
+    return summary

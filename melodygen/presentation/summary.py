@@ -1,0 +1,224 @@
+"""What a run made, typed: the results and files of the lecture's experiment (``RunSummary``) and
+of a generation run (``GenerationSummary``), and their summary.json form (``to_json``).
+
+The report, the command line's tables and summary.json all read these types; nothing reads
+results by string key. File names are relative to the run's folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.note import Melody, Note, notes_json
+from ..formats.notation import note_label, tokens_text
+from ..generation.generate import GenerateConfig
+from ..generation.stats import MelodyStats
+from ..learning.checkpoint import Checkpoint
+from ..learning.config import ModelSpec, TrainConfig
+
+PREDICTIONS = ("one-step", "full-song")  # the two predictions of every model, as file names say
+
+
+@dataclass
+class MelodyFiles:
+    """One melody as written: its files (None where not written) and its notes."""
+
+    midi: str
+    musicxml: str
+    svg: str | None
+    wav: str | None
+    notes: tuple[Note, ...]
+
+    @property
+    def tokens(self) -> str | None:
+        """The notes in the song notation, or None when a note has no token."""
+        return tokens_text(self.notes)
+
+    def files(self) -> dict[str, str]:
+        """{"midi": name, "musicxml": name, ...}: the files written, in this order."""
+        found = {"midi": self.midi, "musicxml": self.musicxml, "svg": self.svg, "wav": self.wav}
+        return {kind: name for kind, name in found.items() if name}
+
+    def to_json(self) -> dict:
+        return {**self.files(), "tokens": self.tokens, "notes": notes_json(self.notes)}
+
+
+@dataclass
+class ModelSummary:
+    """One model of the experiment: how it trained and what it predicted."""
+
+    spec: ModelSpec
+    samples: int                          # windows of the song
+    one_step_wrong: list[int]             # 1-based song positions of wrong one-step predictions
+    full_song_wrong: list[int]            # the same for the full-song replay
+    epochs: int
+    target_right: int                     # windows right that end fast training
+    reached_epoch: int | None             # first epoch whose predictions reached the target
+    training_seconds: float
+    training_timeline: list[tuple[int, float]]  # (epochs done, seconds) at each progress report
+    loss: list[float]                     # per epoch
+    accuracy: list[float]                 # per epoch
+    seed: int
+    outputs: dict[str, MelodyFiles] = field(default_factory=dict)  # PREDICTIONS -> files
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def one_step_right(self) -> int:
+        return self.samples - len(self.one_step_wrong)
+
+    @property
+    def full_song_right(self) -> int:
+        return self.samples - len(self.full_song_wrong)
+
+    @property
+    def accuracy_one_step(self) -> float:
+        """Share of one-step predictions right, rounded to 6 places as summary.json keeps it."""
+        return round(self.one_step_right / self.samples, 6)
+
+    @property
+    def first_wrong_full_song(self) -> int | None:
+        return self.full_song_wrong[0] if self.full_song_wrong else None
+
+    @property
+    def final_loss(self) -> float:
+        return round(self.loss[-1], 6)
+
+    def wrong(self, kind: str) -> list[int]:
+        """The wrong positions of prediction ``kind`` ("one-step" or "full-song")."""
+        return {"one-step": self.one_step_wrong, "full-song": self.full_song_wrong}[kind]
+
+    def to_json(self) -> dict:
+        out = {
+            "description": self.spec.description,
+            "encoding": self.spec.encoding,
+            "stateful": self.spec.stateful,
+            "accuracy": self.accuracy_one_step,
+            "one_step_right": self.one_step_right,
+            "full_song_right": self.full_song_right,
+            "one_step_wrong_positions": self.one_step_wrong,
+            "full_song_wrong_positions": self.full_song_wrong,
+            "first_wrong_full_song": self.first_wrong_full_song,
+            "epochs": self.epochs,
+            "target_right": self.target_right,
+            "reached_epoch": self.reached_epoch,
+            "training_seconds": round(self.training_seconds, 3),
+            "training_timeline": [[epochs, round(seconds, 3)]
+                                  for epochs, seconds in self.training_timeline],
+            "final_loss": self.final_loss,
+            "seed": self.seed,
+            "history": {"loss": [round(x, 6) for x in self.loss],
+                        "accuracy": [round(x, 6) for x in self.accuracy]},
+        }
+        if self.outputs:
+            out["outputs"] = {kind: files.to_json() for kind, files in self.outputs.items()}
+        return out
+
+
+@dataclass
+class RunSummary:
+    """The lecture's experiment on one song: the song, the settings, every model, the files."""
+
+    melody: Melody
+    window: int
+    samples: int
+    window_ceiling: int                   # windows a model without state can get right at best
+    vocabulary: tuple[Note, ...]
+    config: TrainConfig
+    versions: dict[str, str]
+    models: dict[str, ModelSummary]
+    original: MelodyFiles | None = None   # the song's own files
+    loss_plot: str | None = None
+    report: str | None = None
+
+    @property
+    def time_signature(self) -> str:
+        beats, unit = self.melody.time_signature
+        return f"{beats}/{unit}"
+
+    def to_json(self) -> dict:
+        melody, config = self.melody, self.config
+        out = {
+            "song": {"title": melody.title, "source": melody.source, "notes": len(melody),
+                     "time_signature": self.time_signature, "tempo": melody.tempo},
+            "window": self.window,
+            "samples": self.samples,
+            "window_ceiling": self.window_ceiling,
+            "vocabulary": notes_json(self.vocabulary),
+            "config": {"epochs": config.epochs, "seed": config.seed, "recipe": config.recipe,
+                       "learning_rate": config.rate, "window": config.window},
+            "versions": self.versions,
+            "models": {name: model.to_json() for name, model in self.models.items()},
+        }
+        if self.original is not None:
+            out["original"] = self.original.to_json()
+        if self.loss_plot is not None:
+            out["loss_plot"] = self.loss_plot
+        if self.report is not None:
+            out["report"] = self.report
+        return out
+
+
+@dataclass
+class GeneratedMelody:
+    """One generated melody: the melody written (primer included when asked), the notes the
+    model chose, their statistics and the files."""
+
+    melody: Melody
+    generated: tuple[Note, ...]
+    stats: MelodyStats
+    files: MelodyFiles
+
+    @property
+    def stem(self) -> str:
+        """The files' name without suffix: generated-1."""
+        return self.files.midi.rsplit(".", 1)[0]
+
+    def to_json(self) -> dict:
+        files = self.files.files()
+        return {
+            "title": self.melody.title, "midi": files.pop("midi"),
+            "musicxml": files.pop("musicxml"), "tokens": self.files.tokens,
+            "notes": notes_json(self.melody.notes),
+            "generated_tokens": tokens_text(self.generated),
+            "stats": self.stats.to_json(), **files,
+        }
+
+
+@dataclass
+class GenerationSummary:
+    """A generation run: the model, its song, the settings, and every melody with its files."""
+
+    model_file: str
+    checkpoint: Checkpoint
+    config: GenerateConfig
+    song_stats: MelodyStats               # the training song's own statistics
+    melodies: list[GeneratedMelody]
+    versions: dict[str, str]
+
+    def to_json(self) -> dict:
+        checkpoint, config = self.checkpoint, self.config
+        song = checkpoint.song
+        beats, unit = song.time_signature
+        song_stats = self.song_stats.to_json()
+        del song_stats["longest_copy"]  # the song is its own copy
+        key = self.song_stats.key
+        return {
+            "model": {"file": self.model_file, "name": checkpoint.spec.name,
+                      "description": checkpoint.spec.description, "window": checkpoint.window,
+                      "vocabulary": [note_label(note) for note in checkpoint.vocabulary.notes],
+                      "training": checkpoint.training.to_json()},
+            "song": {"title": song.title, "notes": len(song), "time_signature": f"{beats}/{unit}",
+                     "tempo": song.tempo, "key": str(key) if key else None, "stats": song_stats},
+            "settings": {"choosing": config.describe(),
+                         "primer": " ".join(note_label(note) for note in config.primer),
+                         "primer_notes": len(config.primer), "length": config.length,
+                         "temperature": config.temperature, "top_k": config.top_k,
+                         "top_p": config.top_p, "count": config.count,
+                         "seed": None if config.greedy else config.seed,
+                         "include_primer": config.include_primer},
+            "melodies": [melody.to_json() for melody in self.melodies],
+            "versions": self.versions,
+        }
