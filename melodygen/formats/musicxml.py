@@ -112,7 +112,19 @@ def measures(melody: Melody) -> list[list[_Written]]:
             if position == size:
                 bars.append([])
                 position = Fraction(0)
-    return [bar for bar in bars if bar]
+    return [_no_lone_whole_rest(bar, size) for bar in bars if bar]
+
+
+def _no_lone_whole_rest(bar: list[_Written], size: Fraction) -> list[_Written]:
+    """A measure that holds only a whole rest and is not four quarter notes long (a pickup, a bar
+    of 5/4) gets two half rests instead: readers take a lone whole rest for a rest of the whole
+    bar (music21 and MuseScore do)."""
+    if len(bar) != 1 or bar[0].pitch is not None or (bar[0].value, bar[0].dots) != ("whole", 0) \
+            or (bar[0].start == 0 and size == bar[0].length):
+        return bar
+    rest = bar[0]
+    half = rest.length / 2
+    return [_Written(None, rest.start, half, "half"), _Written(None, rest.start + half, half, "half")]
 
 
 def beat_groups(time_signature: tuple[int, int]) -> list[Fraction]:
