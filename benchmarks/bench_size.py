@@ -31,26 +31,26 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from melodygen.config import MODELS  # noqa: E402
-from melodygen.notation import format_token  # noqa: E402
-from melodygen.songs import load_song  # noqa: E402
+from melodygen.formats.notation import format_token  # noqa: E402
+from melodygen.formats.songs import load_song  # noqa: E402
+from melodygen.learning.config import MODELS  # noqa: E402
 
 FLOOR = """
-from melodygen.backend import load_keras
+from melodygen.learning.backend import load_keras
 load_keras()
 """
 PARSE = """
 import sys
-from melodygen.notation import read_song
+from melodygen.formats.notation import read_song
 read_song(sys.argv[1])
 """
 MODEL = """
 import json, sys, time
-from melodygen.backend import load_keras
+from melodygen.learning.backend import load_keras
 load_keras()
-from melodygen.config import TrainConfig
-from melodygen.notation import read_song
-from melodygen.pipeline import run_song
+from melodygen.learning.config import TrainConfig
+from melodygen.formats.notation import read_song
+from melodygen.learning.experiment import run_song
 melody = read_song(sys.argv[1])
 start = time.perf_counter()
 run = run_song(melody, [sys.argv[2]], TrainConfig(epochs=int(sys.argv[3])))
@@ -60,9 +60,9 @@ print(json.dumps({"train": train, "predict": total - train}))
 """
 WRITE = """
 import json, sys, time
-from melodygen.midi import midi_bytes
-from melodygen.musicxml import musicxml_bytes
-from melodygen.notation import read_song
+from melodygen.formats.midi import midi_bytes
+from melodygen.formats.musicxml import musicxml_bytes
+from melodygen.formats.notation import read_song
 melody = read_song(sys.argv[1])
 start = time.perf_counter()
 midi_bytes(melody)

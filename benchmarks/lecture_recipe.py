@@ -19,8 +19,8 @@ import time
 
 import numpy as np
 
-from melodygen.encoding import Vocabulary, make_dataset, make_encoding
-from melodygen.songs import load_song
+from melodygen.formats.songs import load_song
+from melodygen.learning.encoding import Vocabulary, make_dataset, make_encoding
 
 
 def plot_losses(losses: list[float]) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from melodygen.note import Melody, Note
-from melodygen.songs import load_song
+from melodygen.core.note import Melody, Note
+from melodygen.formats.songs import load_song
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,12 +40,21 @@ def lecture_note(token: str) -> Note:
 
 
 @pytest.fixture(scope="session")
+def tensorflow():
+    """TensorFlow as the command line runs it (one thread per op, deterministic ops): for tests
+    that train in this process (``configure_tensorflow`` is the caller's choice, not the
+    library's)."""
+    from melodygen.learning.backend import configure_tensorflow
+    configure_tensorflow()
+
+
+@pytest.fixture(scope="session")
 def nabiya() -> Melody:
     return load_song("nabiya")
 
 
 @pytest.fixture(scope="session")
-def nabiya_model_file(tmp_path_factory, nabiya) -> Path:
+def nabiya_model_file(tmp_path_factory, nabiya, tensorflow) -> Path:
     """나비야's stateful2 (the lecture's LSTM) trained once with the fast recipe, which replays
     the whole song, and saved: the model of the generation tests. Do not write to it."""
     import melodygen

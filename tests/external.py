@@ -72,8 +72,8 @@ def run_melodygen(*args, cwd: Path, timeout: float = 300) -> subprocess.Complete
 
 def long_song(notes: int) -> str:
     """A song file's text: 나비야 over and over, ``notes`` notes in all, 16 tokens a line."""
-    from melodygen.notation import format_token
-    from melodygen.songs import load_song
+    from melodygen.formats.notation import format_token
+    from melodygen.formats.songs import load_song
 
     tokens = [format_token(note) for note in load_song("nabiya").notes]
     cycle = list(itertools.islice(itertools.cycle(tokens), notes))

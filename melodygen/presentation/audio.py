@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..formats.files import write_atomic
 from ..core.note import Melody
+from ..formats.files import write_atomic
 
 SAMPLE_RATE = 22050     # Hz; a melody around middle C needs nothing above 5 kHz
 PEAK = 0.89             # the loudest sample, as a share of full scale (-1 dBFS)

@@ -37,7 +37,7 @@ def write_generated(folder: str | Path, checkpoint: Checkpoint, config: Generate
         melodies.append(GeneratedMelody(melody, continuation,
                                         melody_stats(continuation, reference, key), files))
     song = checkpoint.song
-    summary = GenerationSummary(model_file, checkpoint, config,
-                                melody_stats(song.notes, (song,), key), melodies, versions())
+    song_stats = melody_stats(song.notes, (), key)  # no reference: the song is its own copy
+    summary = GenerationSummary(model_file, checkpoint, config, song_stats, melodies, versions())
     write_summary(summary, folder)
     return summary

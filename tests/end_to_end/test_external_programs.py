@@ -1,0 +1,297 @@
+"""The files of ``python -m melodygen nabiya`` in the programs a user opens them with.
+
+MusicXML: valid against the MusicXML 4.0 schema (offline), and MuseScore 3 turns it into the
+same notes as melodygen's own MIDI. MIDI: read by symusic (a parser not built on mido) as the
+same notes, opened by MuseScore, and rendered by FluidSynth and TiMidity to a WAV that sounds
+as long as the melody. And every MIDI fits onlinesequencer.net's importer.
+
+The programs' exit statuses lie (MuseScore exits 0 on a file it could not read, a synthesizer
+writes silence without a soundfont), so every check looks at what they wrote.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import mido
+import pytest
+from external import (
+    BAD_INPUTS,
+    child_env,
+    need_module,
+    need_program,
+    need_soundfont,
+    run_melodygen,
+)
+
+from melodygen.formats.midi import midi_bytes
+from melodygen.formats.songs import bundled_songs, load_song
+from melodygen.learning.config import MODELS
+from melodygen.presentation.run_files import PREDICTIONS
+
+STEMS = ["original"] + [f"{model}-{kind}" for model in MODELS for kind in PREDICTIONS]
+SEED, EPOCHS = 11, 30  # few epochs: the models still get notes wrong, so the files differ
+MUSESCORE_ERRORS = ("not a valid MusicXML file", "Error at line", "empty score")
+SILENCE_DB = -40  # audio quieter than this, relative to the loudest sample, is silence
+PROGRAM_TIMEOUT = 60  # seconds for one conversion or rendering
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[Path, dict]:
+    """One run of every model on 나비야: (output folder, summary.json)."""
+    folder = tmp_path_factory.mktemp("nabiya")
+    done = run_melodygen("nabiya", "--model", "all", "--epochs", EPOCHS, "--seed", SEED,
+                         "--out", folder, "--quiet", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    return folder, json.loads((folder / "summary.json").read_text())
+
+
+def expected_notes(summary: dict, stem: str) -> list[tuple[Fraction, Fraction, int]]:
+    """(onset, length, MIDI pitch) in quarter notes of the notes summary.json gives ``stem``."""
+    if stem == "original":
+        pairs = summary["original"]["notes"]
+    else:
+        model, kind = stem.split("-", 1)
+        pairs = summary["models"][model]["outputs"][kind]["notes"]
+    out, onset = [], Fraction(0)
+    for pitch, length in pairs:
+        if pitch is not None:
+            out.append((onset, Fraction(length), pitch))
+        onset += Fraction(length)
+    return out
+
+
+def onsets_and_pitches(path: Path) -> list[tuple[Fraction, int]]:
+    """(onset in quarter notes, pitch) of every note-on in a MIDI file, in time order."""
+    midi = mido.MidiFile(path)
+    found = []
+    for track in midi.tracks:
+        now = 0
+        for message in track:
+            now += message.time
+            if message.type == "note_on" and message.velocity > 0:
+                found.append((Fraction(now, midi.ticks_per_beat), message.note))
+    return sorted(found)
+
+
+def musescore(source: Path, target: Path) -> subprocess.CompletedProcess:
+    """``mscore3 -o TARGET SOURCE``, headless (child_env sets QT_QPA_PLATFORM=offscreen)."""
+    return subprocess.run([need_program("mscore3"), "-o", str(target), str(source)],
+                          env=child_env(), capture_output=True, text=True,
+                          timeout=PROGRAM_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+def musescore_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if any(error in line for error in MUSESCORE_ERRORS)]
+
+
+# --- MusicXML -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def musicxml_schema(tmp_path_factory):
+    """The MusicXML 4.0 XSD (from the musicxml package) with its imports of xml.xsd and xlink.xsd
+    pointed at local copies (from the xmlschema package): validation never touches the network."""
+    etree = need_module("lxml.etree")
+    musicxml, xmlschema = need_module("musicxml"), need_module("xmlschema")
+    xsd = Path(musicxml.__file__).parent / "generate_classes" / "musicxml_4_0.xsd"
+    schemas = Path(xmlschema.__file__).parent / "schemas"
+    local = {"xml.xsd": schemas / "XML" / "xml.xsd", "xlink.xsd": schemas / "XLINK" / "xlink.xsd"}
+    folder = tmp_path_factory.mktemp("xsd")
+    for name, path in [("musicxml.xsd", xsd), *local.items()]:
+        text = re.sub(r'schemaLocation="https?://[^"]*/(xml|xlink)\.xsd"',
+                      lambda m: f'schemaLocation="{m[1]}.xsd"', path.read_text(encoding="utf-8"))
+        assert "http" not in "".join(re.findall(r'schemaLocation="[^"]*"', text)), name
+        (folder / name).write_text(text, encoding="utf-8")
+    parser = etree.XMLParser(no_network=True)
+    schema = etree.XMLSchema(etree.parse(str(folder / "musicxml.xsd"), parser))
+
+    def validate(data: bytes) -> list[str]:
+        document = etree.fromstring(data, etree.XMLParser(no_network=True, load_dtd=False,
+                                                          resolve_entities=False))
+        schema.validate(document)
+        return [f"line {error.line}: {error.message}" for error in schema.error_log]
+
+    return validate
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_musicxml_is_valid_musicxml_4_0(run, musicxml_schema, stem):
+    folder, _ = run
+    assert musicxml_schema((folder / f"{stem}.musicxml").read_bytes()) == []
+
+
+def test_the_schema_check_finds_a_broken_score(run, musicxml_schema):
+    data = (run[0] / "original.musicxml").read_bytes()
+    broken = data.replace(b"<beats>2</beats>", b"<beats>2</beats><tempo>100</tempo>", 1)
+    assert broken != data
+    errors = musicxml_schema(broken)
+    assert len(errors) == 1 and "tempo" in errors[0]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_musescore_plays_musicxml_as_melodygens_midi(run, tmp_path, stem):
+    folder, summary = run
+    target = tmp_path / f"{stem}.mid"
+    done = musescore(folder / f"{stem}.musicxml", target)
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    melodygen_notes = onsets_and_pitches(folder / f"{stem}.mid")
+    assert melodygen_notes == [(onset, pitch) for onset, _, pitch in expected_notes(summary, stem)]
+    assert onsets_and_pitches(target) == melodygen_notes
+    tempos = [m.tempo for t in mido.MidiFile(target).tracks for m in t if m.type == "set_tempo"]
+    assert tempos == [mido.bpm2tempo(summary["song"]["tempo"])]
+
+
+def test_musescore_errors_on_a_broken_musicxml_are_seen(tmp_path):
+    done = musescore(BAD_INPUTS / "junk.musicxml", tmp_path / "junk.mid")
+    assert done.returncode == 0  # the exit status lies
+    assert len(musescore_errors(done.stderr)) >= 1
+
+
+# --- MIDI -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_symusic_reads_the_same_notes(run, stem):
+    symusic = need_module("symusic")
+    folder, summary = run
+    score = symusic.Score(str(folder / f"{stem}.mid"))
+    assert score.ticks_per_quarter == 480
+    assert [(t.numerator, t.denominator) for t in score.time_signatures] == [(2, 4)]
+    assert [round(t.qpm, 6) for t in score.tempos] == [summary["song"]["tempo"]]
+    assert [track.is_drum for track in score.tracks] == [False]
+    notes = [(Fraction(n.start, 480), Fraction(n.duration, 480), n.pitch) for n in score.tracks[0].notes]
+    assert notes == expected_notes(summary, stem)
+
+
+STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def musicxml_pitches(data: bytes) -> list[int]:
+    """MIDI pitches of the notes of a MusicXML document, a tied note counted once."""
+    etree = need_module("lxml.etree")
+    pitches = []
+    for note in etree.fromstring(data, etree.XMLParser(no_network=True)).iter("note"):
+        pitch = note.find("pitch")
+        if pitch is None or note.find("chord") is not None:
+            continue
+        if any(tie.get("type") == "stop" for tie in note.findall("tie")):
+            continue
+        pitches.append(12 * (int(pitch.findtext("octave")) + 1) + STEP_SEMITONES[pitch.findtext("step")]
+                       + int(float(pitch.findtext("alter") or 0)))
+    return pitches
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_musescore_opens_midi(run, tmp_path, stem):
+    folder, summary = run
+    target = tmp_path / f"{stem}.musicxml"
+    done = musescore(folder / f"{stem}.mid", target)
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    assert musicxml_pitches(target.read_bytes()) == [p for _, _, p in expected_notes(summary, stem)]
+
+
+def audible_seconds(wav: Path) -> tuple[float, float]:
+    """(seconds from the start to the end of the last sound, peak amplitude 0..1) of a WAV,
+    measured by sox: normalized, trailing audio below SILENCE_DB trimmed."""
+    sox = need_program("sox")
+    peak = subprocess.run([sox, str(wav), "-n", "stat"], capture_output=True, text=True,
+                          timeout=PROGRAM_TIMEOUT)
+    trimmed = subprocess.run([sox, str(wav), "-n", "gain", "-n", "reverse", "silence", "1", "0.005",
+                              f"{SILENCE_DB}d", "reverse", "stat"], capture_output=True, text=True,
+                             timeout=PROGRAM_TIMEOUT)
+
+    def field(report, name):
+        return float(re.search(rf"^{name}:\s+(\S+)", report.stderr, re.MULTILINE)[1])
+
+    return field(trimmed, r"Length \(seconds\)"), field(peak, "Maximum amplitude")
+
+
+def render(renderer: str, midi: Path, wav: Path) -> None:
+    if renderer == "fluidsynth":
+        command = [need_program("fluidsynth"), "-ni", "-F", str(wav), "-r", "44100",
+                   str(need_soundfont()), str(midi)]
+    else:
+        need_soundfont()  # Debian's timidity.cfg plays it when no other soundfont is installed
+        command = [need_program("timidity"), "-Ow", "-o", str(wav), str(midi)]
+    subprocess.run(command, capture_output=True, timeout=PROGRAM_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("renderer", ["fluidsynth", "timidity"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_midi_renders_as_long_as_the_melody(run, tmp_path, renderer, stem):
+    folder, summary = run
+    wav = tmp_path / f"{stem}.wav"
+    render(renderer, folder / f"{stem}.mid", wav)
+    onset, length, _ = expected_notes(summary, stem)[-1]
+    seconds = float(onset + length) * 60 / summary["song"]["tempo"]  # the last note's end
+    audible, peak = audible_seconds(wav)
+    assert peak > 0.01, f"{renderer} wrote silence"
+    # The last note's release rings on a little; a lost last note or a wrong tempo ends early or late.
+    assert seconds - 0.1 <= audible <= seconds + 1.0, (audible, seconds)
+
+
+def test_audible_length_tells_a_shorter_melody(tmp_path):
+    """The check above can fail: 나비야 without its last note renders 0.6 s (a quarter) shorter."""
+    melody = load_song("nabiya")
+    for name, notes in (("whole", melody.notes), ("cut", melody.notes[:-1])):
+        (tmp_path / f"{name}.mid").write_bytes(midi_bytes(melody.with_notes(notes)))
+        render("fluidsynth", tmp_path / f"{name}.mid", tmp_path / f"{name}.wav")
+    whole, _ = audible_seconds(tmp_path / "whole.wav")
+    cut, _ = audible_seconds(tmp_path / "cut.wav")
+    assert 0.4 < whole - cut < 0.8
+
+
+# --- onlinesequencer.net ----------------------------------------------------------------------
+
+def onlinesequencer_problems(data: bytes) -> list[str]:
+    """What onlinesequencer.net's MIDI import would change: it takes format 0 or 1, keeps one tempo,
+    snaps note lengths to 16th notes and clamps octaves to 2..7 (C2 = 36 .. B7 = 107)."""
+    midi = mido.MidiFile(file=io.BytesIO(data))
+    problems = [] if midi.type in (0, 1) else [f"format {midi.type}"]
+    tempos = [m.tempo for track in midi.tracks for m in track if m.type == "set_tempo"]
+    if len(tempos) != 1:
+        problems.append(f"{len(tempos)} tempos")
+    sixteenth = midi.ticks_per_beat // 4
+    for track in midi.tracks:
+        now, started = 0, {}
+        for message in track:
+            now += message.time
+            if message.type == "note_on" and message.velocity > 0:
+                started[message.note] = now
+                if not 36 <= message.note <= 107:
+                    problems.append(f"pitch {message.note} outside octaves 2..7")
+            elif message.type in ("note_on", "note_off") and message.note in started:
+                length = now - started.pop(message.note)
+                if length % sixteenth:
+                    problems.append(f"a note of {length} ticks, off the 16th grid ({sixteenth} ticks)")
+    return problems
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_midi_fits_onlinesequencer(run, stem):
+    assert onlinesequencer_problems((run[0] / f"{stem}.mid").read_bytes()) == []
+
+
+@pytest.mark.parametrize("song", sorted(bundled_songs()))
+def test_bundled_song_midi_fits_onlinesequencer(song):
+    assert onlinesequencer_problems(midi_bytes(load_song(song))) == []
+
+
+def test_onlinesequencer_check_finds_problems():
+    midi = mido.MidiFile(type=1, ticks_per_beat=480)
+    midi.tracks.append(mido.MidiTrack([
+        mido.MetaMessage("set_tempo", tempo=600_000, time=0),
+        mido.MetaMessage("set_tempo", tempo=500_000, time=480)]))
+    midi.tracks.append(mido.MidiTrack([
+        mido.Message("note_on", note=31, velocity=90, time=0),
+        mido.Message("note_off", note=31, velocity=0, time=480),
+        mido.Message("note_on", note=60, velocity=90, time=0),
+        mido.Message("note_off", note=60, velocity=0, time=60)]))
+    data = io.BytesIO()
+    midi.save(file=data)
+    assert onlinesequencer_problems(data.getvalue()) == [
+        "2 tempos", "pitch 31 outside octaves 2..7", "a note of 60 ticks, off the 16th grid (120 ticks)"]

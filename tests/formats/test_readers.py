@@ -1,0 +1,418 @@
+"""Reading melodies: MIDI (midi.read_midi, from_midi), MusicXML and ABC (musicxml.read_score,
+from_score), the melody line they share (timeline.melody_line), bad files through the command
+line, and "Hänschen klein" from music21's corpus exported by music21 itself."""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import mido
+import pytest
+from external import run_melodygen
+
+from melodygen.core.errors import MelodyError, MelodyWarning
+from melodygen.core.note import Note
+from melodygen.formats.midi import from_midi, read_midi
+from melodygen.formats.musicxml import from_score, read_score
+from melodygen.formats.notation import parse_notes, parse_song
+from melodygen.formats.timeline import Timed, melody_line
+
+F = Fraction
+
+
+# --- MIDI files built in memory ---------------------------------------------------------------
+
+def track(notes, channel=0, meta=()):
+    """(pitch, start tick, end tick) -> a track of note-on/note-off messages in time order."""
+    events = [(tick, 0, message) for tick, message in meta]
+    for pitch, start, end in notes:
+        events.append((start, 1, mido.Message("note_on", note=pitch, velocity=80, channel=channel)))
+        events.append((end, 0, mido.Message("note_off", note=pitch, velocity=0, channel=channel)))
+    out, now = mido.MidiTrack(), 0
+    for tick, _, message in sorted(events, key=lambda event: event[:2]):
+        out.append(message.copy(time=tick - now))
+        now = tick
+    return out
+
+
+def midi_file(*tracks, ticks=480, kind=1):
+    midi = mido.MidiFile(type=kind, ticks_per_beat=ticks)
+    midi.tracks.extend(tracks)
+    return midi
+
+
+def conductor(tempo=500_000, signature=(4, 4), name="Tune"):
+    return track([], meta=[(0, mido.MetaMessage("track_name", name=name)),
+                           (0, mido.MetaMessage("set_tempo", tempo=tempo)),
+                           (0, mido.MetaMessage("time_signature", numerator=signature[0],
+                                                denominator=signature[1]))])
+
+
+def read_quietly(read, *args):
+    """Read and return (melody, the MelodyWarning messages)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        melody = read(*args)
+    return melody, [str(w.message) for w in caught if issubclass(w.category, MelodyWarning)]
+
+
+def test_midi_melody_with_rests_tempo_meter_and_title():
+    notes = [(67, 0, 240), (64, 240, 480), (64, 480, 960), (65, 1200, 1440), (62, 1440, 2400)]
+    melody, warned = read_quietly(from_midi, midi_file(conductor(600_000, (3, 4), "Song"),
+                                                       track(notes)), "song.mid")
+    assert warned == []
+    assert melody.notes == (Note(67, F(1, 2)), Note(64, F(1, 2)), Note(64, 1), Note(None, F(1, 2)),
+                            Note(65, F(1, 2)), Note(62, 2))
+    assert (melody.title, melody.time_signature, melody.tempo, melody.pickup) == ("Song", (3, 4), 100.0, 0)
+    assert melody.source == "song.mid"
+
+
+def test_midi_type_0_other_resolution_and_defaults():
+    melody, _ = read_quietly(from_midi, midi_file(track([(60, 96, 192), (62, 192, 384)]), ticks=96,
+                                                  kind=0), "dir/tune.mid")
+    assert melody.notes == (Note(None, 1), Note(60, 1), Note(62, 2))
+    assert (melody.title, melody.time_signature, melody.tempo) == ("tune", (4, 4), 120.0)
+
+
+def test_midi_chord_keeps_its_highest_note():
+    chord = [(60, 0, 480), (64, 0, 480), (67, 0, 480), (65, 480, 960)]
+    melody, warned = read_quietly(from_midi, midi_file(track(chord)), "c.mid")
+    assert melody.notes == (Note(67, 1), Note(65, 1))
+    assert warned == ["c.mid: several notes sound at once; kept the highest voice (skyline)"]
+
+
+def test_midi_skyline_of_two_channels():
+    # melody on channel 1, a bass on channel 2 that starts with it: the bass is lower at its
+    # onset and is dropped; a held melody note is cut short by a later, higher note
+    melody_track = track([(72, 0, 960), (76, 480, 960), (74, 1440, 1920)], channel=0)
+    bass = track([(48, 0, 1920)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(melody_track, bass), "two.mid")
+    assert melody.notes == (Note(72, 1), Note(76, 1), Note(None, 1), Note(74, 1))
+    assert len(warned) == 1
+
+
+def test_midi_lower_note_hidden_under_a_longer_higher_one():
+    notes = [(72, 0, 1920), (60, 480, 960), (60, 1920, 2400)]
+    melody, warned = read_quietly(from_midi, midi_file(track(notes)), "h.mid")
+    assert melody.notes == (Note(72, 4), Note(60, 1))
+    assert warned == ["h.mid: several notes sound at once; kept the highest voice (skyline)"]
+
+
+def test_midi_drums_are_ignored():
+    drums = track([(36, 0, 240), (38, 480, 720)], channel=9)
+    melody, warned = read_quietly(from_midi, midi_file(drums, track([(60, 0, 480)])), "d.mid")
+    assert melody.notes == (Note(60, 1),) and warned == []
+
+
+@pytest.mark.parametrize("tracks, message", [
+    ([track([(36, 0, 240)], channel=9)], "d.mid: no melodic notes (empty, or drums only)"),
+    ([conductor()], "d.mid: no melodic notes (empty, or drums only)"),
+    ([track([(60, 0, 10)])], "d.mid: no melodic notes longer than a 32nd note"),
+])
+def test_midi_without_melodic_notes(tracks, message):
+    with pytest.raises(MelodyError) as error:
+        read_quietly(from_midi, midi_file(*tracks), "d.mid")
+    assert str(error.value) == message
+
+
+def test_midi_off_grid_notes_move_to_the_grid_with_a_warning():
+    # a quarter, then eighth-note triplets (160 ticks): they cannot be 32nd-note multiples
+    notes = [(60, 0, 480), (62, 480, 640), (64, 640, 800), (65, 800, 960), (67, 960, 1440)]
+    melody, warned = read_quietly(from_midi, midi_file(track(notes)), "t.mid")
+    assert melody.notes == (Note(60, 1), Note(62, F(3, 8)), Note(64, F(1, 4)), Note(65, F(3, 8)),
+                            Note(67, 1))
+    assert warned == ["t.mid: 3 notes did not fit the 32nd-note grid and moved to it; the first: "
+                      "note 2, D4 at quarter note 1 lasting 0.333"]
+
+
+def test_midi_note_shorter_than_the_grid_is_dropped():
+    notes = [(60, 0, 480), (61, 480, 500), (62, 960, 1440)]
+    melody, warned = read_quietly(from_midi, midi_file(track(notes)), "s.mid")
+    assert melody.notes == (Note(60, 1), Note(None, 1), Note(62, 1))
+    assert warned == ["s.mid: 1 note shorter than a 32nd note dropped"]
+
+
+def test_midi_note_without_release_lasts_to_the_end_of_its_track():
+    unreleased = mido.MidiTrack([mido.Message("note_on", note=60, velocity=80, time=0),
+                                 mido.MetaMessage("end_of_track", time=960)])
+    melody, _ = read_quietly(from_midi, midi_file(unreleased), "u.mid")
+    assert melody.notes == (Note(60, 2),)
+
+
+def test_midi_restruck_note_ends_the_sounding_one():
+    restruck = mido.MidiTrack([mido.Message("note_on", note=60, velocity=80, time=0),
+                               mido.Message("note_on", note=60, velocity=80, time=480),
+                               mido.Message("note_off", note=60, velocity=0, time=480)])
+    melody, _ = read_quietly(from_midi, midi_file(restruck), "r.mid")
+    assert melody.notes == (Note(60, 1), Note(60, 1))
+
+
+def test_midi_keeps_the_first_tempo_and_says_when_it_changes():
+    tempi = track([], meta=[(0, mido.MetaMessage("set_tempo", tempo=500_000)),
+                            (960, mido.MetaMessage("set_tempo", tempo=400_000))])
+    melody, warned = read_quietly(from_midi, midi_file(tempi, track([(60, 0, 1920)])), "tm.mid")
+    assert melody.tempo == 120.0
+    assert warned == ["tm.mid: the tempo changes during the song; kept the first, 120 bpm"]
+
+
+def test_midi_tempo_outside_the_melody_range_is_clamped():
+    melody, warned = read_quietly(from_midi, midi_file(conductor(tempo=100_000), track([(60, 0, 480)])),
+                                  "fast.mid")
+    assert melody.tempo == 400.0
+    assert warned == ["fast.mid: tempo 600 bpm is outside 10..400; using 400"]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "not a valid MIDI file (the file is empty)"),
+    (b"RIFF\x00\x00\x00\x00WAVE", "not a valid MIDI file (it starts with b'RIFF', a MIDI file with b'MThd')"),
+    (b"MThd\x00\x00\x00\x06\x00\x01\x00\x02\x01\xe0MTrk\x00\x00\x00\x20\x00\x90",
+     "not a valid MIDI file (truncated: it ends in the middle of a track)"),
+    (b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0XXXX\x00\x00\x00\x04\x00\xff\x2f\x00",
+     "not a valid MIDI file (no MTrk header at start of track)"),
+    (b"MThd\x00\x00\x00\x06\x00\x02\x00\x01\x01\xe0MTrk\x00\x00\x00\x04\x00\xff\x2f\x00",
+     "MIDI type 2 (independent sequences) is not supported"),
+])
+def test_read_midi_bad_files(tmp_path, data, message):
+    path = tmp_path / "bad.mid"
+    path.write_bytes(data)
+    with pytest.raises(MelodyError) as error:
+        read_midi(path)
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_read_midi_truncated_copy_of_a_real_file(tmp_path, nabiya):
+    from melodygen.formats.midi import midi_bytes
+    path = tmp_path / "cut.mid"
+    path.write_bytes(midi_bytes(nabiya)[:-20])
+    with pytest.raises(MelodyError) as error:
+        read_midi(path)
+    assert str(error.value) == f"{path}: not a valid MIDI file (truncated: it ends in the middle of a track)"
+
+
+# --- the melody line -------------------------------------------------------------------------
+
+def test_melody_line_never_ends_with_a_rest_and_joins_gaps():
+    timed = [Timed(F(1), F(2), 60), Timed(F(3), F(4), 62)]
+    assert melody_line(timed, "x") == [Note(None, 1), Note(60, 1), Note(None, 1), Note(62, 1)]
+
+
+# --- MusicXML and ABC ------------------------------------------------------------------------
+
+def part_of(*events, signature="4/4", bpm=None):
+    """A music21 Part from (midi pitch or None or a chord tuple, quarter length) pairs."""
+    from music21 import chord, meter, note, stream, tempo
+    part = stream.Part()
+    part.append(meter.TimeSignature(signature))
+    if bpm:
+        part.append(tempo.MetronomeMark(number=bpm))
+    for pitch, length in events:
+        if pitch is None:
+            part.append(note.Rest(quarterLength=length))
+        elif isinstance(pitch, tuple):
+            part.append(chord.Chord([note.Note(midi=p) for p in pitch], quarterLength=length))
+        else:
+            part.append(note.Note(midi=pitch, quarterLength=length))
+    return part
+
+
+def score_of(*parts, title="Score"):
+    from music21 import metadata, stream
+    score = stream.Score()
+    score.metadata = metadata.Metadata(title=title)
+    for part in parts:
+        score.insert(0, part)
+    return score
+
+
+def test_score_notes_rests_meter_tempo_title():
+    score = score_of(part_of((67, 1.5), (64, 0.5), (None, 1), (60, 2), (None, 3), signature="3/4", bpm=90))
+    melody, warned = read_quietly(from_score, score, "s.musicxml")
+    assert warned == []
+    assert melody.notes == (Note(67, F(3, 2)), Note(64, F(1, 2)), Note(None, 1), Note(60, 2))
+    assert (melody.title, melody.time_signature, melody.tempo) == ("Score", (3, 4), 90.0)
+
+
+def test_score_chord_and_second_part():
+    score = score_of(part_of(((60, 64, 67), 1), (65, 1)), part_of((48, 2)))
+    melody, warned = read_quietly(from_score, score, "c.musicxml")
+    assert melody.notes == (Note(67, 1), Note(65, 1))
+    assert warned == ["c.musicxml: 2 parts; reading the first one",
+                      "c.musicxml: several notes sound at once; kept the highest voice (skyline)"]
+
+
+def test_score_first_part_without_notes_is_skipped():
+    score = score_of(part_of((None, 4)), part_of((72, 2)))
+    melody, warned = read_quietly(from_score, score, "e.musicxml")
+    assert melody.notes == (Note(72, 2),)
+    assert warned == ["e.musicxml: 2 parts; reading part 2, the first with notes"]
+
+
+def test_score_two_voices_in_one_staff_give_the_upper_line():
+    from music21 import note, stream
+    measure = stream.Measure()
+    upper, lower = stream.Voice(), stream.Voice()
+    for pitch, length in ((72, 1), (74, 1), (76, 2)):
+        upper.append(note.Note(midi=pitch, quarterLength=length))
+    for pitch, length in ((60, 2), (55, 2)):
+        lower.append(note.Note(midi=pitch, quarterLength=length))
+    measure.insert(0, upper)
+    measure.insert(0, lower)
+    part = stream.Part([measure])
+    melody, warned = read_quietly(from_score, score_of(part), "v.musicxml")
+    assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 2))
+    assert warned == ["v.musicxml: several notes sound at once; kept the highest voice (skyline)"]
+
+
+def test_score_triplets_move_to_the_grid():
+    third = F(1, 3)
+    score = score_of(part_of((60, 1), (62, third), (64, third), (65, third), (67, 2)))
+    melody, warned = read_quietly(from_score, score, "t.musicxml")
+    assert melody.notes == (Note(60, 1), Note(62, F(3, 8)), Note(64, F(1, 4)), Note(65, F(3, 8)), Note(67, 2))
+    assert warned == ["t.musicxml: 3 notes did not fit the 32nd-note grid and moved to it; the "
+                      "first: note 2, D4 at quarter note 1 lasting 0.333"]
+
+
+def test_score_grace_notes_and_percussion_are_not_melody():
+    from music21 import note, stream
+    part = part_of((60, 1), (62, 1))
+    grace = note.Note("E4").getGrace()
+    part.insert(1, grace)
+    drums = stream.Part([note.Unpitched(quarterLength=4)])
+    melody, _ = read_quietly(from_score, score_of(part, drums), "g.musicxml")
+    assert melody.notes == (Note(60, 1), Note(62, 1))
+
+
+def test_score_without_notes():
+    with pytest.raises(MelodyError) as error:
+        read_quietly(from_score, score_of(part_of((None, 4))), "r.musicxml")
+    assert str(error.value) == "r.musicxml: no melodic notes in the score (empty, rests or percussion only)"
+
+
+def test_score_repeats_are_played_out():
+    from music21 import bar, meter, note, stream
+    measures = []
+    for pitches in ((60, 62), (64, 65)):
+        measure = stream.Measure()
+        for pitch in pitches:
+            measure.append(note.Note(midi=pitch, quarterLength=1))
+        measures.append(measure)
+    measures[0].leftBarline = bar.Repeat(direction="start")
+    measures[0].rightBarline = bar.Repeat(direction="end")
+    measures[0].insert(0, meter.TimeSignature("2/4"))
+    melody, _ = read_quietly(from_score, score_of(stream.Part(measures)), "rep.musicxml")
+    assert melody.notes == tuple(Note(p, 1) for p in (60, 62, 60, 62, 64, 65))
+
+
+ABC = """X:1
+T:Little Tune
+M:3/4
+L:1/8
+Q:1/4=96
+K:G
+D2 | G3 A B2 | c2 B2 A2 | G4 z2 | d2 B2 G2 | A6 |
+"""
+
+
+def test_read_abc_with_pickup(tmp_path):
+    path = tmp_path / "tune.abc"
+    path.write_text(ABC)
+    melody, warned = read_quietly(read_score, path)
+    assert warned == []
+    expected = parse_song("time: 3/4\nd4 | g4. a8 b4 | c'4 b4 a4 | g2 r4 | d'4 b4 g4 | a2. |")
+    assert melody.notes == expected.notes
+    assert (melody.title, melody.time_signature, melody.tempo, melody.pickup) == (
+        "Little Tune", (3, 4), 96.0, 1)
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.musicxml", b"", "cannot read score: the file is empty"),
+    ("junk.musicxml", b"\x00\x01 not xml", "cannot read score: "),
+    ("cut.musicxml", b"<?xml version='1.0'?><score-partwise><part-list>", "cannot read score: "),
+])
+def test_read_score_bad_files(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(MelodyError) as error:
+        read_score(path)
+    assert str(error.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(error.value)
+
+
+def test_read_score_missing_and_folder(tmp_path):
+    for path, message in ((tmp_path / "none.musicxml", "no such file"),
+                          (tmp_path, "is a folder, not a score")):
+        with pytest.raises(MelodyError) as error:
+            read_score(path)
+        assert str(error.value) == f"{path}: {message}"
+
+
+# --- Hänschen klein: music21's corpus, exported by music21, read by melodygen -----------------
+
+# The tune as the corpus has it (essenFolksong/dva0.abc number 191, G major, 4/4), in
+# melodygen's notation; the last rest of the score fills the last measure and is no melody note.
+HAENSCHEN = """
+d'4 b4 b2 | c'4 a4 a2 | g4 a4 b4 c'4 | d'4 d'4 d'2 | d'4 b4 b2 | c'4 a4 a2 | g4 b4 d'4 d'4 | g2 r2 |
+a4 a4 a4 a4 | a4 b4 c'2 | b4 b4 b4 b4 | b4 c'4 d'2 | d'4 b4 b2 | c'4 a4 a2 | g4 b4 d'4 d'4 | g2 r2 |
+a4 a4 a4 a4 | a4 b4 c'2 | b4 b4 b4 b4 | b4 c'4 d'2 | d'4 b4 b2 | c'4 a4 a2 | g4 b4 d'4 d'4 | g2
+"""
+
+
+@pytest.fixture(scope="module")
+def haenschen(tmp_path_factory):
+    from music21 import corpus
+    folder = tmp_path_factory.mktemp("haenschen")
+    score = corpus.parse("essenFolksong/dva0", number=191)
+    score.write("midi", fp=folder / "haenschen.mid")
+    score.write("musicxml", fp=folder / "haenschen.musicxml")
+    return score, folder
+
+
+def test_haenschen_klein_from_music21_midi(haenschen):
+    _, folder = haenschen
+    melody, warned = read_quietly(read_midi, folder / "haenschen.mid")
+    assert warned == []
+    assert list(melody.notes) == parse_notes(HAENSCHEN) and len(melody) == 76
+    assert melody.time_signature == (4, 4)
+
+
+def test_haenschen_klein_from_music21_musicxml(haenschen):
+    _, folder = haenschen
+    melody, warned = read_quietly(read_score, folder / "haenschen.musicxml")
+    assert warned == []
+    assert list(melody.notes) == parse_notes(HAENSCHEN)
+    assert (melody.title, melody.time_signature, melody.pickup) == ("Haenschen klein ging allein", (4, 4), 0)
+
+
+def test_haenschen_klein_from_the_corpus_itself(haenschen):
+    score, _ = haenschen
+    melody, _ = read_quietly(from_score, score, "corpus")
+    assert list(melody.notes) == parse_notes(HAENSCHEN)
+
+
+# --- bad input through the command line: one line naming the file, exit status 2 -------------
+
+BAD = {
+    "truncated.mid": (b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0MTrk\x00\x00\x00\x40\x00\x90\x3c",
+                      "not a valid MIDI file (truncated: it ends in the middle of a track)"),
+    "text.mid": (b"title: not MIDI\ng4 e4\n",
+                 "not a valid MIDI file (it starts with b'titl', a MIDI file with b'MThd')"),
+    "empty.mid": (b"", "not a valid MIDI file (the file is empty)"),
+    "empty.txt": (b"", "no notes in the song"),
+    "empty.abc": (b"", "cannot read score: the file is empty"),
+    "short.txt": (b"g8 e8 e4 f8\n", "melody has 4 notes; a window of 4 needs at least 5"),
+    "octave.txt": (b"g8 e8 e4 f8\nd8 d4 c''''''''8 d8\n",
+                   "2:7: bad octave in \"c''''''''8\": MIDI pitch 156 is outside 0..127"),
+    "length.txt": (b"g8 e8 e4 f8 d8 d6 c8\n", "1:16: bad length '6' in 'd6' (use 1, 2, 4, 8, 16 or 32)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_one_line_and_exit_2(tmp_path, name):
+    data, message = BAD[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    done = run_melodygen(path, "--out", tmp_path / "out", cwd=tmp_path, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    separator = "" if message[0].isdigit() else " "
+    assert done.stderr == f"{path}:{separator}{message}\n"

@@ -1,0 +1,172 @@
+"""Round trips through every format, for every bundled song and for random melodies (hypothesis):
+notation -> notes -> MIDI -> notes, notes -> MusicXML -> notes, notes -> song text -> notes.
+
+Melodies as the readers give them are the ones that must survive: no two rests in a row and
+no rest at the end (``timeline.tidy_rests``), lengths on the 32nd-note grid."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from fractions import Fraction
+
+import mido
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from melodygen.core.errors import MelodyWarning
+from melodygen.core.note import Melody, Note
+from melodygen.formats.midi import from_midi, midi_bytes, read_midi, write_midi
+from melodygen.formats.musicxml import (
+    from_score,
+    musicxml_bytes,
+    read_score,
+    write_musicxml,
+)
+from melodygen.formats.notation import format_song, parse_song
+from melodygen.formats.songs import bundled_songs, load_song
+from melodygen.formats.timeline import GRID, tidy_rests
+
+SONGS = sorted(bundled_songs())
+
+
+def without_warnings(read, *args):
+    """A reader's result; a MelodyWarning here (a note moved, a voice dropped) fails the test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MelodyWarning)
+        return read(*args)
+
+
+def midi_round_trip(melody: Melody) -> Melody:
+    data = midi_bytes(melody)
+    return without_warnings(from_midi, mido.MidiFile(file=io.BytesIO(data), charset="utf-8"), "rt.mid")
+
+
+def musicxml_round_trip(melody: Melody) -> Melody:
+    import music21
+    score = music21.converter.parse(musicxml_bytes(melody).decode("utf-8"), format="musicxml")
+    return without_warnings(from_score, score, "rt.musicxml")
+
+
+def same_song(read: Melody, written: Melody, pickup: bool = True) -> None:
+    assert read.notes == written.notes
+    assert (read.title, read.time_signature, read.tempo) == (written.title, written.time_signature,
+                                                           written.tempo)
+    if pickup:
+        assert read.pickup == written.pickup
+
+
+@pytest.mark.parametrize("name", SONGS)
+def test_bundled_song_through_midi_files(tmp_path, name):
+    melody = load_song(name)
+    read = without_warnings(read_midi, write_midi(melody, tmp_path / f"{name}.mid"))
+    same_song(read, melody, pickup=False)  # MIDI files do not mark a pickup
+    assert read.pickup == 0
+
+
+@pytest.mark.parametrize("name", SONGS)
+def test_bundled_song_through_musicxml_files(tmp_path, name):
+    melody = load_song(name)
+    same_song(without_warnings(read_score, write_musicxml(melody, tmp_path / f"{name}.musicxml")), melody)
+
+
+@pytest.mark.parametrize("name", SONGS)
+def test_bundled_song_through_song_text(name):
+    melody = load_song(name)
+    assert parse_song(format_song(melody), source=melody.source) == melody
+
+
+def test_a_natural_tied_over_the_bar_line_reads_as_one_note(tmp_path):
+    """In F major a B natural shows its sign, and the note it is tied to in the next measure does
+    not: the reader joins them (music21 alone keeps them apart)."""
+    melody = parse_song("time: 2/4\nf8 g8 a8 bb8 | c'4 bb8 b8~ | b2~ | b8 a8 g4 | f2\n")
+    assert melody.notes[6] == Note(71, Fraction(3))  # through measure 3: tied on both sides there
+    same_song(read_score(write_musicxml(melody, tmp_path / "natural.musicxml")), melody)
+
+
+def test_pickup_is_measure_0_of_the_score():
+    melody = load_song("o_tannenbaum")
+    import music21
+    score = music21.converter.parse(musicxml_bytes(melody).decode("utf-8"), format="musicxml")
+    first, second = list(score.parts[0].getElementsByClass("Measure"))[:2]
+    assert (first.number, first.paddingLeft, first.duration.quarterLength) == (0, 2.0, 1.0)
+    assert [n.pitch.midi for n in first.notes] == [62]  # the upbeat d4
+    assert second.number == 1 and second.duration.quarterLength == 3.0
+
+
+def test_pickup_keeps_midi_timing_note_to_note():
+    melody = load_song("o_tannenbaum")
+    messages = [m for m in mido.MidiFile(file=io.BytesIO(midi_bytes(melody))).tracks[1]
+                if m.type == "note_on"]
+    assert (messages[0].note, messages[0].time) == (62, 0)  # the upbeat sounds at tick 0
+
+
+# --- random melodies ---------------------------------------------------------------------------
+
+SIGNATURES = [(2, 4), (3, 4), (4, 4), (6, 8), (3, 8), (2, 2), (5, 4), (12, 8), (7, 8)]
+
+
+@st.composite
+def melodies(draw, low: int = 0, high: int = 127, max_notes: int = 40) -> Melody:
+    """Melodies as melodygen's readers give them: lengths 1..64 32nd notes, rests not adjacent
+    and not last, any time signature, tempo and pickup (which may split a note)."""
+    events = draw(st.lists(st.tuples(st.one_of(st.none(), st.integers(low, high)),
+                                     st.integers(1, 64)), min_size=1, max_size=max_notes))
+    notes = tidy_rests(Note(pitch, units * GRID) for pitch, units in events)
+    if not notes:
+        notes = [Note(draw(st.integers(low, high)), GRID * draw(st.integers(1, 64)))]
+    signature = draw(st.sampled_from(SIGNATURES))
+    melody = Melody(tuple(notes), title=draw(st.text("abcdefghijklmnopqrstuvwxyzäé나비 ", min_size=1,
+                                                     max_size=12).map(str.strip).filter(bool)),
+                    time_signature=signature, tempo=float(draw(st.integers(10, 400))))
+    longest = min(melody.measure_length - GRID, melody.total_length)
+    pickup = draw(st.integers(0, int(longest / GRID))) * GRID
+    return Melody(melody.notes, melody.title, melody.time_signature, melody.tempo, "", pickup)
+
+
+def examples(count: int):
+    return settings(max_examples=count, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@examples(150)
+@given(melody=melodies())
+def test_any_melody_survives_midi(melody):
+    same_song(midi_round_trip(melody), melody, pickup=False)
+
+
+@examples(150)
+@given(melody=melodies())
+def test_any_melody_survives_song_text(melody):
+    assert parse_song(format_song(melody), source="") == melody
+
+
+@examples(30)
+@given(melody=melodies(low=12, high=119, max_notes=25))  # MusicXML octaves are 0..9
+def test_any_melody_survives_musicxml(melody):
+    same_song(musicxml_round_trip(melody), melody)
+
+
+@examples(25)
+@given(melody=melodies(low=12, high=119, max_notes=20))
+def test_a_melody_read_from_midi_reads_again_from_musicxml(melody):
+    from_midi_file = midi_round_trip(melody)
+    same_song(musicxml_round_trip(from_midi_file), from_midi_file)
+
+
+def test_melodies_strategy_gives_pickups_rests_and_odd_lengths():
+    """The strategy reaches what the round trips are about (so the properties can fail)."""
+    seen = {"pickup": False, "rest": False, "no single token": False, "crosses a bar": False}
+
+    @settings(max_examples=200, database=None, deadline=None)
+    @given(melody=melodies())
+    def look(melody):
+        seen["pickup"] |= melody.pickup > 0
+        seen["rest"] |= any(note.is_rest for note in melody.notes)
+        seen["no single token"] |= any(note.duration in (Fraction(5, 8), Fraction(5, 2), Fraction(9, 8))
+                                       for note in melody.notes)
+        seen["crosses a bar"] |= melody.notes[0].duration > melody.measure_length
+
+    look()
+    assert all(seen.values()), seen

@@ -1,0 +1,261 @@
+"""report.html and the files behind it: built from a run, checked as text and in headless Chromium."""
+
+import json
+import re
+import shutil
+import subprocess
+import types
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from melodygen import TrainConfig, load_song
+from melodygen.cli import main
+from melodygen.learning.config import model_spec
+from melodygen.learning.experiment import ModelRun, SongRun, prepare
+from melodygen.presentation import report
+from melodygen.presentation import run_files as outputs
+from melodygen.presentation.audio import wav_to_samples
+from melodygen.presentation.engrave import read_svg
+
+NASTY_TITLE = '나비야 <script>alert("x")</script> & <img src=x onerror=alert(1)>'
+MLP_ONE_STEP_WRONG = [3, 11, 30, 46]  # sample indices changed in the made-up mlp predictions
+
+
+def made_up_run(title: str | None = None) -> SongRun:
+    """나비야 with two models whose training and predictions are made up (no TensorFlow): the
+    mlp gets 4 one-step notes wrong and derails from the 8th note on; stateful2 is all right."""
+    melody = load_song("nabiya")
+    if title:
+        melody = melody.with_notes(melody.notes, title)
+    config = TrainConfig()
+    vocabulary, dataset = prepare(melody, config.window)
+    runs = []
+    for name, epochs, final in (("mlp", 163, 0.37), ("stateful2", 249, 0.2)):
+        one_step, full_song = dataset.targets.copy(), dataset.targets.copy()
+        if name == "mlp":
+            for i in MLP_ONE_STEP_WRONG:
+                one_step[i] = (one_step[i] + 1) % len(vocabulary)
+            full_song[3:] = vocabulary.index(melody.notes[5])  # repeats d4
+        history = types.SimpleNamespace(loss=list(np.geomspace(2.6, final, epochs)),
+                                        accuracy=list(np.linspace(0.1, 0.92 if name == "mlp" else 1, epochs)),
+                                        timeline=[(epochs, 1.25)])
+        training = types.SimpleNamespace(history=history, epochs=epochs, target=46 if name == "mlp" else 50,
+                                         reached_epoch=epochs, seconds=1.25)
+        runs.append(ModelRun(model_spec(name), training, one_step, full_song))
+    return SongRun(melody, vocabulary, dataset, config, runs)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    return folder, outputs.write_outputs(made_up_run(NASTY_TITLE), folder).to_json()
+
+
+class Elements(HTMLParser):
+    """Tags and attributes of a page, in order."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag):
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+SCORE = re.compile(r'<div class="score"[^>]*><svg viewBox="0 0 \d+ \d+"')  # an inline score
+STEMS = ["original", "mlp-one-step", "mlp-full-song", "stateful2-one-step", "stateful2-full-song"]
+
+
+def test_every_file_is_written_and_named_in_the_summary(written):
+    folder, summary = written
+    assert summary["report"] == "report.html"
+    stored = json.loads((folder / "summary.json").read_text())
+    assert stored["report"] == "report.html"
+    named = [stored["original"]] + [stored["models"][m]["outputs"][k]
+                                    for m in ("mlp", "stateful2") for k in ("one-step", "full-song")]
+    assert [(files["svg"], files["wav"]) for files in named] == [(f"{s}.svg", f"{s}.wav") for s in STEMS]
+    expected = {f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")}
+    assert {p.name for p in folder.iterdir()} == expected | {"loss.png", "report.html", "summary.json"}
+
+
+def test_scores_mark_the_wrong_notes_of_each_prediction(written):
+    folder, summary = written
+    mlp = summary["models"]["mlp"]
+    assert mlp["one_step_wrong_positions"] == [i + 5 for i in MLP_ONE_STEP_WRONG]
+    for model in summary["models"].values():
+        for kind in ("one-step", "full-song"):
+            engraved = read_svg((folder / model["outputs"][kind]["svg"]).read_bytes())
+            assert [[e.note.pitch, str(e.note.duration)] for e in engraved] == model["outputs"][kind]["notes"]
+            assert [i for i, e in enumerate(engraved, start=1) if e.marked] == \
+                model[f"{kind.replace('-', '_')}_wrong_positions"]
+
+
+def test_the_page_inlines_the_scores_and_plays_the_files_beside_it(written):
+    folder, summary = written
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    elements = Elements(page)
+    scores = [attrs for attrs in elements.all("div") if attrs.get("class") == "score"]
+    assert len(scores) == 5
+    assert len(SCORE.findall(page)) == 5
+    assert [a["src"] for a in elements.all("audio")] == [f"{s}.wav" for s in STEMS]
+    links = [a["href"] for a in elements.all("a") if not a["href"].startswith("#")]
+    assert links == [f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")]
+    assert all((folder / name).is_file() for name in links)
+    plots = [a["src"] for a in elements.all("img")]
+    assert len(plots) == 1 and plots[0].startswith("data:image/png;base64,")
+    anchors = {a["href"][1:] for a in elements.all("a") if a["href"].startswith("#")}
+    ids = {attrs["id"] for _, attrs in elements.tags if "id" in attrs}
+    assert anchors <= ids and anchors == {"model-mlp", "model-stateful2", "training"}
+
+
+def test_the_title_is_text_not_markup(written):
+    folder, _ = written
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    tags = Elements(page).tags
+    assert [tag for tag, _ in tags if tag in ("script", "iframe", "object", "embed")] == []
+    assert [name for _, attrs in tags for name in attrs if name.startswith("on")] == []
+    heading = re.search(r"<h1>(.*)</h1>", page)[1]
+    assert heading == ("나비야 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
+                       "&lt;img src=x onerror=alert(1)&gt;: what each model learnt")
+    assert [a for a in tags if a[0] == "img"] == [tags[[t for t, _ in tags].index("img")]]  # the plot only
+
+
+def test_same_run_same_bytes(written, tmp_path):
+    folder, _ = written
+    outputs.write_outputs(made_up_run(NASTY_TITLE), tmp_path)
+    for name in ("report.html", "original.svg", "mlp-full-song.svg", "original.wav", "mlp-one-step.wav"):
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_no_scores_no_audio_no_report(tmp_path):
+    summary = outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False, report=False).to_json()
+    assert "report" not in summary and "svg" not in summary["original"] and "wav" not in summary["original"]
+    assert sorted({p.suffix for p in tmp_path.iterdir()}) == [".json", ".mid", ".musicxml", ".png"]
+
+
+def test_report_without_scores_or_audio_has_tables_only(tmp_path):
+    outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False)
+    elements = Elements((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert not elements.all("svg") and not elements.all("audio")
+    assert len(elements.all("table")) == 2
+
+
+def test_every_file_is_written_atomically(tmp_path, monkeypatch):
+    written_through = []
+
+    def recording(path, data):
+        written_through.append(Path(path).name)
+        return real(path, data)
+
+    real = outputs.write_atomic
+    for module in (outputs, report):
+        monkeypatch.setattr(module, "write_atomic", recording)
+    outputs.write_outputs(made_up_run(), tmp_path)
+    assert sorted(written_through) == sorted(p.name for p in tmp_path.iterdir())
+    assert len(written_through) == len(set(written_through))
+
+
+# --- the page in headless Chromium (Debian package `chromium`; .ci/run installs it) ---
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium; .ci/run does)")
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
+        capture_output=True, text=True, timeout=120, check=True)
+
+
+@needs_chromium
+def test_chromium_opens_the_report_without_console_errors(written, tmp_path):
+    folder, _ = written
+    result = chromium(tmp_path, "--dump-dom", (folder / "report.html").as_uri())
+    assert [line for line in result.stderr.splitlines() if ":CONSOLE" in line] == []
+    dom = Elements(result.stdout)
+    assert len([a for a in dom.all("div") if a.get("class") == "score"]) == 5
+    assert len(SCORE.findall(result.stdout)) == 5  # the five engraved scores, as SVG elements
+    assert len(dom.all("audio")) == 5
+
+
+def long_lines_and_red(png: Path) -> tuple[int, int]:
+    """Horizontal dark lines at least 500 px long in a screenshot (staff lines, a plot's frame;
+    adjacent rows count as one line), and the number of red pixels."""
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    dark = pixels.mean(axis=2) < 180
+    rows = []
+    for number, row in enumerate(dark):
+        edges = np.diff(np.concatenate([[0], row.astype(int), [0]]))
+        if row.any() and (np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max() >= 500:
+            rows.append(number)
+    lines = len([row for i, row in enumerate(rows) if i == 0 or row - rows[i - 1] > 1])
+    red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
+    return lines, int(red.sum())
+
+
+@needs_chromium
+def test_screenshot_shows_the_scores_with_red_notes(written, tmp_path):
+    folder, _ = written
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    outputs.write_outputs(made_up_run(), bare, scores=False, audio=False)
+    shots = {}
+    for name, page in (("scores", folder / "report.html"), ("bare", bare / "report.html")):
+        shots[name] = tmp_path / f"{name}.png"
+        chromium(tmp_path, "--window-size=1200,6000", f"--screenshot={shots[name]}", page.as_uri())
+    scores_lines, scores_red = long_lines_and_red(shots["scores"])
+    bare_lines, bare_red = long_lines_and_red(shots["bare"])
+    assert bare_lines < 10  # without scores: the plot's frame
+    assert scores_lines - bare_lines >= 5 * 11  # five staff lines in each of the scores' 11 systems
+    assert scores_red > 2 * bare_red  # the red notes, beyond the red text and cells
+
+
+@needs_chromium
+def test_chromium_plays_every_wav_at_its_length(written, tmp_path):
+    folder, summary = written
+    probe = folder / "probe.html"  # beside the WAVs, as the report is
+    names = [summary["original"]["wav"]] + [files["wav"] for model in summary["models"].values()
+                                            for files in model["outputs"].values()]
+    probe.write_text("<!DOCTYPE html><pre id=out></pre><script>for (const name of "
+                     + json.dumps(names) + ") { const a = new Audio(name); a.preload = 'metadata';"
+                     " a.onloadedmetadata = () => { out.textContent += name + ' ' + a.duration + '\\n'; };"
+                     " a.onerror = () => { out.textContent += name + ' error\\n'; }; }</script>")
+    try:
+        result = chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", probe.as_uri())
+    finally:
+        probe.unlink()
+    heard = dict(line.split() for line in re.search(r"<pre id=\"out\">(.*?)</pre>", result.stdout, re.S)[1]
+                 .strip().splitlines())
+    for name in names:
+        samples, rate = wav_to_samples((folder / name).read_bytes())
+        assert float(heard[name]) == pytest.approx(len(samples) / rate, abs=0.01), name
+
+
+# --- the command line (one epoch of training: TensorFlow loads, the numbers do not matter) ---
+
+def test_cli_writes_the_report_and_prints_its_path(tmp_path, capsys):
+    assert main(["nabiya", "--model", "mlp", "--epochs", "1", "--quiet", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[-1] == f"report: {tmp_path / 'report.html'}"
+    assert "(.mid, .musicxml, .svg, .wav)" in printed
+    assert {p.suffix for p in tmp_path.iterdir()} == {".mid", ".musicxml", ".svg", ".wav", ".png", ".html", ".json"}
+
+    other = tmp_path / "plain"
+    assert main(["nabiya", "--model", "mlp", "--epochs", "1", "--quiet", "--out", str(other),
+                 "--no-audio", "--no-report", "--no-scores"]) == 0
+    printed = capsys.readouterr().out
+    assert "report:" not in printed and "(.mid, .musicxml)" in printed
+    assert {p.suffix for p in other.iterdir()} == {".mid", ".musicxml", ".png", ".json"}
