@@ -1,0 +1,361 @@
+"""IDyOM's variable-order Markov models (PPM and PPM*): a pure numpy/Python baseline.
+
+A model predicts the next symbol (an int in ``0..alphabet_size-1``, e.g. a chromatic pitch's
+index in the corpus's sorted pitch set) from the symbols before it in the same sequence (song).
+Everything here follows IDyOM 1.7.1 (github mtpearce/idyom; ``ppm-star/ppm-star.lisp``,
+``mvs/multiple-viewpoint-system.lisp``, ``mvs/prediction-sets.lisp``, ``mvs/params.lisp``)
+and Pearce (2005, PhD thesis, ch. 6); the file and function it comes from is named with each rule.
+
+Counts (``increment-counts``, ``model-sentinel-event``)
+    ``c(s|x)`` is how often symbol ``s`` followed context ``x`` (the ``len(x)`` symbols just before
+    it, in one sequence) in what the model has learnt. Contexts never cross a sequence boundary:
+    IDyOM ends each learnt sequence with a sentinel ``$`` (here ``END``), a continuation that
+    counts for no symbol but makes every suffix of the sequence "continued", which matters for
+    PPM*'s choice of context below. ``c1(s|x)``, the update-excluded count (Moffat 1990),
+    grows only in the longest context where ``s`` had been seen before and in the longer ones
+    where it is new (1 on creation).
+Context chosen (``select-state``)
+    The longest matching context ``x_L`` is the longest suffix of the history with any
+    continuation. With an order bound ``k``: ``x_min(L,k)``. Unbounded (PPM*, Cleary & Teahan
+    1997): if ``x_L`` is deterministic (one distinct continuation, ``$`` included) the shortest
+    deterministic context ``x_l`` (``l >= 1``), otherwise ``x_L``. The empty context is never
+    deterministic. When a context shorter than ``x_L`` is chosen, its own level uses full counts
+    even with update exclusion (Bunton 1996; thesis 6.2.3.6).
+Escape (``weight``, ``type-count``, ``state-count``, ``initialize``)
+    At a context with present symbols ``S`` (``c > 0``), excluded set ``E`` (symbols present in the
+    context one order up, when exclusion is on) and ``n = sum_{s in S - E} (c(s) + k)``:
+    ``w = n / (n + t/d)`` (``w = n/(n+1)`` for A), ``0`` when the denominator is 0, where
+    A: ``k=0``, ``t`` unused; B: ``k=-1, d=1``; C: ``k=0, d=1``; D: ``k=-1/2, d=2``; all but X:
+    ``t = |S|``; X (AX): ``t = 1 + |{s: c(s) = 1}|``, ``k=0, d=1``. Note IDyOM's ``t`` counts every
+    present symbol, excluded or not.
+Blending (``compute-mixture``, ``next-probability``, ``order-minus1-distribution``)
+    From the chosen order down to 0, carrying an escape product ``e`` (1 at the start, times
+    ``1-w`` after each order). Interpolated (IDyOM's ``mixtures``, thesis eq. 6.8):
+    ``p(s) += e * w * (c(s)+k) / n`` for every present ``s`` (excluded ones too; skipped when
+    ``n = 0``). Backoff (PPM's blending): a symbol already given a probability at a higher
+    order keeps it; a present, new one gets ``e * w * (c(s)+k) / n``. Order -1 (uniform):
+    ``p(s) += e / (A + 1 - |S_0|)`` with exclusion (``|S_0|`` distinct symbols of order 0),
+    ``e / A`` without; backoff gives it only to symbols not present at order 0 (and to any
+    still at 0). Then the distribution is normalised to sum to 1 (``normalise-distribution``;
+    IDyOM skips that when the sum is already in (0.999, 1); here it always normalises).
+Long-term and short-term models (``multiple-viewpoint-system.lisp`` ``model-event``, ``params.lisp``)
+    LTM: learnt from the training songs; predicts a test song without learning it. LTM+:
+    also learns each test song as it reads it (each note right after predicting it; the
+    sequence's ``$`` at its end), keeping what it learnt for the next test songs. STM: a model
+    that starts empty for every song and learns it as it reads it (no ``$``). IDyOM's
+    defaults: LTM ``C*I`` (escape C, unbounded, interpolated, no update exclusion), STM ``X*UI``
+    (escape X, unbounded, update exclusion, interpolated), both with exclusion.
+Combination (``prediction-sets.lisp`` ``combine-distributions``, ``*-combination``; thesis eq. 6.9)
+    Each distribution ``p_m`` gets weight ``w_m = H_rel(p_m) ** -b``, ``H_rel = H(p_m)/log2(A)``
+    (1 when ``A = 1``); arithmetic: ``sum_m w_m p_m / sum_m w_m``; geometric:
+    ``prod_m p_m ** (w_m / sum w)``, normalised. IDyOM's default is geometric with ``b = 7``
+    (``*ltm-stm-combination*``, ``*ltm-stm-bias*``); Pearce (2005, table 6.6) used arithmetic.
+Alphabet
+    IDyOM takes the alphabet from the whole data set, training and test songs alike
+    (``viewpoints/extensions.lisp`` ``set-alphabet-from-dataset``), so the order -1 model knows
+    every pitch of the corpus; so do the callers here (``alphabet_size``).
+First note
+    Predicted from the empty context (order 0 blended with order -1), as IDyOM starts every
+    sequence at the root (``model-sequence``).
+
+Cross-entropy is the mean of ``-log2 p(note)`` over the notes (``bits``, ``mean_bits``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..core.errors import ConfigError, MelodyError
+
+ESCAPES = ("A", "B", "C", "D", "X")
+# escape method -> (k: added to each present count, d: divides the type count)  (``initialize``)
+_ESCAPE_K_D = {"A": (0.0, 1.0), "B": (-1.0, 1.0), "C": (0.0, 1.0), "D": (-0.5, 2.0),
+               "X": (0.0, 1.0)}
+COMBINATIONS = ("geometric", "arithmetic")
+
+
+@dataclass(frozen=True)
+class PPMConfig:
+    """One PPM model's settings, validated on creation (a bad value is a ``ConfigError``).
+
+    The thesis's names: ``C*I`` is ``PPMConfig(A, None, "C", True, False)``, ``X*UI`` is
+    ``PPMConfig(A, None, "X", True, True)``, ``C2I`` is ``PPMConfig(A, 2, "C", True, False)``."""
+
+    alphabet_size: int            # symbols are 0..alphabet_size-1
+    order: int | None = None      # order bound (longest context, in symbols); None: PPM*, unbounded
+    escape: str = "C"             # escape method: "A", "B", "C", "D" or "X" (AX)
+    interpolated: bool = True     # interpolated smoothing (IDyOM's mixtures) or PPM's backoff blending
+    update_exclusion: bool = False  # update-excluded counts (Moffat 1990)
+    exclusion: bool = True        # exclusion while blending (IDyOM's default; off only for experiments)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.alphabet_size, bool) or not isinstance(self.alphabet_size, int) \
+                or self.alphabet_size < 1:
+            raise ConfigError(f"alphabet size must be a positive int, got {self.alphabet_size!r}")
+        if self.order is not None and (isinstance(self.order, bool) or not isinstance(self.order, int)
+                                       or self.order < 0):
+            raise ConfigError(f"order bound must be None or an int >= 0, got {self.order!r}")
+        if self.escape not in ESCAPES:
+            raise ConfigError(f"escape must be one of {', '.join(ESCAPES)}, got {self.escape!r}")
+
+    @property
+    def name(self) -> str:
+        """The thesis's short name: escape, order bound (``*`` unbounded), ``U``, ``I``: ``C*I``."""
+        order = "*" if self.order is None else str(self.order)
+        return (f"{self.escape}{order}{'U' if self.update_exclusion else ''}"
+                f"{'I' if self.interpolated else ''}")
+
+
+def check_sequence(sequence: Iterable[int], alphabet_size: int, what: str = "sequence") -> list[int]:
+    """``sequence`` as a list of ints, each in ``0..alphabet_size-1`` (else a ``MelodyError``
+    naming the position and the value)."""
+    symbols = [int(s) for s in sequence]
+    for position, symbol in enumerate(symbols):
+        if not 0 <= symbol < alphabet_size:
+            raise MelodyError(f"{what}: symbol {symbol} at position {position} is outside "
+                              f"the alphabet 0..{alphabet_size - 1}")
+    return symbols
+
+
+def blend(config: PPMConfig, levels: Sequence[np.ndarray], root_types: int) -> np.ndarray:
+    """The distribution IDyOM's ``compute-mixture`` makes from the counts of the chosen context
+    and its suffixes: ``levels`` from the chosen order down to order 0, each (alphabet_size,)
+    counts of the symbols after that context (0 = not present); ``root_types`` is the number of
+    distinct symbols at order 0 (for the order -1 model). (alphabet_size,) floats summing to 1."""
+    size = config.alphabet_size
+    k, d = _ESCAPE_K_D[config.escape]
+    probabilities = np.zeros(size)
+    escape = 1.0
+    excluded = np.zeros(size, dtype=bool)          # present one order up (IDyOM's ``excluded``)
+    for counts in levels:
+        present = counts > 0
+        if config.escape == "X":
+            types = 1.0 + np.count_nonzero(counts == 1)
+        else:
+            types = float(np.count_nonzero(present))
+        counted = present & ~excluded if config.exclusion else present
+        total = float(np.sum(counts[counted] + k))
+        if config.escape == "A":
+            denominator = total + 1.0
+        else:
+            denominator = total + types / d
+        weight = total / denominator if denominator != 0 else 0.0
+        if total != 0:
+            estimate = np.where(present, weight * (counts + k) / total, 0.0)
+            if config.interpolated:
+                probabilities += escape * estimate
+            else:
+                new = present & ~excluded
+                probabilities[new] = escape * estimate[new]
+        excluded = present
+        escape *= 1.0 - weight
+    uniform = 1.0 / (size + 1 - root_types) if config.exclusion else 1.0 / size
+    if config.interpolated:
+        probabilities += escape * uniform
+    else:
+        keep = excluded & (probabilities > 0)
+        probabilities[~keep] += escape * uniform
+    return probabilities / probabilities.sum()
+
+
+class PPM:
+    """A PPM model: its frozen ``config`` and the counts it has learnt.
+
+    The counts live in a trie of contexts read backwards (a context's child is the context with
+    one more symbol before it), each node holding the full and the update-excluded counts of the
+    symbols that followed it (``END`` for the end of a learnt sequence). Learning a sequence of
+    ``n`` symbols costs ``O(n**2)``: this class is for short-term models, songs learnt as they
+    are read, and checking the fast cross-validation in ``ppm_folds``.
+    """
+
+    def __init__(self, alphabet_size: int, order: int | None = None, escape: str = "C",
+                 interpolated: bool = True, update_exclusion: bool = False,
+                 exclusion: bool = True) -> None:
+        self.config = PPMConfig(alphabet_size, order, escape, interpolated, update_exclusion,
+                                exclusion)
+        self.end = alphabet_size                       # the sentinel's index in the count tables
+        self._child: dict[int, int] = {}               # node * (A + 1) + symbol -> node
+        self._full: list[dict[int, int]] = [{}]        # node -> {symbol or END: count}
+        self._excluded: list[dict[int, int]] = [{}]    # node -> {symbol: update-excluded count}
+
+    @classmethod
+    def from_config(cls, config: PPMConfig) -> "PPM":
+        return cls(config.alphabet_size, config.order, config.escape, config.interpolated,
+                   config.update_exclusion, config.exclusion)
+
+    # -- counts ---------------------------------------------------------------------------
+
+    def _node(self, node: int, symbol: int, create: bool) -> int | None:
+        key = node * (self.end + 1) + symbol
+        child = self._child.get(key)
+        if child is None and create:
+            child = len(self._full)
+            self._child[key] = child
+            self._full.append({})
+            self._excluded.append({})
+        return child
+
+    def _contexts(self, history: Sequence[int], create: bool) -> list[int]:
+        """Nodes of the suffixes of ``history`` that the model knows, shortest (root) first
+        (with ``create``, all ``len(history) + 1`` of them)."""
+        nodes = [0]
+        node = 0
+        for symbol in reversed(history):
+            node = self._node(node, symbol, create)
+            if node is None or not (create or self._full[node]):
+                break
+            nodes.append(node)
+        return nodes
+
+    def _add(self, history: Sequence[int], symbol: int) -> None:
+        """Count ``symbol`` after every suffix of ``history``."""
+        nodes = self._contexts(history, create=True)
+        seen_at = -1                                   # longest order where symbol was seen
+        for order, node in enumerate(nodes):
+            if self._full[node].get(symbol, 0) > 0:
+                seen_at = order
+        for order, node in enumerate(nodes):
+            full = self._full[node]
+            full[symbol] = full.get(symbol, 0) + 1
+            if order >= seen_at:
+                excluded = self._excluded[node]
+                excluded[symbol] = excluded.get(symbol, 0) + 1
+
+    def _end(self, sequence: Sequence[int]) -> None:
+        """IDyOM's sentinel: every suffix of a learnt sequence is followed by ``END``."""
+        for node in self._contexts(sequence, create=True):
+            full = self._full[node]
+            full[self.end] = full.get(self.end, 0) + 1
+
+    def learn(self, sequence: Iterable[int]) -> None:
+        """Learn one whole sequence (a song) and its end."""
+        symbols = check_sequence(sequence, self.config.alphabet_size)
+        for position, symbol in enumerate(symbols):
+            self._add(symbols[:position], symbol)
+        self._end(symbols)
+
+    # -- prediction -----------------------------------------------------------------------
+
+    def _counts(self, node: int, excluded: bool) -> np.ndarray:
+        table = self._excluded[node] if excluded else self._full[node]
+        counts = np.zeros(self.config.alphabet_size)
+        for symbol, count in table.items():
+            if symbol != self.end:
+                counts[symbol] = count
+        return counts
+
+    def selected_order(self, context: Sequence[int]) -> tuple[int, bool]:
+        """The order of the context IDyOM chooses after ``context``, and whether it chose one
+        shorter than the longest match (``select-state``)."""
+        nodes = self._contexts(list(context), create=False)
+        return self._select(nodes)
+
+    def _select(self, nodes: list[int]) -> tuple[int, bool]:
+        longest = len(nodes) - 1
+        bound = self.config.order
+        if bound is not None:
+            return (longest, False) if longest <= bound else (bound, True)
+        if longest >= 1 and len(self._full[nodes[longest]]) == 1:
+            shortest = next(order for order in range(1, longest + 1)
+                            if len(self._full[nodes[order]]) == 1)
+            return shortest, shortest != longest
+        return longest, False
+
+    def next_note(self, context: Sequence[int]) -> np.ndarray:
+        """Probabilities of the symbol after ``context`` (the symbols before it in its song,
+        oldest first): (alphabet_size,) floats, each > 0, summing to 1."""
+        nodes = self._contexts(check_sequence(context, self.config.alphabet_size, "context"),
+                               create=False)
+        order, selected = self._select(nodes)
+        ux = self.config.update_exclusion
+        levels = [self._counts(nodes[order], ux and not selected)]
+        levels += [self._counts(nodes[lower], ux) for lower in range(order - 1, -1, -1)]
+        root_types = sum(1 for symbol in self._full[0] if symbol != self.end)
+        return blend(self.config, levels, root_types)
+
+    distribution = next_note
+
+    def sequence_distributions(self, sequence: Iterable[int], learn: bool = False) -> np.ndarray:
+        """Each symbol of ``sequence`` predicted from the ones before it (the first from the
+        empty context): (len(sequence), alphabet_size). With ``learn`` the model learns each
+        symbol right after predicting it, and the sequence's end after the last (LTM+; a short-
+        term model is a fresh ``PPM`` per song, see ``short_term_distributions``)."""
+        symbols = check_sequence(sequence, self.config.alphabet_size)
+        rows = np.empty((len(symbols), self.config.alphabet_size))
+        for position, symbol in enumerate(symbols):
+            rows[position] = self.next_note(symbols[:position])
+            if learn:
+                self._add(symbols[:position], symbol)
+        if learn:
+            self._end(symbols)
+        return rows
+
+
+def short_term_distributions(config: PPMConfig, sequence: Iterable[int]) -> np.ndarray:
+    """IDyOM's short-term model: a model that starts empty and learns ``sequence`` as it reads
+    it, without the end sentinel (the STM is reset before the next song).
+    (len(sequence), alphabet_size)."""
+    model = PPM.from_config(config)
+    symbols = check_sequence(sequence, config.alphabet_size)
+    rows = np.empty((len(symbols), config.alphabet_size))
+    for position, symbol in enumerate(symbols):
+        rows[position] = model.next_note(symbols[:position])
+        model._add(symbols[:position], symbol)
+    return rows
+
+
+# -- combination and metric ---------------------------------------------------------------
+
+def entropy(distributions: np.ndarray) -> np.ndarray:
+    """Shannon entropy in bits of each distribution along the last axis: (...,)."""
+    p = np.asarray(distributions, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, -p * np.log2(p), 0.0)
+    return terms.sum(axis=-1)
+
+
+def combine(distributions: Sequence[np.ndarray], bias: float = 7.0,
+            method: str = "geometric") -> np.ndarray:
+    """IDyOM's entropy-weighted combination of models' distributions over one alphabet
+    (``combine-distributions``): each of ``distributions`` is (n, A) or (A,); returns the same
+    shape. Weights ``(H / log2 A) ** -bias`` per row; ``method`` "geometric" (IDyOM's default,
+    with its default bias 7) or "arithmetic" (Pearce 2005, ch. 6, best with bias 2)."""
+    if method not in COMBINATIONS:
+        raise ConfigError(f"combination must be one of {', '.join(COMBINATIONS)}, got {method!r}")
+    if not distributions:
+        raise ConfigError("combine needs at least one distribution")
+    stack = np.stack([np.asarray(d, dtype=float) for d in distributions])   # (models, ..., A)
+    size = stack.shape[-1]
+    maximum = np.log2(size) if size > 1 else 0.0
+    relative = entropy(stack) / maximum if maximum > 0 else np.ones(stack.shape[:-1])
+    with np.errstate(divide="ignore"):
+        weights = np.power(relative, -float(bias))                            # (models, ...)
+    # a certain model (entropy 0) has an infinite weight: it alone decides
+    infinite = np.isinf(weights)
+    if infinite.any():
+        weights = np.where(infinite.any(axis=0, keepdims=True), infinite.astype(float), weights)
+    shares = weights / weights.sum(axis=0, keepdims=True)                    # (models, ...)
+    if method == "arithmetic":
+        combined = np.sum(shares[..., None] * stack, axis=0)
+    else:
+        with np.errstate(divide="ignore"):
+            combined = np.exp(np.sum(shares[..., None] * np.log(stack), axis=0))
+    return combined / combined.sum(axis=-1, keepdims=True)
+
+
+def bits(distributions: np.ndarray, sequence: Sequence[int]) -> np.ndarray:
+    """``-log2 p(symbol)`` of each symbol of ``sequence`` under its row of ``distributions``
+    (len(sequence), A): (len(sequence),) bits."""
+    rows = np.asarray(distributions, dtype=float)
+    symbols = np.asarray(sequence, dtype=int)
+    if rows.shape[0] != symbols.shape[0]:
+        raise ConfigError(f"{rows.shape[0]} distributions for {symbols.shape[0]} symbols")
+    return -np.log2(rows[np.arange(len(symbols)), symbols])
+
+
+def mean_bits(distributions: np.ndarray, sequence: Sequence[int]) -> float:
+    """Cross-entropy in bits per symbol: the mean of ``bits``."""
+    return float(np.mean(bits(distributions, sequence)))
