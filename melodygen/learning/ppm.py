@@ -307,6 +307,209 @@ def short_term_distributions(config: PPMConfig, sequence: Iterable[int]) -> np.n
     return rows
 
 
+# -- many songs at once: the long-term model of a cross-validation fold ---------------------
+
+class CountIndex:
+    """The counts a ``PPM`` would hold after learning ``songs`` in order, built at once with
+    numpy, for contexts IDyOM can reach only.
+
+    Order by order, every context of order ``l`` gets an integer id (its rank among the order's
+    distinct contexts), made from the id of its suffix of order ``l - 1`` and the symbol before
+    it; counts are ``np.unique`` over (context id, next symbol) pairs. A context is extended
+    one symbol further only where a prediction could go on to it: below the order bound, or,
+    unbounded, where the context is not deterministic (PPM* stops at the first deterministic
+    one). So every training note appears at a few orders, not at all ``pos + 1`` of them.
+    """
+
+    def __init__(self, config: PPMConfig, songs: Sequence[Sequence[int]]) -> None:
+        self.config = config
+        size = config.alphabet_size
+        self.end = size
+        arrays = [np.asarray(check_sequence(s, size, f"song {i}"), dtype=np.int64)
+                  for i, s in enumerate(songs)]
+        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        # targets: every note and every song's end, in learning order
+        self._text = np.concatenate(arrays) if arrays else np.zeros(0, np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(arrays) else lengths
+        position = np.concatenate([np.arange(n + 1) for n in lengths]) if len(arrays) \
+            else np.zeros(0, np.int64)
+        start = np.repeat(starts, lengths + 1)
+        symbol = np.concatenate([np.append(a, self.end) for a in arrays]) if len(arrays) \
+            else np.zeros(0, np.int64)
+        self._keys: list[np.ndarray] = []       # order l >= 1: sorted parent_id * A + symbol before
+        self._pair_context: list[np.ndarray] = []   # order l: pairs' context ids, sorted
+        self._pair_symbol: list[np.ndarray] = []
+        self._pair_full: list[np.ndarray] = []
+        self._pair_excluded: list[np.ndarray] = []
+        self._types: list[np.ndarray] = []      # order l: distinct continuations ($ too) per id
+        bound = config.order
+        active = np.arange(len(symbol))
+        context = np.zeros(len(symbol), dtype=np.int64)  # ids of the active targets' contexts
+        order = 0
+        while True:
+            sym = symbol[active]
+            pair = context * (size + 1) + sym
+            unique_pairs, inverse = np.unique(pair, return_inverse=True)
+            contexts = unique_pairs // (size + 1)
+            self._pair_context.append(contexts)
+            self._pair_symbol.append(unique_pairs % (size + 1))
+            self._pair_full.append(np.bincount(inverse, minlength=len(unique_pairs)))
+            types = np.bincount(contexts, minlength=self._ids(order))
+            self._types.append(types)
+            # the next order's contexts, and whether (that context, symbol) was seen before
+            deeper = position[active] > order
+            before = self._text[np.where(deeper, start[active] + position[active] - order - 1, 0)]
+            key = context * size + before
+            next_repeat = np.zeros(len(active), dtype=bool)
+            if deeper.any():
+                next_repeat[deeper] = self._repeats(key[deeper], sym[deeper])
+            # update-excluded count: occurrences where no longer context had seen the symbol
+            self._pair_excluded.append(np.bincount(inverse, weights=~next_repeat,
+                                                   minlength=len(unique_pairs)).astype(np.int64))
+            if not deeper.any():
+                break
+            # every next-order context is kept, if only to tell that the longest match is longer
+            keys, ids = np.unique(key[deeper], return_inverse=True)
+            self._keys.append(keys)
+            if bound is not None and order == bound:
+                break
+            # counts go on only past a branching context (PPM* stops at a deterministic one)
+            expand = types[context[deeper]] > 1 if bound is None and order > 0 else \
+                np.ones(int(deeper.sum()), dtype=bool)
+            if not expand.any():
+                break
+            active, context = active[deeper][expand], ids.ravel()[expand].astype(np.int64)
+            order += 1
+        self.root_types = int(np.count_nonzero(self._pair_symbol[0] < size))
+
+    def _ids(self, order: int) -> int:
+        """How many contexts of ``order`` have ids."""
+        return 1 if order == 0 else len(self._keys[order - 1])
+
+    def _repeats(self, key: np.ndarray, symbol: np.ndarray) -> np.ndarray:
+        """For each (key, symbol) in learning order: whether the same pair came earlier."""
+        _, first, inverse = np.unique(key * (self.end + 1) + symbol, return_index=True,
+                                      return_inverse=True)
+        return first[inverse.ravel()] != np.arange(len(key))
+
+    def _rows(self, order: int, ids: np.ndarray, excluded: bool) -> np.ndarray:
+        """Dense counts (len(ids), A) of the symbols after contexts ``ids`` of ``order``."""
+        size = self.config.alphabet_size
+        contexts = self._pair_context[order]
+        lo = np.searchsorted(contexts, ids, side="left")
+        hi = np.searchsorted(contexts, ids, side="right")
+        rows = np.zeros((len(ids), size + 1))
+        widths = hi - lo
+        which = np.repeat(np.arange(len(ids)), widths)
+        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
+            + np.repeat(lo, widths)
+        table = self._pair_excluded[order] if excluded else self._pair_full[order]
+        rows[which, self._pair_symbol[order][pairs]] = table[pairs]
+        return rows[:, :size]
+
+    def distributions(self, songs: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """Each note of each of ``songs`` predicted from the notes before it, nothing learnt:
+        one (len(song), A) array per song (what ``PPM.sequence_distributions`` gives)."""
+        config = self.config
+        size = config.alphabet_size
+        arrays = [np.asarray(check_sequence(s, size, f"test song {i}"), dtype=np.int64)
+                  for i, s in enumerate(songs)]
+        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        total = int(lengths.sum())
+        text = np.concatenate(arrays) if total else np.zeros(0, np.int64)
+        position = np.concatenate([np.arange(n) for n in lengths]) if total else text
+        index = np.arange(total)
+        # walk up the orders: ids[l][u] is target u's context of order l (-1: not matched)
+        ids = [np.zeros(total, dtype=np.int64)]          # ids[l][u]: u's context of order l
+        longest = np.zeros(total, dtype=np.int64)         # L: the longest match
+        shortest = np.zeros(total, dtype=np.int64)        # PPM*: first deterministic order (0: none)
+        walking = np.full(total, len(self._types) > 0)    # whose order-l context is matched
+        bound = config.order
+        order = 0
+        while walking.any() and order < len(self._keys):
+            walking &= position > order
+            current = np.full(total, -1, dtype=np.int64)
+            if walking.any():
+                keys = self._keys[order]
+                who = np.flatnonzero(walking)
+                key = ids[order][who] * size + text[who - order - 1]
+                at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+                found = keys[at] == key
+                who, at = who[found], at[found]
+                longest[who] = order + 1
+                walking[:] = False
+                if bound is None:
+                    counted = shortest[who] == 0          # reached through branching contexts
+                    if counted.any():
+                        current[who[counted]] = at[counted]
+                        single = self._types[order + 1][at[counted]] == 1
+                        shortest[who[counted][single]] = order + 1
+                        walking[who[counted]] = True      # one more step tells whether L > l
+                else:
+                    counted = np.full(len(who), order + 1 <= bound)
+                    current[who[counted]] = at[counted]
+                    walking[who[counted]] = True
+            ids.append(current)
+            order += 1
+        if bound is not None:
+            chosen = np.minimum(longest, bound)
+            selected = longest > bound
+        else:
+            chosen = np.where(shortest > 0, shortest, longest)
+            selected = (shortest > 0) & (shortest != longest)
+        rows = self._blend(ids, chosen, selected)
+        return np.split(rows, np.cumsum(lengths)[:-1]) if len(arrays) else []
+
+    def _blend(self, ids: list[np.ndarray], chosen: np.ndarray, selected: np.ndarray) -> np.ndarray:
+        """``blend`` for many targets at once, order by order from the highest chosen one."""
+        config = self.config
+        size = config.alphabet_size
+        k, d = _ESCAPE_K_D[config.escape]
+        total = len(chosen)
+        probabilities = np.zeros((total, size))
+        escape = np.ones(total)
+        excluded = np.zeros((total, size), dtype=bool)
+        ux = config.update_exclusion
+        top = int(chosen.max()) if total else -1
+        for order in range(top, -1, -1):
+            part = np.flatnonzero(chosen >= order)
+            first = chosen[part] == order
+            counts = np.zeros((len(part), size))
+            full_rows = first & selected[part] if ux else np.ones(len(part), bool)
+            for use_excluded, rows_mask in ((False, full_rows), (True, ~full_rows)):
+                if rows_mask.any():
+                    counts[rows_mask] = self._rows(order, ids[order][part[rows_mask]], use_excluded)
+            present = counts > 0
+            if config.escape == "X":
+                types = 1.0 + np.count_nonzero(counts == 1, axis=1)
+            else:
+                types = np.count_nonzero(present, axis=1).astype(float)
+            was = excluded[part]
+            counted = present & ~was if config.exclusion else present
+            mass = np.where(counted, counts + k, 0.0).sum(axis=1)
+            denominator = mass + 1.0 if config.escape == "A" else mass + types / d
+            with np.errstate(divide="ignore", invalid="ignore"):
+                weight = np.where(denominator != 0, mass / denominator, 0.0)
+                estimate = np.where(present & (mass != 0)[:, None],
+                                    weight[:, None] * (counts + k) / mass[:, None], 0.0)
+            if config.interpolated:
+                probabilities[part] += escape[part, None] * estimate
+            else:
+                new = present & ~was & (mass != 0)[:, None]
+                block = probabilities[part]
+                block[new] = (escape[part, None] * estimate)[new]
+                probabilities[part] = block
+            excluded[part] = present
+            escape[part] *= 1.0 - weight
+        uniform = 1.0 / (size + 1 - self.root_types) if config.exclusion else 1.0 / size
+        if config.interpolated:
+            probabilities += escape[:, None] * uniform
+        else:
+            keep = excluded & (probabilities > 0)
+            probabilities += np.where(keep, 0.0, escape[:, None] * uniform)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
 # -- combination and metric ---------------------------------------------------------------
 
 def entropy(distributions: np.ndarray) -> np.ndarray:
