@@ -210,8 +210,19 @@ class PPM:
             nodes.append(node)
         return nodes
 
-    def _add(self, history: Sequence[int], symbol: int) -> None:
-        """Count ``symbol`` after every suffix of ``history``."""
+    def learn_next(self, context: Sequence[int], symbol: int) -> None:
+        """Learn that ``symbol`` followed ``context`` (the symbols before it in its sequence,
+        oldest first): its count grows after every suffix of ``context``."""
+        size = self.config.alphabet_size
+        self._count(check_sequence(context, size, "context"),
+                    check_sequence([symbol], size, "symbol")[0])
+
+    def learn_end(self, sequence: Sequence[int]) -> None:
+        """Learn that ``sequence`` ended (IDyOM's sentinel): every suffix of it is followed by
+        ``END``, which no prediction counts but PPM*'s choice of context does."""
+        self._count_end(check_sequence(sequence, self.config.alphabet_size))
+
+    def _count(self, history: Sequence[int], symbol: int) -> None:
         nodes = self._contexts(history, create=True)
         seen_at = -1                                   # longest order where symbol was seen
         for order, node in enumerate(nodes):
@@ -224,8 +235,7 @@ class PPM:
                 excluded = self._excluded[node]
                 excluded[symbol] = excluded.get(symbol, 0) + 1
 
-    def _end(self, sequence: Sequence[int]) -> None:
-        """IDyOM's sentinel: every suffix of a learnt sequence is followed by ``END``."""
+    def _count_end(self, sequence: Sequence[int]) -> None:
         for node in self._contexts(sequence, create=True):
             full = self._full[node]
             full[self.end] = full.get(self.end, 0) + 1
@@ -234,8 +244,8 @@ class PPM:
         """Learn one whole sequence (a song) and its end."""
         symbols = check_sequence(sequence, self.config.alphabet_size)
         for position, symbol in enumerate(symbols):
-            self._add(symbols[:position], symbol)
-        self._end(symbols)
+            self._count(symbols[:position], symbol)
+        self._count_end(symbols)
 
     # -- prediction -----------------------------------------------------------------------
 
@@ -288,9 +298,9 @@ class PPM:
         for position, symbol in enumerate(symbols):
             rows[position] = self.next_note(symbols[:position])
             if learn:
-                self._add(symbols[:position], symbol)
+                self._count(symbols[:position], symbol)
         if learn:
-            self._end(symbols)
+            self._count_end(symbols)
         return rows
 
 
@@ -303,7 +313,7 @@ def short_term_distributions(config: PPMConfig, sequence: Iterable[int]) -> np.n
     rows = np.empty((len(symbols), config.alphabet_size))
     for position, symbol in enumerate(symbols):
         rows[position] = model.next_note(symbols[:position])
-        model._add(symbols[:position], symbol)
+        model._count(symbols[:position], symbol)
     return rows
 
 
@@ -508,6 +518,32 @@ class CountIndex:
             keep = excluded & (probabilities > 0)
             probabilities += np.where(keep, 0.0, escape[:, None] * uniform)
         return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+# -- long-term and short-term models over songs ------------------------------------------------
+
+def long_term_distributions(config: PPMConfig, training: Sequence[Sequence[int]],
+                            tests: Sequence[Sequence[int]], learn: bool = False) -> list[np.ndarray]:
+    """IDyOM's long-term model: learnt from ``training`` (in order), then each of ``tests``
+    predicted note by note, one (len(song), A) array per test song. Without ``learn`` (LTM)
+    nothing is learnt from the tests (the fast ``CountIndex``); with it (LTM+) each test song is
+    learnt as it is read and kept for the next ones (``PPM``, slower: ``O(n**2)`` per song)."""
+    if not learn:
+        return CountIndex(config, training).distributions(tests)
+    model = PPM.from_config(config)
+    for song in training:
+        model.learn(song)
+    return [model.sequence_distributions(song, learn=True) for song in tests]
+
+
+def folds(count: int, k: int = 10, seed: int = 0) -> list[np.ndarray]:
+    """``k`` disjoint test sets of song indices ``0..count-1`` for cross-validation: a random
+    permutation (``numpy.random.default_rng(seed)``) cut into ``k`` near-equal parts, each
+    sorted (songs are read in corpus order). The same seed gives every model the same folds."""
+    if not 1 <= k <= count:
+        raise ConfigError(f"folds must be in range 1..{count} (the number of songs), got {k}")
+    order = np.random.default_rng(seed).permutation(count)
+    return [np.sort(part) for part in np.array_split(order, k)]
 
 
 # -- combination and metric ---------------------------------------------------------------
