@@ -237,7 +237,7 @@ def test_count_index_predicts_as_ppm(order, escape, interpolated, update_exclusi
     rng = np.random.default_rng(7)
     songs = [list(rng.integers(0, 4, size=rng.integers(0, 30))) for _ in range(40)]
     songs += [[0, 1, 2, 3] * 5, [0, 1, 2, 3] * 5]                    # long repeats
-    training, tests = songs[:30], songs[30:] + [[0, 1, 2, 3] * 6, []]
+    training, tests = songs[:30] + [[]], songs[30:] + [[0, 1, 2, 3] * 6, []]
     config = PPMConfig(5, order, escape, interpolated, update_exclusion)
     model = PPM.from_config(config)
     for song in training:
