@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 result.append(long_term_distributions(PPMConfig(size), training, tests, learn=True))
             elif name in ("STM", "STM-X*UI"):
                 config = PPMConfig(size) if name == "STM" else PPMConfig(size, None, "X", True, True)
-                result.append([short_term_distributions(config, song) for song in tests])
+                result.append(short_term_distributions(config, tests))
         seconds[name] = time.perf_counter() - start
         cache[name] = result
         return result

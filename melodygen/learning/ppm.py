@@ -60,11 +60,13 @@ First note
 
 Cross-entropy is the mean of ``-log2 p(note)`` over the notes (``bits``, ``mean_bits``).
 
-Two implementations of the same counts: ``PPM``, a trie of contexts that learns one symbol at a
-time (``O(n**2)`` per song of ``n`` notes; short-term models, LTM+), and ``CountIndex``, the
-counts of many songs built at once with numpy and pruned to the contexts a prediction can
-reach (long-term models of a cross-validation fold: all of Essen's 444,250 notes, 10 folds, in
-about 20 s). Their predictions are the same to the last bit (tests/learning/test_ppm.py).
+Three implementations of the same counts. ``PPM``, a trie of contexts that learns one symbol at
+a time (``O(n**2)`` per song of ``n`` notes): the plain one, for single songs and checks.
+``CountIndex``: the counts of many songs built at once with numpy (contexts get integer ids
+order by order; ``np.unique`` counts), pruned to the contexts a prediction can reach: the LTM
+of a cross-validation fold. ``ReadingIndex``: the same with each occurrence's time, so that a
+prediction counts only what was learnt before it: LTM+ and the STM of many songs at once.
+Their predictions equal ``PPM``'s to the last bit (tests/learning/test_ppm.py).
 ``PPM`` reproduces IDyOM 1.7.1's own test vectors (``testing/ppm-tests.lisp``, 53 cases) to
 single-float precision; the one case where a difference shows (2.5e-4 bits, a backoff model on a
 long piece) comes from IDyOM leaving a distribution that sums to (0.999, 1) unnormalised.
@@ -319,19 +321,6 @@ class PPM:
         return rows
 
 
-def short_term_distributions(config: PPMConfig, sequence: Iterable[int]) -> np.ndarray:
-    """IDyOM's short-term model: a model that starts empty and learns ``sequence`` as it reads
-    it, without the end sentinel (the STM is reset before the next song).
-    (len(sequence), alphabet_size)."""
-    model = PPM.from_config(config)
-    symbols = check_sequence(sequence, config.alphabet_size)
-    rows = np.empty((len(symbols), config.alphabet_size))
-    for position, symbol in enumerate(symbols):
-        rows[position] = model.next_note(symbols[:position])
-        model._count(symbols[:position], symbol)
-    return rows
-
-
 # -- many songs at once: the long-term model of a cross-validation fold ---------------------
 
 class CountIndex:
@@ -483,57 +472,248 @@ class CountIndex:
         else:
             chosen = np.where(shortest > 0, shortest, longest)
             selected = (shortest > 0) & (shortest != longest)
-        rows = self._blend(ids, chosen, selected)
+        rows = _blend_many(config, lambda order, rows, excluded:
+                           self._rows(order, ids[order][rows], excluded),
+                           chosen, selected, self.root_types)
         return np.split(rows, np.cumsum(lengths)[:-1]) if len(arrays) else []
 
-    def _blend(self, ids: list[np.ndarray], chosen: np.ndarray, selected: np.ndarray) -> np.ndarray:
-        """``blend`` for many targets at once, order by order from the highest chosen one."""
+
+class ReadingIndex:
+    """Every note of ``songs`` predicted as a ``PPM`` that learns them one after another,
+    each note right after predicting it, predicts it: from everything learnt before that note.
+
+    With ``ends``, each song's end is learnt after its last note (LTM+: the training songs,
+    then the test songs as they are read); with ``separate``, each song has its own empty
+    context and nothing is shared between songs (the short-term model, reset for every song,
+    no ends). Built like ``CountIndex``, but every occurrence keeps its time (its place in the
+    learning order), so a prediction counts only what came before it. Contexts are pruned by
+    what is deterministic at the end, which was deterministic (or unseen) before.
+    """
+
+    def __init__(self, config: PPMConfig, songs: Sequence[Sequence[int]], ends: bool = True,
+                 separate: bool = False) -> None:
+        self.config = config
+        size = config.alphabet_size
+        self.end = size
+        arrays = [np.asarray(check_sequence(s, size, f"song {i}"), dtype=np.int64)
+                  for i, s in enumerate(songs)]
+        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        extra = 1 if ends else 0
+        self._text = np.concatenate(arrays + [np.zeros(1, np.int64)])
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        count = lengths + extra                          # targets per song
+        self._song_first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+        self._lengths = lengths
+        self.position = np.concatenate([np.arange(n) for n in count] + [np.zeros(0, np.int64)])
+        start = np.repeat(starts, count)
+        symbol = np.concatenate([np.append(a, self.end) if ends else a for a in arrays]
+                                + [np.zeros(0, np.int64)])
+        targets = len(symbol)
+        self._stride = targets + 1                       # pair * stride + time: sortable key
+        root = np.repeat(np.arange(len(arrays)), count) if separate else np.zeros(targets, np.int64)
+        roots = len(arrays) if separate else 1
+        # per order: the active targets (sorted: times) and their context ids; pair tables
+        self._active: list[np.ndarray] = []
+        self._context: list[np.ndarray] = []
+        self._pair_context: list[np.ndarray] = []
+        self._pair_symbol: list[np.ndarray] = []
+        self._pair_start: list[np.ndarray] = []      # first occurrence of each pair in _times
+        self._pair_first: list[np.ndarray] = []      # time the pair was first seen
+        self._times: list[np.ndarray] = []           # pair * stride + time, sorted
+        self._new: list[np.ndarray] = []             # cumulative update-excluded increments
+        # per order l: the targets with a context of order l + 1, its id and when first seen
+        self._deeper: list[np.ndarray] = []
+        self._deeper_id: list[np.ndarray] = []
+        self._first_seen: list[np.ndarray] = []
+        self._types_final: list[np.ndarray] = []
+        bound = config.order
+        active = np.arange(targets)
+        context = root
+        order = 0
+        while True:
+            sym = symbol[active]
+            pair = context * (size + 1) + sym
+            unique_pairs, inverse = np.unique(pair, return_inverse=True)
+            inverse = inverse.ravel()
+            by_pair = np.argsort(inverse, kind="stable")              # pair, then time
+            occurrences = np.bincount(inverse, minlength=len(unique_pairs))
+            pair_start = np.concatenate([[0], np.cumsum(occurrences)[:-1]]).astype(np.int64)
+            contexts = unique_pairs // (size + 1)
+            self._active.append(active)
+            self._context.append(context)
+            self._pair_context.append(contexts)
+            self._pair_symbol.append(unique_pairs % (size + 1))
+            self._pair_start.append(pair_start)
+            self._pair_first.append(active[by_pair][pair_start])
+            self._times.append(inverse[by_pair] * self._stride + active[by_pair])
+            ids = roots if order == 0 else len(self._first_seen[order - 1])
+            types = np.bincount(contexts, minlength=ids)
+            self._types_final.append(types)
+            deeper = self.position[active] > order
+            before = self._text[np.where(deeper, start[active] + self.position[active] - order - 1, 0)]
+            key = context * size + before
+            repeat = np.zeros(len(active), dtype=bool)
+            if deeper.any():
+                _, first, pair_id = np.unique(key[deeper] * (size + 1) + sym[deeper],
+                                              return_index=True, return_inverse=True)
+                repeat[deeper] = first[pair_id.ravel()] != np.arange(int(deeper.sum()))
+            self._new.append(np.concatenate([[0], np.cumsum(~repeat[by_pair])]))
+            if not deeper.any():
+                break
+            _, first, next_id = np.unique(key[deeper], return_index=True, return_inverse=True)
+            next_id = next_id.ravel()
+            self._deeper.append(active[deeper])
+            self._deeper_id.append(next_id)
+            self._first_seen.append(active[deeper][first])
+            if bound is not None and order == bound:
+                break
+            expand = types[context[deeper]] > 1 if bound is None and order > 0 else \
+                np.ones(len(next_id), dtype=bool)
+            if not expand.any():
+                break
+            active, context = active[deeper][expand], next_id[expand]
+            order += 1
+
+    def _rows(self, order: int, ids: np.ndarray, times: np.ndarray, excluded: bool) -> np.ndarray:
+        """Counts (len(ids), A) after contexts ``ids`` of ``order``, of what came before ``times``."""
+        size = self.config.alphabet_size
+        contexts = self._pair_context[order]
+        lo = np.searchsorted(contexts, ids, side="left")
+        widths = np.searchsorted(contexts, ids, side="right") - lo
+        which = np.repeat(np.arange(len(ids)), widths)
+        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
+            + np.repeat(lo, widths)
+        start = self._pair_start[order][pairs]
+        upto = np.searchsorted(self._times[order], pairs * self._stride + times[which])
+        if excluded:
+            counted = self._new[order][upto] - self._new[order][start]
+        else:
+            counted = upto - start
+        rows = np.zeros((len(ids), size + 1))
+        rows[which, self._pair_symbol[order][pairs]] = counted
+        return rows[:, :size]
+
+    def _types(self, order: int, ids: np.ndarray, times: np.ndarray, symbols_only: bool = False
+               ) -> np.ndarray:
+        """Distinct continuations (``$`` too, unless ``symbols_only``) seen before ``times``."""
+        contexts = self._pair_context[order]
+        lo = np.searchsorted(contexts, ids, side="left")
+        widths = np.searchsorted(contexts, ids, side="right") - lo
+        which = np.repeat(np.arange(len(ids)), widths)
+        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
+            + np.repeat(lo, widths)
+        seen = self._pair_first[order][pairs] < times[which]
+        if symbols_only:
+            seen &= self._pair_symbol[order][pairs] < self.end
+        return np.bincount(which, weights=seen, minlength=len(ids)).astype(np.int64)
+
+    def distributions(self, first: int = 0) -> list[np.ndarray]:
+        """The predictions of the notes of songs ``first``, ``first + 1``, ...: one
+        (len(song), A) array per song."""
         config = self.config
         size = config.alphabet_size
-        k, d = _ESCAPE_K_D[config.escape]
-        total = len(chosen)
-        probabilities = np.zeros((total, size))
-        escape = np.ones(total)
-        excluded = np.zeros((total, size), dtype=bool)
-        ux = config.update_exclusion
-        top = int(chosen.max()) if total else -1
-        for order in range(top, -1, -1):
-            part = np.flatnonzero(chosen >= order)
-            first = chosen[part] == order
-            counts = np.zeros((len(part), size))
-            full_rows = first & selected[part] if ux else np.ones(len(part), bool)
-            for use_excluded, rows_mask in ((False, full_rows), (True, ~full_rows)):
-                if rows_mask.any():
-                    counts[rows_mask] = self._rows(order, ids[order][part[rows_mask]], use_excluded)
-            present = counts > 0
-            if config.escape == "X":
-                types = 1.0 + np.count_nonzero(counts == 1, axis=1)
-            else:
-                types = np.count_nonzero(present, axis=1).astype(float)
-            was = excluded[part]
-            counted = present & ~was if config.exclusion else present
-            mass = np.where(counted, counts + k, 0.0).sum(axis=1)
-            denominator = mass + 1.0 if config.escape == "A" else mass + types / d
-            with np.errstate(divide="ignore", invalid="ignore"):
-                weight = np.where(denominator != 0, mass / denominator, 0.0)
-                estimate = np.where(present & (mass != 0)[:, None],
-                                    weight[:, None] * (counts + k) / mass[:, None], 0.0)
-            if config.interpolated:
-                probabilities[part] += escape[part, None] * estimate
-            else:
-                new = present & ~was & (mass != 0)[:, None]
-                block = probabilities[part]
-                block[new] = (escape[part, None] * estimate)[new]
-                probabilities[part] = block
-            excluded[part] = present
-            escape[part] *= 1.0 - weight
-        uniform = 1.0 / (size + 1 - self.root_types) if config.exclusion else 1.0 / size
-        if config.interpolated:
-            probabilities += escape[:, None] * uniform
+        lengths = self._lengths[first:]
+        who = np.concatenate([self._song_first[first + i] + np.arange(n)
+                              for i, n in enumerate(lengths)] + [np.zeros(0, np.int64)])
+        total = len(who)
+        position = self.position[who]
+        ids = [self._context[0][who]]                    # order 0: every target is active
+        longest = np.zeros(total, dtype=np.int64)
+        shortest = np.zeros(total, dtype=np.int64)
+        walking = np.ones(total, dtype=bool)
+        bound = config.order
+        order = 0
+        while walking.any() and order < len(self._deeper):
+            walking &= position > order
+            current = np.full(total, -1, dtype=np.int64)
+            rows = np.flatnonzero(walking)
+            if len(rows):
+                at = np.searchsorted(self._deeper[order], who[rows])
+                next_id = self._deeper_id[order][at]
+                seen = self._first_seen[order][next_id] < who[rows]
+                rows, next_id = rows[seen], next_id[seen]
+                longest[rows] = order + 1
+                walking[:] = False
+                if bound is None:
+                    counted = shortest[rows] == 0
+                    if counted.any():
+                        rows, next_id = rows[counted], next_id[counted]
+                        current[rows] = next_id
+                        single = self._types(order + 1, next_id, who[rows]) == 1
+                        shortest[rows[single]] = order + 1
+                        walking[rows] = True
+                elif order + 1 <= bound:
+                    current[rows] = next_id
+                    walking[rows] = True
+            ids.append(current)
+            order += 1
+        if bound is not None:
+            chosen = np.minimum(longest, bound)
+            selected = longest > bound
         else:
-            keep = excluded & (probabilities > 0)
-            probabilities += np.where(keep, 0.0, escape[:, None] * uniform)
-        return probabilities / probabilities.sum(axis=1, keepdims=True)
+            chosen = np.where(shortest > 0, shortest, longest)
+            selected = (shortest > 0) & (shortest != longest)
+        root_types = self._types(0, ids[0], who, symbols_only=True)
+        probabilities = _blend_many(config, lambda order, rows, excluded:
+                                    self._rows(order, ids[order][rows], who[rows], excluded),
+                                    chosen, selected, root_types)
+        return np.split(probabilities, np.cumsum(lengths)[:-1]) if len(lengths) else []
+
+
+def _blend_many(config: PPMConfig, counts_at, chosen: np.ndarray, selected: np.ndarray,
+                root_types) -> np.ndarray:
+    """``blend`` for many predictions at once, order by order from the highest chosen one:
+    ``counts_at(order, rows, excluded)`` gives the (len(rows), A) counts of those predictions'
+    contexts of ``order`` (``excluded``: update-excluded counts); ``chosen`` and ``selected``
+    (len,) say which order each starts from and whether it was chosen below the longest match;
+    ``root_types`` (len,) or a number: distinct symbols at order 0. (len, A)."""
+    size = config.alphabet_size
+    k, d = _ESCAPE_K_D[config.escape]
+    total = len(chosen)
+    probabilities = np.zeros((total, size))
+    escape = np.ones(total)
+    excluded = np.zeros((total, size), dtype=bool)
+    ux = config.update_exclusion
+    top = int(chosen.max()) if total else -1
+    for order in range(top, -1, -1):
+        part = np.flatnonzero(chosen >= order)
+        first = chosen[part] == order
+        counts = np.zeros((len(part), size))
+        full_rows = first & selected[part] if ux else np.ones(len(part), bool)
+        for use_excluded, rows_mask in ((False, full_rows), (True, ~full_rows)):
+            if rows_mask.any():
+                counts[rows_mask] = counts_at(order, part[rows_mask], use_excluded)
+        present = counts > 0
+        if config.escape == "X":
+            types = 1.0 + np.count_nonzero(counts == 1, axis=1)
+        else:
+            types = np.count_nonzero(present, axis=1).astype(float)
+        was = excluded[part]
+        counted = present & ~was if config.exclusion else present
+        mass = np.where(counted, counts + k, 0.0).sum(axis=1)
+        denominator = mass + 1.0 if config.escape == "A" else mass + types / d
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(denominator != 0, mass / denominator, 0.0)
+            estimate = np.where(present & (mass != 0)[:, None],
+                                weight[:, None] * (counts + k) / mass[:, None], 0.0)
+        if config.interpolated:
+            probabilities[part] += escape[part, None] * estimate
+        else:
+            new = present & ~was & (mass != 0)[:, None]
+            block = probabilities[part]
+            block[new] = (escape[part, None] * estimate)[new]
+            probabilities[part] = block
+        excluded[part] = present
+        escape[part] *= 1.0 - weight
+    uniform = 1.0 / (size + 1 - np.asarray(root_types, dtype=float)) if config.exclusion \
+        else np.full(total, 1.0 / size)
+    uniform = np.broadcast_to(uniform, (total,))[:, None]
+    if config.interpolated:
+        probabilities += escape[:, None] * uniform
+    else:
+        keep = excluded & (probabilities > 0)
+        probabilities += np.where(keep, 0.0, escape[:, None] * uniform)
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
 # -- long-term and short-term models over songs ------------------------------------------------
@@ -542,14 +722,19 @@ def long_term_distributions(config: PPMConfig, training: Sequence[Sequence[int]]
                             tests: Sequence[Sequence[int]], learn: bool = False) -> list[np.ndarray]:
     """IDyOM's long-term model: learnt from ``training`` (in order), then each of ``tests``
     predicted note by note, one (len(song), A) array per test song. Without ``learn`` (LTM)
-    nothing is learnt from the tests (the fast ``CountIndex``); with it (LTM+) each test song is
-    learnt as it is read and kept for the next ones (``PPM``, slower: ``O(n**2)`` per song)."""
+    nothing is learnt from the tests (``CountIndex``); with it (LTM+) each test song is learnt
+    as it is read, its end too, and kept for the next ones (``ReadingIndex``)."""
     if not learn:
         return CountIndex(config, training).distributions(tests)
-    model = PPM.from_config(config)
-    for song in training:
-        model.learn(song)
-    return [model.sequence_distributions(song, learn=True) for song in tests]
+    return ReadingIndex(config, list(training) + list(tests)).distributions(len(training))
+
+
+def short_term_distributions(config: PPMConfig, songs: Sequence[Sequence[int]]) -> list[np.ndarray]:
+    """IDyOM's short-term model: for each song, a model that starts empty and learns the song
+    as it reads it (no end: the STM is reset before the next song). One (len(song), A) array
+    per song, as a fresh ``PPM`` per song with ``sequence_distributions(learn=True)`` gives
+    but for the end."""
+    return ReadingIndex(config, songs, ends=False, separate=True).distributions()
 
 
 def folds(count: int, k: int = 10, seed: int = 0) -> list[np.ndarray]:

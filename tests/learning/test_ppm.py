@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from melodygen.core.errors import ConfigError, MelodyError
-from melodygen.learning.ppm import (PPM, CountIndex, PPMConfig, bits, combine, entropy, folds,
-                                    long_term_distributions, mean_bits, short_term_distributions)
+from melodygen.learning.ppm import (PPM, CountIndex, PPMConfig, ReadingIndex, bits, combine,
+                                    entropy, folds, long_term_distributions, mean_bits,
+                                    short_term_distributions)
 
 CORPUS = ([0, 1], [0, 1], [1, 0])
 
@@ -49,7 +50,7 @@ def test_a_model_with_no_data_is_uniform(escape, order):
 
 
 def test_a_short_term_model_predicts_the_first_note_uniformly_then_learns():
-    rows = short_term_distributions(PPMConfig(4), [2, 2])
+    rows = short_term_distributions(PPMConfig(4), [[2, 2]])[0]
     assert np.array_equal(rows[0], np.full(4, 0.25))
     # after one "2": order 0 has 2 once (t=1, n=1, w=1/2): p(2) = 1/2 + 1/2 * 1/4 (order -1
     # over 4 + 1 - 1 = 4 symbols), the others 1/8; sum 1
@@ -246,6 +247,30 @@ def test_count_index_predicts_as_ppm(order, escape, interpolated, update_exclusi
     for song, rows in zip(tests, fast):
         assert rows.shape == (len(song), 5)
         assert np.allclose(rows, model.sequence_distributions(song), rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("order,escape,interpolated,update_exclusion", SETTINGS)
+def test_reading_index_learns_as_ppm_does(order, escape, interpolated, update_exclusion):
+    rng = np.random.default_rng(11)
+    songs = [list(rng.integers(0, 4, size=rng.integers(0, 25))) for _ in range(30)]
+    songs += [[3, 2, 1] * 6, [], [3, 2, 1] * 7]
+    config = PPMConfig(5, order, escape, interpolated, update_exclusion)
+    long_term = PPM.from_config(config)                # LTM+: 20 learnt, then 13 read
+    for song in songs[:20]:
+        long_term.learn(song)
+    read = long_term_distributions(config, songs[:20], songs[20:], learn=True)
+    short = short_term_distributions(config, songs)
+    for song, rows in zip(songs[20:], read):
+        assert np.allclose(rows, long_term.sequence_distributions(song, learn=True), rtol=0,
+                           atol=1e-14)
+    for song, rows in zip(songs, short):
+        fresh = PPM.from_config(config)                 # STM: a new model, no end
+        expected = np.zeros((len(song), 5))
+        for i, symbol in enumerate(song):
+            expected[i] = fresh.next_note(song[:i])
+            fresh.learn_next(song[:i], symbol)
+        assert rows.shape == (len(song), 5)
+        assert np.allclose(rows, expected, rtol=0, atol=1e-14)
 
 
 def test_count_index_with_no_training_songs_is_uniform():
