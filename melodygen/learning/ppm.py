@@ -478,6 +478,17 @@ class CountIndex:
         return np.split(rows, np.cumsum(lengths)[:-1]) if len(arrays) else []
 
 
+def _first_of_runs(values: np.ndarray, times: np.ndarray, stride: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by ``values``, then ``times`` (distinct, below ``stride``): the permutation, and
+    where each run of equal values starts in it (its first, i.e. earliest, element)."""
+    by = np.argsort(values * stride + times)
+    ordered = values[by]
+    starts = np.concatenate([[0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]) \
+        if len(ordered) else np.zeros(0, np.int64)
+    return by, starts.astype(np.int64)
+
+
 class ReadingIndex:
     """Every note of ``songs`` predicted as a ``PPM`` that learns them one after another,
     each note right after predicting it, predicts it: from everything learnt before that note.
@@ -533,11 +544,10 @@ class ReadingIndex:
         while True:
             sym = symbol[active]
             pair = context * (size + 1) + sym
-            unique_pairs, inverse = np.unique(pair, return_inverse=True)
-            inverse = inverse.ravel()
-            by_pair = np.argsort(inverse, kind="stable")              # pair, then time
-            occurrences = np.bincount(inverse, minlength=len(unique_pairs))
-            pair_start = np.concatenate([[0], np.cumsum(occurrences)[:-1]]).astype(np.int64)
+            by_pair, pair_start = _first_of_runs(pair, active, self._stride)  # pair, then time
+            unique_pairs = pair[by_pair][pair_start]
+            pair_index = np.repeat(np.arange(len(pair_start)),
+                                   np.diff(np.append(pair_start, len(pair))))
             contexts = unique_pairs // (size + 1)
             self._active.append(active)
             self._context.append(context)
@@ -545,7 +555,7 @@ class ReadingIndex:
             self._pair_symbol.append(unique_pairs % (size + 1))
             self._pair_start.append(pair_start)
             self._pair_first.append(active[by_pair][pair_start])
-            self._times.append(inverse[by_pair] * self._stride + active[by_pair])
+            self._times.append(pair_index * self._stride + active[by_pair])
             ids = roots if order == 0 else len(self._first_seen[order - 1])
             types = np.bincount(contexts, minlength=ids)
             self._types_final.append(types)
@@ -554,17 +564,21 @@ class ReadingIndex:
             key = context * size + before
             repeat = np.zeros(len(active), dtype=bool)
             if deeper.any():
-                _, first, pair_id = np.unique(key[deeper] * (size + 1) + sym[deeper],
-                                              return_index=True, return_inverse=True)
-                repeat[deeper] = first[pair_id.ravel()] != np.arange(int(deeper.sum()))
+                pairs_next = key[deeper] * (size + 1) + sym[deeper]
+                order_next, starts_next = _first_of_runs(pairs_next, active[deeper], self._stride)
+                later = np.ones(len(pairs_next), dtype=bool)
+                later[order_next[starts_next]] = False
+                repeat[deeper] = later
             self._new.append(np.concatenate([[0], np.cumsum(~repeat[by_pair])]))
             if not deeper.any():
                 break
-            _, first, next_id = np.unique(key[deeper], return_index=True, return_inverse=True)
-            next_id = next_id.ravel()
+            order_key, starts_key = _first_of_runs(key[deeper], active[deeper], self._stride)
+            next_id = np.empty(len(order_key), dtype=np.int64)
+            next_id[order_key] = np.repeat(np.arange(len(starts_key)),
+                                           np.diff(np.append(starts_key, len(order_key))))
             self._deeper.append(active[deeper])
             self._deeper_id.append(next_id)
-            self._first_seen.append(active[deeper][first])
+            self._first_seen.append(active[deeper][order_key[starts_key]])
             if bound is not None and order == bound:
                 break
             expand = types[context[deeper]] > 1 if bound is None and order > 0 else \
