@@ -13,7 +13,9 @@ Counts (``increment-counts``, ``model-sentinel-event``)
     counts for no symbol but makes every suffix of the sequence "continued", which matters for
     PPM*'s choice of context below. ``c1(s|x)``, the update-excluded count (Moffat 1990),
     grows only in the longest context where ``s`` had been seen before and in the longer ones
-    where it is new (1 on creation).
+    where it is new (1 on creation). IDyOM keeps it per suffix-tree edge, with Bunton's (1996)
+    virtual nodes; this per-context definition gives IDyOM's update-exclusion test vectors
+    exactly, but that the two agree on every input is not proven.
 Context chosen (``select-state``)
     The longest matching context ``x_L`` is the longest suffix of the history with any
     continuation. With an order bound ``k``: ``x_min(L,k)``. Unbounded (PPM*, Cleary & Teahan
