@@ -7,7 +7,7 @@ notes before it in that song. A fold's value is the mean bits per note over its 
 notes; the table gives the mean of the folds' values (as the thesis does) and the mean over all
 notes. The alphabet is every pitch of the corpus (IDyOM's ``set-alphabet-from-dataset``).
 
-    python benchmarks/bench_ppm.py                          # kinder0 (read with music21 or the cache)
+    python benchmarks/bench_ppm.py                  # kinder0 (read with music21, or the cache)
     python benchmarks/bench_ppm.py --corpus /work/cache/ppm/essen.json --models C2I 'C*I' 'X*I'
 
 No TensorFlow. Models: LTM ``C2I``, ``C*I``, ``X*I``, ``C*UI``, ``X*UI`` (trained on the other
@@ -34,7 +34,8 @@ from melodygen.learning.ppm import (PPMConfig, bits, combine, folds,  # noqa: E4
 
 KINDER_CACHE = Path("/work/cache/ppm/kinder.json")
 
-# Pearce (2005), Dataset 7 (kinder): tables 6.2 (C2I), 6.4 (LTM C*, X*), 6.5 (STM), 6.6 (LTM+, BOTH+ b=2)
+# Pearce (2005), Dataset 7 (kinder): tables 6.2 (C2I), 6.4 (LTM C*, X*), 6.5 (STM),
+# 6.6 (LTM+, BOTH+ with bias 2)
 PUBLISHED = {"C2I": 2.613, "C*I": 2.428, "X*I": 2.480, "C*UI": 2.926, "X*UI": 2.593,
              "LTM+": 2.237, "STM": 2.693, "STM-X*UI": 2.731, "BOTH+": 2.106}
 
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "LTM+":
                 result.append(long_term_distributions(PPMConfig(size), training, tests, learn=True))
             elif name in ("STM", "STM-X*UI"):
-                config = PPMConfig(size) if name == "STM" else PPMConfig(size, None, "X", True, True)
+                config = PPMConfig(size) if name == "STM" \
+                    else PPMConfig(size, None, "X", True, True)
                 result.append(short_term_distributions(config, tests))
         seconds[name] = time.perf_counter() - start
         cpu_seconds[name] = time.process_time() - cpu

@@ -40,7 +40,8 @@ Blending (``compute-mixture``, ``next-probability``, ``order-minus1-distribution
     ``e / A`` without; backoff gives it only to symbols not present at order 0 (and to any
     still at 0). Then the distribution is normalised to sum to 1 (``normalise-distribution``;
     IDyOM skips that when the sum is already in (0.999, 1); here it always normalises).
-Long-term and short-term models (``multiple-viewpoint-system.lisp`` ``model-event``, ``params.lisp``)
+Long-term and short-term models (``multiple-viewpoint-system.lisp`` ``model-event``;
+``params.lisp``)
     LTM: learnt from the training songs; predicts a test song without learning it. LTM+:
     also learns each test song as it reads it (each note right after predicting it; the
     sequence's ``$`` at its end), keeping what it learnt for the next test songs. STM: a model
@@ -106,16 +107,16 @@ class PPMConfig:
     alphabet_size: int            # symbols are 0..alphabet_size-1
     order: int | None = None      # order bound (longest context, in symbols); None: PPM*, unbounded
     escape: str = "C"             # escape method: "A", "B", "C", "D" or "X" (AX)
-    interpolated: bool = True     # interpolated smoothing (IDyOM's mixtures) or PPM's backoff blending
+    interpolated: bool = True     # interpolated smoothing (IDyOM's mixtures), or PPM's backoff
     update_exclusion: bool = False  # update-excluded counts (Moffat 1990)
-    exclusion: bool = True        # exclusion while blending (IDyOM's default; off only for experiments)
+    exclusion: bool = True        # exclusion while blending (IDyOM's default; off: experiments)
 
     def __post_init__(self) -> None:
         if isinstance(self.alphabet_size, bool) or not isinstance(self.alphabet_size, int) \
                 or self.alphabet_size < 1:
             raise ConfigError(f"alphabet size must be a positive int, got {self.alphabet_size!r}")
-        if self.order is not None and (isinstance(self.order, bool) or not isinstance(self.order, int)
-                                       or self.order < 0):
+        if self.order is not None and (isinstance(self.order, bool)
+                                       or not isinstance(self.order, int) or self.order < 0):
             raise ConfigError(f"order bound must be None or an int >= 0, got {self.order!r}")
         if self.escape not in ESCAPES:
             raise ConfigError(f"escape must be one of {', '.join(ESCAPES)}, got {self.escape!r}")
@@ -128,7 +129,8 @@ class PPMConfig:
                 f"{'I' if self.interpolated else ''}")
 
 
-def check_sequence(sequence: Iterable[int], alphabet_size: int, what: str = "sequence") -> list[int]:
+def check_sequence(sequence: Iterable[int], alphabet_size: int,
+                   what: str = "sequence") -> list[int]:
     """``sequence`` as a list of ints, each in ``0..alphabet_size-1`` (else a ``MelodyError``
     naming the position and the value)."""
     symbols = [int(s) for s in sequence]
@@ -439,7 +441,7 @@ class CountIndex:
         # walk up the orders: ids[l][u] is target u's context of order l (-1: not matched)
         ids = [np.zeros(total, dtype=np.int64)]          # ids[l][u]: u's context of order l
         longest = np.zeros(total, dtype=np.int64)         # L: the longest match
-        shortest = np.zeros(total, dtype=np.int64)        # PPM*: first deterministic order (0: none)
+        shortest = np.zeros(total, dtype=np.int64)        # PPM*: first deterministic order, or 0
         walking = np.full(total, len(self._types) > 0)    # whose order-l context is matched
         bound = config.order
         order = 0
@@ -562,7 +564,8 @@ class ReadingIndex:
             types = np.bincount(contexts, minlength=ids)
             self._types_final.append(types)
             deeper = self.position[active] > order
-            before = self._text[np.where(deeper, start[active] + self.position[active] - order - 1, 0)]
+            before = self._text[np.where(deeper,
+                                         start[active] + self.position[active] - order - 1, 0)]
             key = context * size + before
             repeat = np.zeros(len(active), dtype=bool)
             if deeper.any():
@@ -591,7 +594,7 @@ class ReadingIndex:
             order += 1
 
     def _rows(self, order: int, ids: np.ndarray, times: np.ndarray, excluded: bool) -> np.ndarray:
-        """Counts (len(ids), A) after contexts ``ids`` of ``order``, of what came before ``times``."""
+        """Counts (len(ids), A) after contexts ``ids`` of ``order``: what came before ``times``."""
         size = self.config.alphabet_size
         contexts = self._pair_context[order]
         lo = np.searchsorted(contexts, ids, side="left")
@@ -735,7 +738,8 @@ def _blend_many(config: PPMConfig, counts_at, chosen: np.ndarray, selected: np.n
 # -- long-term and short-term models over songs ------------------------------------------------
 
 def long_term_distributions(config: PPMConfig, training: Sequence[Sequence[int]],
-                            tests: Sequence[Sequence[int]], learn: bool = False) -> list[np.ndarray]:
+                            tests: Sequence[Sequence[int]],
+                            learn: bool = False) -> list[np.ndarray]:
     """IDyOM's long-term model: learnt from ``training`` (in order), then each of ``tests``
     predicted note by note, one (len(song), A) array per test song. Without ``learn`` (LTM)
     nothing is learnt from the tests (``CountIndex``); with it (LTM+) each test song is learnt
