@@ -15,7 +15,6 @@ from .vocabulary import Vocabulary
 
 __all__ = ["Checkpoint", "CountIndex", "DEFAULT_MODELS", "Dataset", "Defaults", "Encoding",
            "MODELS", "ModelRun", "ModelSpec", "PPM", "PPMConfig", "RECIPES", "ReadingIndex",
-           "SongRun",
-           "TrainConfig", "TrainedModel",
+           "SongRun", "TrainConfig", "TrainedModel",
            "TrainingFacts", "Vocabulary", "load", "make_dataset", "make_encoding", "model_spec",
            "prepare", "run_song", "save", "train_model", "window_ceiling"]
