@@ -403,7 +403,8 @@ BAD = {
     "short.txt": (b"g8 e8 e4 f8\n", "melody has 4 notes; a window of 4 needs at least 5"),
     "octave.txt": (b"g8 e8 e4 f8\nd8 d4 c''''''''8 d8\n",
                    "2:7: bad octave in \"c''''''''8\": MIDI pitch 156 is outside 0..127"),
-    "length.txt": (b"g8 e8 e4 f8 d8 d6 c8\n", "1:16: bad length '6' in 'd6' (use 1, 2, 4, 8, 16 or 32)"),
+    "length.txt": (b"g8 e8 e4 f8 d8 d6 c8\n",
+                   "1:16: bad length '6' in 'd6' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
 }
 
 
