@@ -137,7 +137,7 @@ def test_note_values(length, values):
     assert note_values(length) == values
 
 
-@pytest.mark.parametrize("length", [Fraction(1, 3), Fraction(1, 64), Fraction(0), Fraction(-1, 2)])
+@pytest.mark.parametrize("length", [Fraction(1, 3), Fraction(1, 128), Fraction(0), Fraction(-1, 2)])
 def test_lengths_that_no_note_values_make_are_refused(length):
     with pytest.raises(ValueError, match="not a sum of note values"):
         note_values(length)

@@ -26,7 +26,9 @@ from melodygen.formats.musicxml import (
 )
 from melodygen.formats.notation import format_song, parse_song
 from melodygen.formats.songs import bundled_songs, load_song
-from melodygen.formats.timeline import GRID, tidy_rests
+from melodygen.formats.timeline import tidy_rests
+
+GRID = Fraction(1, 8)  # the 32nd note
 
 SONGS = sorted(bundled_songs())
 
@@ -61,8 +63,7 @@ def same_song(read: Melody, written: Melody, pickup: bool = True) -> None:
 def test_bundled_song_through_midi_files(tmp_path, name):
     melody = load_song(name)
     read = without_warnings(read_midi, write_midi(melody, tmp_path / f"{name}.mid"))
-    same_song(read, melody, pickup=False)  # MIDI files do not mark a pickup
-    assert read.pickup == 0
+    same_song(read, melody)  # a pickup is a short first time signature, as notation programs write
 
 
 @pytest.mark.parametrize("name", SONGS)
