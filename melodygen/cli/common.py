@@ -12,6 +12,18 @@ SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid
              "(.musicxml, .xml, .mxl, .abc)")
 
 
+def add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """--quantize, --tune: how to read the song file (``formats.songs.load_melody``)."""
+    parser.add_argument("--quantize", default="auto", metavar="GRID",
+                        help="the grid of a MIDI file's times: auto (default: a file written by "
+                             "notation software exactly, tuplets included; played MIDI on 16th "
+                             "notes, small gaps and overlaps closed), or 4, 8, 16, 32, 64 (note "
+                             "values), 8t, 16t (their triplets)")
+    parser.add_argument("--tune", type=int, default=None, metavar="N",
+                        help="of an ABC file with several tunes, the one numbered X:N (default: "
+                             "the first); FILE.abc:N says the same")
+
+
 def add_training_options(parser: argparse.ArgumentParser) -> None:
     """--epochs, --recipe, --learning-rate, --seed: how to train (``TrainConfig``)."""
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
