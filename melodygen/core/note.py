@@ -14,10 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .keys import Key
 
 PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -106,7 +102,7 @@ class Melody:
     tempo: float = 120.0
     source: str = field(default="", compare=False)
     pickup: Fraction = Fraction(0)
-    key: Key | None = None
+    key: object | None = None  # a keys.Key (keys.py imports this module, not the other way)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "notes", tuple(self.notes))
