@@ -51,12 +51,12 @@ MICROSECONDS_AT_DEFAULT = 500_000  # microseconds per quarter note at DEFAULT_TE
 SMPTE_RATES = {24: Fraction(24), 25: Fraction(25), 29: Fraction(30000, 1001), 30: Fraction(30)}
 # Track names that name no song: what sequencers and notation programs call a track or the
 # instrument it plays ("Track 1", "Instrument 1", "Master Track", "Grand Piano", "Soprano").
-_PLACEHOLDER = re.compile(
-    r"((master|conductor|tempo|midi|new|empty|untitled|unnamed)\s*)?(track|instrument|inst|part|"
-    r"staff|voice|channel|sequence|seq|untitled|unnamed|conductor|tempo|melody|vocals?|lead|"
+PLACEHOLDER_NAMES = re.compile(
+    r"((master|conductor|tempo|midi|new|empty)\s*)?(track|instrument|inst|part|staff|voice|"
+    r"channel|sequence|seq|untitled|unnamed|conductor|tempo|"
     r"((acoustic|electric|bright|grand|honky-tonk)\s*)*piano|soprano|alto|tenor|bass|baritone|"
     r"violin|viola|cello|flute|oboe|clarinet|bassoon|trumpet|horn|guitar|organ|strings|harp|"
-    r"drums|percussion)?[\s_#.:-]*\d*", re.IGNORECASE)
+    r"drums|percussion)[\s_#.:-]*\d*|[\s_#.:-]*\d*", re.IGNORECASE)
 # (fifths, mode) -> mido's key name
 _MIDO_KEYS = {**{(f, "major"): name for f, name in zip(range(-5, 7), (
     "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#"))},
@@ -188,7 +188,7 @@ def from_midi(midi: mido.MidiFile, source: str = "<midi>", quantize=AUTO) -> Mel
             if message.type == "track_name" and number == 0:
                 name = decode_text(message.name) if latin else message.name
                 first_names.append(name.replace("\x00", "").strip())
-            elif message.type == "set_tempo":
+            elif message.type == "set_tempo" and message.tempo > 0:  # 0 s a quarter note: none
                 tempos.append((now, order, message.tempo))
             elif message.type == "time_signature":
                 signatures.append((now, order, (message.numerator, message.denominator)))
@@ -223,7 +223,7 @@ def from_midi(midi: mido.MidiFile, source: str = "<midi>", quantize=AUTO) -> Mel
                             lambda s: f"{s[0]}/{s[1]}")
     key = first_value([value for _, value in _in_force(keys)], source, "key")
     bpm = usable_tempo(round(mido.tempo2bpm(tempo), 2), source) if tempo else DEFAULT_TEMPO
-    names = [name for name in first_names if name and not _PLACEHOLDER.fullmatch(name)]
+    names = [name for name in first_names if name and not PLACEHOLDER_NAMES.fullmatch(name)]
     try:
         melody = Melody(tuple(notes), title=names[0] if names else Path(source).stem,
                         time_signature=signature or (4, 4), tempo=bpm, source=source, key=key)

@@ -19,12 +19,13 @@ so in one ``MelodyWarning`` line, with how many of how many of the file's notes:
    - *Played* MIDI (fewer onsets on that grid: recorded from a keyboard) is quantized: onsets
      move to the nearest point of ``PLAYED_GRID``, the 16th note. ``quantize=GRID`` (the
      ``--quantize`` option) sets the grid for any file; see ``quantize_grid``.
-   - Ends: the end of a score's note, and an end of written MIDI on the grid of note values and
-     triplets, is kept (moved to a coarser grid when one is given). A played end, or another
-     one of written MIDI (a note shortened in playback, to 90% of its length, say), follows the
-     *legato rule*: within ``LEGATO`` (a 16th note, or one step of a coarser grid) of the next
-     onset it moves to that onset, closing a small gap or trimming a small overlap; otherwise it
-     moves to the nearest grid point. A note is never shorter than one grid step.
+   - Ends: the end of a score's note, and an end of written MIDI on the notation grid, is kept
+     (moved to a coarser grid when one is given). A played end, or an end of written MIDI that
+     plays its notes short (``_plays_short``: notation software that plays 90% of each length,
+     say) off the grid of note values and triplets, follows the *legato rule*: within
+     ``LEGATO`` (a 16th note, or one step of a coarser grid) of the next onset it moves to that
+     onset, closing a small gap or trimming a small overlap; otherwise it moves to the nearest
+     grid point. A note is never shorter than one grid step.
 3. skyline: the highest voice, kept whole. A note becomes a melody note when, at its onset,
    it is higher than every note still sounding (a note already sounding wins a tie); it then
    cuts the melody note before it short. Chord tones below the top note and notes that start
@@ -175,6 +176,7 @@ def _quantized(notes: list[Timed], source: str, grid: Fraction | None, score: bo
     step = grid or (PLAYED_GRID if played else NOTATION_GRID)
     legato = max(step, LEGATO)
     onsets = sorted({snap(note.start, step) for note in notes})
+    short = not played and not score and _plays_short(notes, onsets, step, legato)
     events = []
     moved = snapped = closed = trimmed = 0  # notes moved; by the grid; ends by the legato rule
     first = None  # the first note that moved, as the file has it
@@ -183,7 +185,8 @@ def _quantized(notes: list[Timed], source: str, grid: Fraction | None, score: bo
         later = bisect.bisect_right(onsets, start)
         following = onsets[later] if later < len(onsets) else None
         legato_end = False
-        if score or (not played and on_grid(note.end, WRITTEN_GRID)):
+        if score or (not played and (on_grid(note.end, WRITTEN_GRID) or
+                                     (on_grid(note.end) and not short))):
             end = snap(note.end, step)  # written: kept, or on the coarser grid given
         elif following is not None and abs(note.end - following) <= legato:
             end, legato_end = following, True
@@ -202,6 +205,22 @@ def _quantized(notes: list[Timed], source: str, grid: Fraction | None, score: bo
                                  notes, first)
         _warn(f"{source}: {message}{_collided(notes, events)}")
     return events
+
+
+def _plays_short(notes: list[Timed], onsets: list[Fraction], step: Fraction,
+                 legato: Fraction) -> bool:
+    """Whether a written MIDI file plays its notes shorter than written (notation software that
+    plays 90% of each length, say): at least two notes, and at least half of those that end
+    within ``legato`` of the next onset, end off the grid of note values and triplets before it.
+    A file that plays its notes as written ends them at the next onset or on that grid, but for
+    a quintuplet before a short rest, which cannot be told from a note played short."""
+    near = early = 0
+    for note in notes:
+        later = bisect.bisect_right(onsets, snap(note.start, step))
+        if later < len(onsets) and abs(note.end - onsets[later]) <= legato:
+            near += 1
+            early += note.end != onsets[later] and not on_grid(note.end, WRITTEN_GRID)
+    return early >= 2 and 2 * early >= near
 
 
 def _moved_message(moved, snapped, closed, trimmed, total, grid, step, played, on, notes,
