@@ -34,7 +34,7 @@ from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import Key
 from ..core.note import Melody
 from .files import write_atomic
-from .timeline import AUTO, Timed, first_value, melody_line, usable_tempo
+from .timeline import AUTO, Timed, first_value, melody_line, usable_signature, usable_tempo
 
 __all__ = ["TICKS_PER_BEAT", "decode_text", "from_midi", "midi_bytes", "read_midi", "to_midi",
            "write_midi"]
@@ -226,7 +226,8 @@ def from_midi(midi: mido.MidiFile, source: str = "<midi>", quantize=AUTO) -> Mel
     names = [name for name in first_names if name and not PLACEHOLDER_NAMES.fullmatch(name)]
     try:
         melody = Melody(tuple(notes), title=names[0] if names else Path(source).stem,
-                        time_signature=signature or (4, 4), tempo=bpm, source=source, key=key)
+                        time_signature=usable_signature(signature, source), tempo=bpm,
+                        source=source, key=key)
         if 0 < pickup < melody.measure_length:
             melody = Melody(melody.notes, melody.title, melody.time_signature, melody.tempo,
                             source, pickup, key)

@@ -34,7 +34,16 @@ from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import Key, song_key
 from ..core.note import Melody, Note
 from .files import write_atomic
-from .timeline import AUTO, Timed, first_value, melody_line, of, usable_tempo
+from .timeline import (
+    AUTO,
+    LOSS_HINT,
+    Timed,
+    first_value,
+    melody_line,
+    of,
+    usable_signature,
+    usable_tempo,
+)
 
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc", ".krn")
 _FORMATS = {".musicxml": "musicxml", ".xml": "musicxml", ".krn": "humdrum"}  # music21's names
@@ -525,14 +534,20 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     if len(parts) > 1:
         which = "the first one" if with_notes[0] is parts[0] else \
             f"part {parts.index(with_notes[0]) + 1}, the first with notes"
-        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}"), stacklevel=2)
+        counts = [sum(len(getattr(event, "pitches", ())) for event in _pitched(part.recurse().notes))
+                  for part in parts]
+        kept = counts[parts.index(with_notes[0])]
+        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}, "
+                                    f"{of(kept, sum(counts))} of the score"), stacklevel=2)
     part = _played(with_notes[0], source)
     events = list(part.flatten().notes)
     graces = sum(len(getattr(event, "pitches", ())) for event in events if event.duration.isGrace)
     timed = _timed(events)
     if graces:
+        hint = ("; to keep them, write them as notes of a length"
+                if graces > LOSS_HINT * (len(timed) + graces) else "")
         warnings.warn(MelodyWarning(f"{source}: {of(graces, len(timed) + graces)} are grace notes "
-                                    "(ornaments) and were dropped"), stacklevel=2)
+                                    f"(ornaments) and were dropped{hint}"), stacklevel=2)
     notes = melody_line(timed, source, quantize, score=True, ignored=graces)
     signature = _first(part, score, "TimeSignature", lambda ts: (ts.numerator, ts.denominator),
                        source, "time signature", lambda s: f"{s[0]}/{s[1]}")
@@ -543,7 +558,7 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
         title = None
     try:
         melody = Melody(tuple(notes), title=title or Path(source).stem,
-                        time_signature=signature or (4, 4),
+                        time_signature=usable_signature(signature, source),
                         tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO, source=source,
                         key=key)
         pickup = _pickup(part)

@@ -148,8 +148,9 @@ def melody_line(timed, source: str, quantize=AUTO, score: bool = False,
     sounding = [note for note in timed if note.end > note.start]
     silent = len(timed) - len(sounding)
     if silent:
+        hint = "; to keep them, give them a length in the file" if silent > LOSS_HINT * total else ""
         _warn(f"{source}: {of(silent, total)} have no length (grace notes, as music21 writes them "
-              "to MIDI) and were dropped")
+              f"to MIDI) and were dropped{hint}")
     if not sounding:
         raise MelodyError("no melodic notes with a length (each ends where it starts)" if silent
                           else "no melodic notes (empty, or drums only)", source=source)
@@ -315,6 +316,19 @@ def usable_tempo(bpm: float, source: str) -> float:
     warnings.warn(MelodyWarning(f"{source}: tempo {bpm:g} bpm is outside {low}..{high}; using "
                                 f"{clamped:g}"), stacklevel=3)
     return clamped
+
+
+def usable_signature(signature: tuple[int, int] | None, source: str) -> tuple[int, int]:
+    """A file's time signature, or 4/4 with a warning when a Melody cannot have it (0 beats, a
+    beat of a 64th note); 4/4 without one."""
+    if signature is None:
+        return (4, 4)
+    beats, unit = signature
+    if beats >= 1 and unit in (1, 2, 4, 8, 16, 32):
+        return signature
+    warnings.warn(MelodyWarning(f"{source}: time signature {beats}/{unit} cannot be written "
+                                "(beats 1 or more of a whole to a 32nd note); using 4/4"), stacklevel=3)
+    return (4, 4)
 
 
 def first_value(values: list, source: str, what: str, show=None):

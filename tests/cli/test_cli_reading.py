@@ -44,7 +44,8 @@ def test_tune_of_a_multi_tune_abc_file(command):
     for spec, option in ((f"{tunes}:2", []), (tunes, ["--tune", "2"])):
         code, lines = read_by(command, spec, *option)
         assert (code, lines[0]) == (2, f"warning: {tunes}: 3 of 12 notes are grace notes "
-                                       "(ornaments) and were dropped")
+                                       "(ornaments) and were dropped; to keep them, write them "
+                                       "as notes of a length")
         assert len(lines) == 2
 
 

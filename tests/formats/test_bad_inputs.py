@@ -61,7 +61,7 @@ WARNINGS = {
                    "dropped 10 lower notes starting with a higher one; to learn another voice, give "
                    "it in a file of its own",
                    [[67, "1"], [69, "1"], [72, "1"], [69, "1"], [67, "1"], [72, "2"]]),
-    "two-parts.musicxml": ("2 parts; reading the first one",
+    "two-parts.musicxml": ("2 parts; reading the first one, 6 of 12 notes of the score",
                            [[72, "1"], [71, "1"], [69, "1"], [67, "1"], [65, "1"], [64, "1"]]),
 }
 # Files read in the library (no training): file -> (its warnings after "FILE: ", what is read;
@@ -104,8 +104,9 @@ READS = {
                      "voice, give it in a file of its own"],
                     {"title": "bwv66.6", "tempo": 96.0, "key": "F# minor", "count": 36}),
     "acacia.mid": (["14 of 262 notes have no length (grace notes, as music21 writes them to MIDI) "
-                    "and were dropped"], {"title": "acacia", "time_signature": (2, 4), "count": 248}),
-    "acacia.musicxml": (["14 of 262 notes are grace notes (ornaments) and were dropped"],
+                    "and were dropped; to keep them, give them a length in the file"], {"title": "acacia", "time_signature": (2, 4), "count": 248}),
+    "acacia.musicxml": (["14 of 262 notes are grace notes (ornaments) and were dropped; to keep "
+                         "them, write them as notes of a length"],
                         {"title": "Acacia -- Reel", "pickup": "1/2", "count": 248}),
 }
 HUGE = 100_000  # notes

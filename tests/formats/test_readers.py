@@ -9,13 +9,14 @@ from fractions import Fraction
 
 import mido
 import pytest
-from external import run_melodygen
+from external import BAD_INPUTS, run_melodygen
 
 from melodygen.core.errors import ConfigError, MelodyError, MelodyWarning
 from melodygen.core.note import Note
-from melodygen.formats.midi import from_midi, read_midi
-from melodygen.formats.musicxml import from_score, read_score
+from melodygen.formats.midi import from_midi, read_midi, to_midi
+from melodygen.formats.musicxml import abc_tunes, from_score, read_score
 from melodygen.formats.notation import parse_notes, parse_song
+from melodygen.formats.songs import load_melody
 from melodygen.formats.timeline import Timed, melody_line, quantize_grid
 
 F = Fraction
@@ -170,7 +171,7 @@ def test_midi_note_of_no_length_is_dropped_and_counted():
     melody, warned = read_quietly(from_midi, midi_file(grace), "g.mid")
     assert melody.notes == (Note(60, 1), Note(72, 1), Note(71, 1))
     assert warned == ["g.mid: 1 of 4 notes have no length (grace notes, as music21 writes them to "
-                      "MIDI) and were dropped"]
+                      "MIDI) and were dropped; to keep them, give them a length in the file"]
 
 
 def played(notes, jitter):
@@ -348,7 +349,7 @@ def test_score_chord_and_second_part():
     score = score_of(part_of(((60, 64, 67), 1), (65, 1)), part_of((48, 2)))
     melody, warned = read_quietly(from_score, score, "c.musicxml")
     assert melody.notes == (Note(67, 1), Note(65, 1))
-    assert warned == ["c.musicxml: 2 parts; reading the first one",
+    assert warned == ["c.musicxml: 2 parts; reading the first one, 4 of 5 notes of the score",
                       "c.musicxml: several notes sound at once; kept the highest voice (skyline), "
                       "2 of 4 notes; dropped 2 lower notes starting with a higher one; to learn "
                       "another voice, give it in a file of its own"]
@@ -358,7 +359,8 @@ def test_score_first_part_without_notes_is_skipped():
     score = score_of(part_of((None, 4)), part_of((72, 2)))
     melody, warned = read_quietly(from_score, score, "e.musicxml")
     assert melody.notes == (Note(72, 2),)
-    assert warned == ["e.musicxml: 2 parts; reading part 2, the first with notes"]
+    assert warned == ["e.musicxml: 2 parts; reading part 2, the first with notes, 1 of 1 note of "
+                      "the score"]
 
 
 def test_score_two_voices_in_one_staff_give_the_upper_line():
@@ -544,3 +546,105 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name):
     assert (done.returncode, done.stdout) == (2, "")
     separator = "" if message[0].isdigit() else " "
     assert done.stderr == f"{path}:{separator}{message}\n"
+
+
+# --- meter, tempo, pickup and title of MIDI files from the wild ----------------------------------
+
+def test_midi_time_signature_a_melody_cannot_have_is_4_4_with_a_warning():
+    meter = track([], meta=[(0, mido.MetaMessage("time_signature", numerator=3, denominator=64))])
+    melody, warned = read_quietly(from_midi, midi_file(meter, track([(60, 0, 480)])), "m.mid")
+    assert melody.time_signature == (4, 4)
+    assert warned == ["m.mid: time signature 3/64 cannot be written (beats 1 or more of a whole to "
+                      "a 32nd note); using 4/4"]
+
+
+def test_midi_tempo_and_meter_in_force_at_the_start_are_the_last_at_tick_0():
+    meta = [(0, mido.MetaMessage("set_tempo", tempo=1_000_000)),
+            (0, mido.MetaMessage("time_signature", numerator=2, denominator=4)),
+            (0, mido.MetaMessage("set_tempo", tempo=416_667)),
+            (0, mido.MetaMessage("time_signature", numerator=6, denominator=8))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 480)])),
+                                  "t.mid")
+    assert (melody.tempo, melody.time_signature, warned) == (144.0, (6, 8), [])
+
+
+@pytest.mark.parametrize("first, then, pickup", [((1, 4), (4, 4), 1), ((3, 8), (6, 8), F(3, 2)),
+                                                 ((1, 16), (2, 4), F(1, 4))])
+def test_midi_short_first_time_signature_is_the_pickup(first, then, pickup):
+    length = int(F(4 * first[0], first[1]) * 480)
+    meta = [(0, mido.MetaMessage("time_signature", numerator=first[0], denominator=first[1])),
+            (length, mido.MetaMessage("time_signature", numerator=then[0], denominator=then[1]))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 4800)])),
+                                  "p.mid")
+    assert (melody.pickup, melody.time_signature, warned) == (pickup, then, [])
+
+
+def test_midi_time_signature_changing_later_is_no_pickup():
+    meta = [(0, mido.MetaMessage("time_signature", numerator=3, denominator=4)),
+            (2880, mido.MetaMessage("time_signature", numerator=2, denominator=4))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 4800)])),
+                                  "c.mid")
+    assert (melody.pickup, melody.time_signature) == (0, (3, 4))
+    assert warned == ["c.mid: the time signature changes during the song; kept the first, 3/4"]
+
+
+@pytest.mark.parametrize("names, title", [
+    (["Tune of mine"], "Tune of mine"), (["Soprano"], "f"), (["Instrument 1"], "f"),
+    (["Track 1", "Real title"], "Real title"), (["Piano\x00"], "f"), ([], "f")])
+def test_midi_title_is_the_first_tracks_name_unless_it_names_an_instrument(names, title):
+    first = track([], meta=[(0, mido.MetaMessage("track_name", name=name)) for name in names])
+    second = track([(60, 0, 480)], meta=[(0, mido.MetaMessage("track_name", name="Melody line"))])
+    melody, _ = read_quietly(from_midi, midi_file(first, second), "dir/f.mid")
+    assert melody.title == title
+
+
+def test_midi_key_signature_is_read_and_written():
+    meta = [(0, mido.MetaMessage("key_signature", key="Bbm"))]
+    melody, _ = read_quietly(from_midi, midi_file(track([], meta=meta), track([(58, 0, 480)])), "k.mid")
+    assert str(melody.key) == "A# minor" and melody.key.fifths == -5
+    written = [m for m in to_midi(melody).tracks[0] if m.type == "key_signature"]
+    assert [m.key for m in written] == ["Bbm"]
+
+
+# --- which reader a file goes to ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["tune", "tune.kar", "tune.rmi", "tune.smf", "tune.dat"])
+def test_a_midi_file_of_another_name_is_read_as_midi(tmp_path, nabiya, name):
+    from melodygen.formats.midi import midi_bytes
+    data = midi_bytes(nabiya.with_notes(nabiya.notes[:8]))
+    if name.endswith(".rmi"):  # RIFF MIDI: the standard file wrapped
+        data = b"RIFF" + len(data).to_bytes(4, "little") + b"RMIDdata" + len(data).to_bytes(4, "little") + data
+    (tmp_path / name).write_bytes(data)
+    assert load_melody(tmp_path / name).notes == nabiya.notes[:8]
+
+
+@pytest.mark.parametrize("name, data, what", [
+    ("song.mp3", b"ID3\x03\x00" + bytes(100), "an MP3 audio file"),
+    ("score.pdf", b"%PDF-1.4\n", "a PDF document"),
+    ("score.mscz", b"PK\x03\x04" + bytes(60), "a MuseScore file (export it as MusicXML)"),
+    ("recording", b"RIFF\x00\x00\x00\x00WAVEfmt ", "a RIFF file (WAV audio?)"),
+    ("picture", b"\x89PNG\r\n\x1a\n" + bytes(20), "a PNG image"),
+])
+def test_a_file_melodygen_does_not_read_is_named(tmp_path, name, data, what):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(MelodyError) as error:
+        load_melody(tmp_path / name)
+    assert str(error.value) == (f"{tmp_path / name}: {what}, not a song; melodygen reads song files "
+                                "(.txt), MIDI (.mid, .midi, .kar) and scores (.musicxml, .xml, .mxl, "
+                                ".abc, .krn)")
+
+
+def test_a_score_of_another_name_is_read_by_what_it_holds(tmp_path):
+    (tmp_path / "tune").write_text(ABC)
+    assert load_melody(tmp_path / "tune").title == "Little Tune"
+    (tmp_path / "kern").write_bytes((BAD_INPUTS / "haenschen.krn").read_bytes())
+    assert load_melody(tmp_path / "kern").title == "Haenschen klein"
+    (tmp_path / "song").write_text("g8 e8 e4\n")
+    assert len(load_melody(tmp_path / "song")) == 3  # a song file, as before
+
+
+def test_abc_tunes_are_cut_at_x_lines_with_the_file_header():
+    text = "% book\nL:1/8\nT:The book\n\nX:1\nT:One\nK:C\nCDEF|\n\nX: 7\nT:Seven\nK:G\nGABc|\n"
+    assert abc_tunes(text) == [(1, "X:1\nL:1/8\nT:One\nK:C\nCDEF|\n\n"),
+                               (7, "X: 7\nL:1/8\nT:Seven\nK:G\nGABc|\n")]
+    assert abc_tunes("T:x\nK:C\nC|") == [(None, "T:x\nK:C\nC|")]
