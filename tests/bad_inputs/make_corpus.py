@@ -113,6 +113,27 @@ def smpte_midi() -> bytes:
     return raw[:12] + bytes([256 - 25, 40]) + raw[14:]  # division: -25 frames a second, 40 ticks
 
 
+def played_midi() -> bytes:
+    """나비야's first line as a keyboard records it: onsets up to 40 ticks early or late (a 16th
+    note is 120), each note held into the next (legato) or let go early, a key let go before it
+    is struck again, velocities varied; one track, channel 1, 480 ticks a quarter note."""
+    rng = random.Random(7)
+    events, now = [], 0
+    following = NABIYA_PITCHES[1:] + (None,)
+    for pitch, length, after in zip(NABIYA_PITCHES, NABIYA_TICKS, following):
+        start = now + rng.randint(-40, 40) if now else rng.randint(0, 30)
+        late = rng.randint(10, 50) if after != pitch and rng.random() < 0.5 else -rng.randint(50, 90)
+        end = now + length + late
+        events += [(start, 1, pitch, rng.randint(50, 110)), (end, 0, pitch, 0)]
+        now += length
+    messages, at = [mido.MetaMessage("set_tempo", tempo=600_000, time=0)], 0
+    for tick, on, pitch, velocity in sorted(events):
+        messages.append(mido.Message("note_on" if on else "note_off", note=pitch,
+                                     velocity=velocity, time=tick - at))
+        at = tick
+    return _midi([messages], file_type=0)
+
+
 def two_tempos_midi() -> bytes:
     """Two tempos at tick 0, 60 then 144 bpm: the second is the one that plays."""
     conductor = [mido.MetaMessage("set_tempo", tempo=1_000_000, time=0),
@@ -281,6 +302,7 @@ def corpus() -> dict[str, bytes]:
         "smpte.mid": smpte_midi(),
         "smpte-bad-rate.mid": header_with_division(bytes([256 - 20, 40])),
         "two-tempos.mid": two_tempos_midi(),
+        "played.mid": played_midi(),
         "pickup-signature.mid": pickup_signature_midi(),
         "haenschen.krn": KERN.encode(),
         "plain-text.abc": b"This is a shopping list.\nMilk, eggs, bread.\nCall mom at 5.\n",
