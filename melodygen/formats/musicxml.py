@@ -577,7 +577,7 @@ def _pitched(events):
 
 
 def _played(part, source: str):
-    """The part with ties joined and repeats played out (as written when they cannot be)."""
+    """The part with its repeats played out (as written when they cannot be)."""
     from music21 import repeat
 
     if part.recurse().getElementsByClass(repeat.RepeatMark):  # repeat bar lines, D.C., D.S., ...
@@ -586,24 +586,32 @@ def _played(part, source: str):
         except Exception:  # music21 raises several types for repeats it cannot follow
             warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
                           stacklevel=3)
-    # A written natural sign and no sign are the same pitch; music21 holds them apart and would
-    # not join a natural tied into the next measure, where the sign is not written again.
-    for event in part.recurse().notes:
-        for pitch in event.pitches:
-            if pitch.accidental is not None and pitch.accidental.alter == 0:
-                pitch.accidental = None
-    return part.stripTies()
+    return part
 
 
 def _timed(events) -> list[Timed]:
-    """Every pitch of every note and chord (not grace notes), timed in quarter notes, exactly."""
-    timed = []
-    for event in events:
+    """Every pitch of every note and chord (not grace notes), timed in quarter notes, exactly,
+    a note tied to the next one of its pitch joined with it. (music21's stripTies does the same
+    in minutes for a long score: 281 s for a Beethoven quartet's first part; and it holds a
+    natural tied into the next measure, where its sign is not written again, apart.)"""
+    timed: list[Timed] = []
+    tied: dict[int, int] = {}  # MIDI pitch -> index in timed of the note whose tie goes on
+    for event in sorted(events, key=lambda event: event.offset):
         if event.duration.isGrace or not getattr(event, "pitches", ()):
             continue
         start = Fraction(event.offset)
         end = start + Fraction(event.quarterLength)
-        timed.extend(Timed(start, end, pitch.midi) for pitch in event.pitches)
+        for note in getattr(event, "notes", None) or [event]:
+            pitch = note.pitch.midi
+            tie = note.tie or event.tie
+            index = tied.pop(pitch, None)
+            if index is not None and timed[index].end == start:
+                timed[index] = Timed(timed[index].start, end, pitch)
+            else:
+                timed.append(Timed(start, end, pitch))
+                index = len(timed) - 1
+            if tie is not None and tie.type in ("start", "continue"):
+                tied[pitch] = index
     return timed
 
 
