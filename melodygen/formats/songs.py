@@ -86,7 +86,7 @@ def load_melody(spec: str | Path, quantize=AUTO, tune: int | None = None) -> Mel
     if kind == "bundled":
         return load_song(str(spec))
     if kind == "missing":
-        raise MelodyError("no such file (songs are .txt, MIDI .mid or .midi, scores "
+        raise MelodyError("no such file (songs are .txt, MIDI .mid, .midi or .kar, scores "
                           f"{', '.join(SCORE_SUFFIXES)})", source=str(spec))
     raise MelodyError(f"{kind}, not a song; {READS}", source=str(path))
 
