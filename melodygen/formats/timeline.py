@@ -69,16 +69,16 @@ class Timed:
 def quantize_grid(grid) -> Fraction | None:
     """A ``--quantize`` value -> the grid step in quarter notes, or None for ``auto``.
 
-    A note value of the notation, ``4 8 16 32 64`` (``16`` = 16th notes, 1/4 quarter note),
-    with ``t`` for its triplets (``8t`` = eighth-note triplets, 1/3 quarter note), or a
-    positive step as a Fraction. ``auto`` (or None): written files exact, played MIDI on the
-    16th note. A bad value is a ``ConfigError``."""
+    A note value of the notation, ``4 8 16 32 64`` as a string or an int (``16`` = 16th notes,
+    1/4 quarter note), with ``t`` for its triplets (``"8t"`` = eighth-note triplets, 1/3 quarter
+    note), or a positive step in quarter notes as a Fraction (``Fraction(1, 5)``). ``auto`` (or
+    None): written files exact, played MIDI on the 16th note. A bad value is a ``ConfigError``."""
     if grid is None or grid == AUTO:
         return None
-    if isinstance(grid, (Fraction, int)) and not isinstance(grid, bool):
+    if isinstance(grid, Fraction):
         if grid <= 0:
             raise ConfigError(f"a quantize grid must be positive, got {grid}")
-        return Fraction(grid)
+        return grid
     match = _GRID_NAME.fullmatch(str(grid).strip())
     if match is None:
         raise ConfigError(f"unknown quantize grid {grid!r}: give auto, a note value 4, 8, 16, 32 "

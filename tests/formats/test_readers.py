@@ -210,13 +210,14 @@ def test_quantize_grid_option():
     assert melody.notes == (Note(60, F(1, 4)), Note(62, F(1, 2)), Note(64, F(1, 4)))
 
 
-@pytest.mark.parametrize("grid, step", [("auto", None), ("16", F(1, 4)), ("8t", F(1, 3)),
-                                        ("32", F(1, 8)), ("16t", F(1, 6)), (F(1, 5), F(1, 5))])
+@pytest.mark.parametrize("grid, step", [("auto", None), (None, None), ("16", F(1, 4)), (16, F(1, 4)),
+                                        ("8t", F(1, 3)), ("32", F(1, 8)), ("16t", F(1, 6)),
+                                        (F(1, 5), F(1, 5))])
 def test_quantize_grid_values(grid, step):
     assert quantize_grid(grid) == step
 
 
-@pytest.mark.parametrize("grid", ["12", "sixteen", "0", "", "16tt", F(0), -1])
+@pytest.mark.parametrize("grid", ["12", "sixteen", "0", "", "16tt", F(0), -1, 12, True])
 def test_quantize_grid_refuses_other_values(grid):
     with pytest.raises(ConfigError, match="quantize grid"):
         quantize_grid(grid)
