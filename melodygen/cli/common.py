@@ -8,8 +8,20 @@ import unicodedata
 
 from ..learning.config import RECIPES, TrainConfig
 
-SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid) or score "
-             "(.musicxml, .xml, .mxl, .abc)")
+SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid, .kar) or score "
+             "(.musicxml, .xml, .mxl, .abc, .krn; FILE.abc:N for the tune X:N)")
+
+
+def add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """--quantize, --tune: how to read the song file (``formats.songs.load_melody``)."""
+    parser.add_argument("--quantize", default="auto", metavar="GRID",
+                        help="the grid of the song's times: auto (default: scores and MIDI "
+                             "written by notation software exactly, tuplets included; played MIDI "
+                             "on 16th notes, small gaps and overlaps closed), or 4, 8, 16, 32, 64 "
+                             "(note values), 8t, 16t (their triplets)")
+    parser.add_argument("--tune", type=int, default=None, metavar="N",
+                        help="of an ABC file with several tunes, the one numbered X:N (default: "
+                             "the first); FILE.abc:N says the same")
 
 
 def add_training_options(parser: argparse.ArgumentParser) -> None:

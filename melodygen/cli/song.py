@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..core.errors import ConfigError
 from ..learning.config import DEFAULT_MODELS, MODELS
-from .common import SONG_HELP, ProgressPrinter, add_training_options, start_tensorflow, table, \
-    text_width, train_config
+from .common import SONG_HELP, ProgressPrinter, add_reading_options, add_training_options, \
+    start_tensorflow, table, text_width, train_config
 
 ALL = "all"
 
@@ -30,6 +30,7 @@ def build_parser(commands) -> argparse.ArgumentParser:
     parser.add_argument("--model", nargs="+", default=list(DEFAULT_MODELS), metavar="MODEL",
                         help=f"models to train: {', '.join(MODELS)} or {ALL} "
                              f"(default: {' '.join(DEFAULT_MODELS)}, the lecture's comparison)")
+    add_reading_options(parser)
     add_training_options(parser)
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: out/SONG/)")
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     config = train_config(args)
     names = model_names(args.model)
-    melody = load_melody(args.song)
+    melody = load_melody(args.song, args.quantize, args.tune)
     prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
 

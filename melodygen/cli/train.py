@@ -8,7 +8,8 @@ from pathlib import Path
 from ..core.errors import MelodyError
 from ..learning.checkpoint import DEFAULT_MODEL, SUFFIX
 from ..learning.config import MODELS, TrainConfig
-from .common import SONG_HELP, ProgressPrinter, add_training_options, start_tensorflow, train_config
+from .common import SONG_HELP, ProgressPrinter, add_reading_options, add_training_options, \
+    start_tensorflow, train_config
 
 HELP = "train one model on a song and save it"
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "learns the whole song)")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help=f"where to save the model (default: models/SONG-MODEL{SUFFIX})")
+    add_reading_options(parser)
     add_training_options(parser)
     parser.add_argument("--window", type=int, default=TrainConfig.window,
                         help="notes the model sees to predict the next one (default %(default)s)")
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..learning.experiment import prepare
 
     config = train_config(args, window=args.window)
-    melody = load_melody(args.song)
+    melody = load_melody(args.song, args.quantize, args.tune)
     path = args.save or Path("models") / f"{song_name(args.song)}-{args.model}{SUFFIX}"
     if path.is_dir():
         raise MelodyError(f"is a folder; give a file name, e.g. {path / (args.model + SUFFIX)}",

@@ -5,7 +5,7 @@ Nothing here imports another part of melodygen.
 
 from .errors import ConfigError, MelodyError, MelodyWarning
 from .keys import Key, song_key
-from .note import Melody, Note, notes_json, pitch_name, pitch_number
+from .note import Melody, Note, notes_json, pitch_name, pitch_number, tuplet_ratio
 
 __all__ = ["ConfigError", "Key", "Melody", "MelodyError", "MelodyWarning", "Note", "notes_json",
-           "pitch_name", "pitch_number", "song_key"]
+           "pitch_name", "pitch_number", "song_key", "tuplet_ratio"]

@@ -6,6 +6,7 @@ flats -1..-5).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .note import PITCH_CLASS_NAMES, Melody
@@ -24,6 +25,27 @@ class Key:
 
     tonic: int   # pitch class 0..11, 0 = C
     mode: str    # "major" or "minor"
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.tonic, int) and 0 <= self.tonic <= 11) or self.mode not in SCALE_STEPS:
+            raise ValueError(f"a key is a pitch class 0..11 and major or minor, got "
+                             f"{self.tonic!r} {self.mode!r}")
+
+    @classmethod
+    def from_fifths(cls, fifths: int, mode: str = "major") -> Key:
+        """The key of a signature: 2 sharps major -> D major, -3 minor -> C minor."""
+        major_tonic = fifths * 7 % 12
+        return cls(major_tonic if mode == "major" else (major_tonic - 3) % 12, mode)
+
+    @classmethod
+    def parse(cls, text: str) -> Key:
+        """'G major', 'f# minor', 'Bb major', 'Am' -> Key; ValueError for anything else."""
+        match = re.fullmatch(r"\s*([A-Ga-g])([#b]?)\s*(major|minor|maj|min|m|)\s*", text)
+        if match is None:
+            raise ValueError(f"not a key: {text!r} (e.g. 'G major', 'F# minor', 'Bb major')")
+        letter, accidental, mode = match.groups()
+        tonic = (PITCH_CLASS_NAMES.index(letter.upper()) + {"#": 1, "b": -1, "": 0}[accidental]) % 12
+        return cls(tonic, "minor" if mode in ("minor", "min", "m") else "major")
 
     @property
     def scale(self) -> frozenset[int]:

@@ -2,7 +2,11 @@
 
 Units: ``pitch`` is a MIDI note number (60 = middle C = C4, 69 = A4 = 440 Hz);
 ``duration`` is a length in quarter notes, kept as an exact ``Fraction``
-(1 = quarter, 1/2 = eighth, 3/2 = dotted quarter); tempo is in quarter notes per minute.
+(1 = quarter, 1/2 = eighth, 3/2 = dotted quarter, 1/3 = an eighth of a triplet); tempo is in
+quarter notes per minute.
+
+A length whose denominator is a power of two is made of plain note values; any other length is
+a tuplet's (``tuplet_ratio``): 1/3 is an eighth note of a triplet, 3 in the time of 2.
 """
 
 from __future__ import annotations
@@ -34,6 +38,19 @@ def pitch_number(name: str) -> int:
     if not 0 <= pitch <= 127:
         raise ValueError(f"pitch {name!r} is outside the MIDI range 0..127")
     return pitch
+
+
+def tuplet_ratio(duration: Fraction) -> tuple[int, int] | None:
+    """The tuplet a length needs, as (actual, normal): ``actual`` notes in the time of ``normal``
+    (the largest power of two below ``actual``), or None for plain note values (a power-of-two
+    denominator). 1/3 -> (3, 2), a triplet; 1/6 -> (3, 2); 1/5 -> (5, 4), a quintuplet;
+    1/7 -> (7, 4); 3/2 -> None."""
+    actual = Fraction(duration).denominator
+    while actual % 2 == 0:
+        actual //= 2
+    if actual == 1:
+        return None
+    return actual, 1 << (actual.bit_length() - 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -75,6 +92,8 @@ class Melody:
     source:         where it came from (a path or a bundled song name), for messages.
     pickup:         length of the upbeat (anacrusis) before the first full measure, in quarter
                     notes; 0 when the song starts on a downbeat.
+    key:            the key signature the file gave (``keys.Key``), or None when it gave none
+                    (a score is then written in ``keys.song_key``).
     """
 
     notes: tuple[Note, ...]
@@ -83,6 +102,7 @@ class Melody:
     tempo: float = 120.0
     source: str = field(default="", compare=False)
     pickup: Fraction = Fraction(0)
+    key: object | None = None  # a keys.Key (keys.py imports this module, not the other way)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "notes", tuple(self.notes))
@@ -110,10 +130,10 @@ class Melody:
         """Length of all notes and rests in quarter notes."""
         return sum((note.duration for note in self.notes), Fraction(0))
 
-    def with_notes(self, notes, title: str | None = None) -> "Melody":
-        """The same song settings (meter, tempo, pickup) around other notes."""
+    def with_notes(self, notes, title: str | None = None) -> Melody:
+        """The same song settings (meter, tempo, pickup, key) around other notes."""
         return Melody(tuple(notes), title if title is not None else self.title,
-                      self.time_signature, self.tempo, self.source, self.pickup)
+                      self.time_signature, self.tempo, self.source, self.pickup, self.key)
 
 
 def notes_json(notes) -> list[list]:

@@ -1,36 +1,52 @@
 """Notes <-> MusicXML scores. melodygen writes MusicXML itself; music21 reads it (and .mxl,
-.xml and ABC files).
+.xml, ABC and Humdrum files).
 
-Written scores (``musicxml_bytes``) have the title, the time signature, a metronome mark, a key
-signature that fits the notes, full measures (the last one completed with a rest), notes tied
-across bar lines and into written values where they must be, beams by beat group, accidentals
-where the key and the measure do not give the pitch, and a pickup measure (numbered 0) when the
-melody has an upbeat. Writing needs no music21: a run that writes scores loads no more than
-it must (music21 takes about 24 MiB and 0.4 s to import).
+Written scores (``musicxml_bytes``) have the title, the time signature, a metronome mark, the
+melody's key signature (else one that fits the notes), full measures (the last one completed
+with a rest), notes tied across bar lines and into written values where they must be, tuplets
+(``<time-modification>`` and a ``<tuplet>`` bracket per beat group: a triplet eighth is an
+eighth, 3 in the time of 2), beams by beat group, accidentals where the key and the measure do
+not give the pitch, and a pickup measure (numbered 0) when the melody has an upbeat. Writing
+needs no music21: a run that writes scores loads no more than it must (music21 takes about
+24 MiB and 0.4 s to import).
 
-Reading takes the first part that has notes, with its repeats played out, and makes one melody
-line of it like the MIDI reader (``timeline.melody_line``: the highest voice where notes
-overlap, chords to their highest note, times on the 32nd-note grid, gaps as rests, no rest at
-the end); the first time signature and tempo, the title and the pickup are kept.
+Reading takes the first part that has notes, with its repeats played out and ties joined, and
+makes one melody line of it like the MIDI reader (``timeline.melody_line``: times exactly as
+written, tuplets included, the highest voice where notes overlap, chords to their highest note,
+gaps as rests, no rest at the end); grace notes are dropped and counted. The first time
+signature, tempo and key, the title and the pickup are kept. Of an ABC file with several tunes
+only the one asked for is parsed (``abc_tunes``: the file's text cut at its ``X:`` lines).
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import math
+import re
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError, MelodyWarning
-from ..core.keys import song_key
+from ..core.keys import Key, song_key
 from ..core.note import Melody, Note
 from .files import write_atomic
-from .timeline import Timed, first_value, melody_line, snap, usable_tempo
+from .timeline import (
+    AUTO,
+    LOSS_HINT,
+    Timed,
+    first_value,
+    melody_line,
+    of,
+    usable_signature,
+    usable_tempo,
+)
 
-SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")
+SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc", ".krn")
+_FORMATS = {".musicxml": "musicxml", ".xml": "musicxml", ".krn": "humdrum"}  # music21's names
 PART_NAME = "Melody"
 DEFAULT_TEMPO = 120.0  # quarter notes per minute when a score has no metronome mark
 BASS_CLEF_BELOW = 55   # MIDI pitch (G3): a melody whose notes average lower is written in bass clef
@@ -41,15 +57,15 @@ BASS_CLEF_BELOW = 55   # MIDI pitch (G3): a melody whose notes average lower is 
 # Written note values in quarter notes, MusicXML <type> names, longest first.
 NOTE_VALUES = ((Fraction(4), "whole"), (Fraction(2), "half"), (Fraction(1), "quarter"),
                (Fraction(1, 2), "eighth"), (Fraction(1, 4), "16th"), (Fraction(1, 8), "32nd"),
-               (Fraction(1, 16), "64th"), (Fraction(1, 32), "128th"))
+               (Fraction(1, 16), "64th"), (Fraction(1, 32), "128th"), (Fraction(1, 64), "256th"))
 SHORTEST = NOTE_VALUES[-1][0]
 MAX_DOTS = 2
 # (length, type, dots) of every value a single note can have, longest first; all multiples of
-# the shortest, so any multiple of it is a sum of these (a dotted 128th is not one)
+# the shortest, so any multiple of it is a sum of these (a dotted 256th is not one)
 _WRITTEN = sorted(((value * (2 - Fraction(1, 2 ** dots)), name, dots)
                    for value, name in NOTE_VALUES for dots in range(MAX_DOTS + 1)
                    if (value * (2 - Fraction(1, 2 ** dots)) / SHORTEST).denominator == 1), reverse=True)
-_BEAMS = {"eighth": 1, "16th": 2, "32nd": 3, "64th": 4, "128th": 5}  # beams a note value takes
+_BEAMS = {"eighth": 1, "16th": 2, "32nd": 3, "64th": 4, "128th": 5, "256th": 6}  # beams a note value takes
 _STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _SHARPS, _FLATS = "FCGDAEB", "BEADGCF"  # the order sharps and flats enter a key signature
 _ACCIDENTALS = {-2: "flat-flat", -1: "flat", 0: "natural", 1: "sharp", 2: "double-sharp"}
@@ -63,11 +79,13 @@ class _Written:
 
     pitch: int | None
     start: Fraction           # quarter notes from the bar line (a pickup starts late in its bar)
-    length: Fraction
+    length: Fraction          # as it sounds: an eighth of a triplet lasts 1/3
     value: str | None         # MusicXML <type>; None for a rest that fills the measure
     dots: int = 0
     tie_stop: bool = False    # continues the note before
     tie_start: bool = False   # continues in the note after
+    tuplet: tuple[int, int] | None = None  # (actual, normal): a triplet is 3 in the time of 2
+    bracket: tuple[str, ...] = ()          # "start" and/or "stop" of the tuplet's bracket
 
 
 def note_values(length: Fraction) -> list[tuple[Fraction, str, int]]:
@@ -75,7 +93,7 @@ def note_values(length: Fraction) -> list[tuple[Fraction, str, int]]:
     3/2 -> a dotted quarter, 5/8 -> an eighth and a 32nd."""
     if length <= 0 or (length / SHORTEST).denominator != 1:
         raise ValueError(f"a length of {length} quarter notes is not a sum of note values "
-                         f"(multiples of a 128th note, {SHORTEST} quarter)")
+                         f"(multiples of a 256th note, {SHORTEST} quarter)")
     values = []
     while length:
         value = next(value for value in _WRITTEN if value[0] <= length)
@@ -86,33 +104,98 @@ def note_values(length: Fraction) -> list[tuple[Fraction, str, int]]:
 
 def measures(melody: Melody) -> list[list[_Written]]:
     """The melody cut into measures: a pickup measure first when it has one, then full measures,
-    the last one completed with a rest; notes longer than what is left of a measure tied over."""
+    the last one completed with a rest; notes longer than what is left of a measure tied over;
+    in a beat group that holds a tuplet, notes cut at its edges and written as tuplet notes."""
     size = melody.measure_length
+    group_ends = beat_groups(melody.time_signature)
     events = list(melody.notes)
     missing = -(melody.total_length - melody.pickup) % size
     if missing or not events:
         events.append(Note(None, missing or size))
-    bars: list[list[_Written]] = [[]]
+    bars: list[list[tuple]] = [[]]  # per measure: (pitch, start, length, tied before, tied after)
     position = size - melody.pickup if melody.pickup else Fraction(0)
     for event in events:
         left, tied_before = event.duration, False
         while left:
             take = min(left, size - position)
-            if event.is_rest and take == size:
-                bars[-1].append(_Written(None, position, take, None))
-            else:
-                start, values = position, note_values(take)
-                for index, (length, value, dots) in enumerate(values):
-                    tied_after = not event.is_rest and (index < len(values) - 1 or take < left)
-                    bars[-1].append(_Written(event.pitch, start, length, value, dots, tied_before, tied_after))
-                    start += length
-                    tied_before = not event.is_rest
+            bars[-1].append((event.pitch, position, take, tied_before,
+                             take < left and not event.is_rest))
+            tied_before = not event.is_rest
             position += take
             left -= take
             if position == size:
                 bars.append([])
                 position = Fraction(0)
-    return [_no_lone_whole_rest(bar, size) for bar in bars if bar]
+    return [_no_lone_whole_rest(_written_bar(bar, size, group_ends), size) for bar in bars if bar]
+
+
+def _odd_part(time: Fraction) -> int:
+    """The denominator without its factors 2: 1/12 -> 3, 1/8 -> 1."""
+    odd = Fraction(time).denominator
+    while odd % 2 == 0:
+        odd //= 2
+    return odd
+
+
+def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction]) -> list[_Written]:
+    """One measure's spans (pitch, start, length, tied before, tied after) -> its notes and rests.
+
+    A beat group (``beat_groups``) in which a note starts or ends off the plain note values
+    holds a tuplet: the one its times need together (1/3 -> 3 in the time of 2, 1/5 -> 5 in
+    the time of 4). Notes are cut at the edges of such a group and written in its tuplet's
+    values; elsewhere a span is written as today, in plain values tied."""
+    bounds = [Fraction(0)] + [end for end in group_ends if end < size] + [size]
+    odd: dict[int, int] = {}  # beat group -> the odd part its times need
+    for _, start, length, _, _ in spans:
+        for time in (start, start + length):
+            group = bisect.bisect_right(bounds, time) - 1
+            if group < len(bounds) - 1 and time != bounds[group]:
+                odd[group] = math.lcm(odd.get(group, 1), _odd_part(time))
+    tuplets = {group: (m, 1 << (m.bit_length() - 1)) for group, m in odd.items() if m > 1}
+    edges = [bounds[group] for group in range(1, len(bounds) - 1)
+             if group in tuplets or group - 1 in tuplets]
+    written: list[_Written] = []
+    for pitch, start, length, tied_before, tied_after in spans:
+        if pitch is None and length == size:
+            written.append(_Written(None, start, length, None))
+            continue
+        cuts = [start] + [edge for edge in edges if start < edge < start + length] + [start + length]
+        pieces = []
+        for low, high in zip(cuts, cuts[1:]):
+            ratio = tuplets.get(bisect.bisect_right(bounds, low) - 1)
+            scale = Fraction(*ratio) if ratio else Fraction(1)  # written length / sounding length
+            pieces += [(value_length / scale, value, dots, ratio)
+                       for value_length, value, dots in note_values((high - low) * scale)]
+        at = start
+        for index, (piece_length, value, dots, ratio) in enumerate(pieces):
+            sounding = pitch is not None
+            written.append(_Written(pitch, at, piece_length, value, dots,
+                                    tie_stop=sounding and (index > 0 or tied_before),
+                                    tie_start=sounding and (index < len(pieces) - 1 or tied_after),
+                                    tuplet=ratio))
+            at += piece_length
+    return _brackets(written, bounds)
+
+
+def _brackets(bar: list[_Written], bounds: list[Fraction]) -> list[_Written]:
+    """Each run of tuplet notes within one beat group: a bracket from its first to its last."""
+    def group(item: _Written) -> int:
+        return bisect.bisect_right(bounds, item.start) - 1
+
+    out = list(bar)
+    first = 0
+    while first < len(out):
+        if out[first].tuplet is None:
+            first += 1
+            continue
+        last = first
+        while last + 1 < len(out) and out[last + 1].tuplet == out[first].tuplet \
+                and group(out[last + 1]) == group(out[first]):
+            last += 1
+        out[first] = replace(out[first], bracket=("start",))
+        out[last] = replace(out[last], bracket=out[last].bracket + ("stop",))
+        first = last + 1
+    return out
 
 
 def _no_lone_whole_rest(bar: list[_Written], size: Fraction) -> list[_Written]:
@@ -207,13 +290,13 @@ def musicxml_bytes(melody: Melody) -> bytes:
     a treble clef (bass for a low melody), the title, the time signature and a metronome mark."""
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
-    found = song_key(melody)  # the key whose scale holds most of the song, so fewest accidentals
+    # the file's key, else the key whose scale holds most of the song, so fewest accidentals
+    found = melody.key or song_key(melody)
     fifths = found.fifths if found else 0
     key = key_alters(fifths)
     group_ends = beat_groups(melody.time_signature)
-    # every length is a multiple of a power-of-two fraction of a quarter: the largest
-    # denominator is the smallest number of divisions that makes every duration whole
-    divisions = max(item.length.denominator for bar in bars for item in bar)
+    # the smallest number of divisions of a quarter note that makes every duration whole
+    divisions = math.lcm(*(item.length.denominator for bar in bars for item in bar))
 
     root = ET.Element("score-partwise", version="4.0")
     _text(ET.SubElement(root, "work"), "work-title", melody.title)
@@ -231,7 +314,7 @@ def musicxml_bytes(melody: Melody) -> bytes:
         if number == 0:
             measure.set("implicit", "yes")  # a pickup: not counted as a measure
         if len(part) == 1:
-            _first_measure(measure, melody, divisions, fifths, pitches)
+            _first_measure(measure, melody, divisions, fifths, pitches)  # the key's mode if given
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
             _write_note(measure, item, item_beams, divisions, fifths, key, shown)
@@ -270,19 +353,28 @@ def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int,
         ET.SubElement(note, "dot")
     if accidental:
         _text(note, "accidental", accidental)
+    if item.tuplet:
+        modification = ET.SubElement(note, "time-modification")
+        _text(modification, "actual-notes", item.tuplet[0])
+        _text(modification, "normal-notes", item.tuplet[1])
     for level, kind in item_beams:
         _text(note, "beam", kind, number=str(level))
-    if ties:
+    if ties or item.bracket:
         notations = ET.SubElement(note, "notations")
         for kind in ties:
             ET.SubElement(notations, "tied", type=kind)
+        for kind in item.bracket:
+            ET.SubElement(notations, "tuplet", type=kind, number="1")
 
 
 def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: int, pitches) -> None:
     """Divisions, key, time signature and clef, then the metronome mark."""
     attributes = ET.SubElement(measure, "attributes")
     _text(attributes, "divisions", divisions)
-    _text(ET.SubElement(attributes, "key"), "fifths", fifths)
+    key = ET.SubElement(attributes, "key")
+    _text(key, "fifths", fifths)
+    if melody.key is not None:
+        _text(key, "mode", melody.key.mode)
     time = ET.SubElement(attributes, "time")
     _text(time, "beats", melody.time_signature[0])
     _text(time, "beat-type", melody.time_signature[1])
@@ -301,10 +393,14 @@ def write_musicxml(melody: Melody, path: str | Path) -> Path:
     return write_atomic(path, musicxml_bytes(melody))
 
 
-def read_score(path: str | Path) -> Melody:
-    """A MusicXML (.musicxml, .xml, .mxl) or ABC file -> Melody."""
-    import music21
+def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
+               kind: str | None = None) -> Melody:
+    """A MusicXML (.musicxml, .xml, .mxl), ABC (.abc) or Humdrum (.krn) file -> Melody.
 
+    ``tune``: of an ABC file with several tunes, the one whose ``X:`` number it is (default the
+    first, with a warning naming how many there are); only that tune's text goes to music21.
+    ``quantize``: ``auto`` (times as written) or a grid (``timeline.quantize_grid``).
+    ``kind``: the format as a suffix (``".abc"``) for a file whose name does not say it."""
     path = Path(path)
     if path.is_dir():
         raise MelodyError("is a folder, not a score", source=str(path))
@@ -312,16 +408,115 @@ def read_score(path: str | Path) -> Melody:
         raise MelodyError("no such file", source=str(path))
     if path.stat().st_size == 0:
         raise MelodyError("cannot read score: the file is empty", source=str(path))
+    suffix = (kind or path.suffix).lower()
+    if suffix == ".abc":
+        text = _abc_tune(path, tune)
+    elif tune is not None:
+        raise MelodyError(f"a tune number is for ABC files with several tunes, not {suffix or 'this'} "
+                          "files", source=str(path))
+    import music21
+
     try:
-        score = music21.converter.parse(str(path), format="abc" if path.suffix.lower() == ".abc" else None,
-                                        forceSource=True)
+        if suffix == ".abc":
+            score = music21.converter.parse(text, format="abc")
+        else:
+            score = music21.converter.parse(str(path), format=_FORMATS.get(suffix), forceSource=True)
     except Exception as error:  # music21 raises many types for a broken file
-        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise MelodyError(f"cannot read score: {reason}", source=str(path)) from None
-    return from_score(score, source=str(path))
+        raise MelodyError(f"cannot read score: {_reason(error)}", source=str(path)) from None
+    melody = from_score(score, source=str(path), quantize=quantize)
+    if suffix == ".abc":
+        _check_measures(score, melody, str(path))
+    return melody
 
 
-def from_score(score, source: str = "<score>") -> Melody:
+def abc_tunes(text: str) -> list[tuple[int | None, str]]:
+    """The tunes of an ABC file's text: (the number of its ``X:`` line, its text), in file order,
+    each with the fields of the file header (before the first ``X:``) that apply to every tune.
+    Text without an ``X:`` line is one tune, numbered None."""
+    starts = [match.start() for match in re.finditer(r"^[ \t]*X:", text, re.MULTILINE)]
+    if not starts:
+        return [(None, text)]
+    header = "".join(line for line in text[:starts[0]].splitlines(keepends=True)
+                     if re.match(r"[A-Za-z]:", line) and not line.startswith(("X:", "T:", "K:")))
+    tunes = []
+    for start, end in zip(starts, starts[1:] + [len(text)]):
+        first_line, _, body = text[start:end].partition("\n")
+        number = re.match(r"\s*X:\s*(\d+)", first_line)
+        tunes.append((int(number[1]) if number else None, f"{first_line}\n{header}{body}"))
+    return tunes
+
+
+def _abc_tune(path: Path, tune: int | None) -> str:
+    """The text of one tune of an ABC file (see ``abc_tunes``), checked to be ABC at all."""
+    source = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("latin-1")  # older ABC files are Latin-1
+    except OSError as error:
+        raise MelodyError(f"cannot read: {error.strerror or error}", source=source) from None
+    tunes = abc_tunes(text)
+    numbers = [number for number, _ in tunes]
+    if tune is None:
+        number, chosen = tunes[0]
+        if len(tunes) > 1:
+            warnings.warn(MelodyWarning(
+                f"{source}: {len(tunes)} tunes; reading the first, X:{number}{_abc_title(chosen)} "
+                f"(--tune N or {path.name}:N reads the tune of X:N)"), stacklevel=3)
+    elif tune in numbers:
+        chosen = tunes[numbers.index(tune)][1]
+    else:
+        shown = [str(n) for n in numbers if n is not None]
+        listed = ", ".join(shown[:5]) + (f" ... {shown[-1]}" if len(shown) > 5 else "")
+        raise MelodyError(f"no tune X:{tune} in the file (its tunes: X:{listed or 'none numbered'})",
+                          source=source)
+    if not re.search(r"^[ \t]*K:", chosen, re.MULTILINE):
+        raise MelodyError("not an ABC tune: no K: line (an ABC tune starts with X:, and K:, the "
+                          "key, ends its header)", source=source)
+    return chosen
+
+
+def _abc_title(tune: str) -> str:
+    title = re.search(r"^[ \t]*T:(.*)$", tune, re.MULTILINE)
+    return f" {title[1].strip()!r}" if title and title[1].strip() else ""
+
+
+def _reason(error: Exception) -> str:
+    """music21's message for a broken file, without its internals (token reprs, object dumps)."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    text = re.split(r"\s*(?:tPrev:|<music21\.|\bat 0x)", text)[0].rstrip(" .,:;")
+    return (text[:150] + " ...") if len(text) > 150 else text or type(error).__name__
+
+
+def _check_measures(score, melody: Melody, source: str) -> None:
+    """A hint for a broken ABC tune, which music21 reads as far as it can: the measures between
+    the first and the last that do not last one measure of their time signature (a measure
+    beside a repeat sign may be short: its pickup is at the other side of the sign)."""
+    from music21 import bar as barline
+    from music21 import stream
+
+    parts = list(score.parts) if isinstance(score, stream.Score) and score.parts else [score]
+    bars = list(parts[0].getElementsByClass(stream.Measure))
+    signature, checked, wrong = None, 0, 0
+    for index, measure in enumerate(bars):
+        signature = measure.timeSignature or signature
+        if signature is None or index in (0, len(bars) - 1):
+            continue
+        beside_repeat = any(isinstance(line, barline.Repeat) for line in (
+            measure.leftBarline, measure.rightBarline, bars[index + 1].leftBarline,
+            bars[index - 1].rightBarline))
+        length = Fraction(measure.duration.quarterLength)
+        should = Fraction(signature.barDuration.quarterLength)
+        checked += 1
+        wrong += length > should or (length < should and not beside_repeat)
+    if wrong:
+        warnings.warn(MelodyWarning(
+            f"{source}: {of(wrong, checked, 'measure')} between the first and the last do not "
+            "last a measure of their time signature: the tune may be broken (music21 reads what "
+            "it understands and skips the rest)"), stacklevel=3)
+
+
+def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     """music21 Score, Part or Opus -> Melody of the first part with notes (see the module)."""
     from music21 import stream
 
@@ -339,21 +534,37 @@ def from_score(score, source: str = "<score>") -> Melody:
     if len(parts) > 1:
         which = "the first one" if with_notes[0] is parts[0] else \
             f"part {parts.index(with_notes[0]) + 1}, the first with notes"
-        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}"), stacklevel=2)
+        counts = [sum(len(getattr(event, "pitches", ())) for event in _pitched(part.recurse().notes))
+                  for part in parts]
+        kept = counts[parts.index(with_notes[0])]
+        warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}, "
+                                    f"{of(kept, sum(counts))} of the score"), stacklevel=2)
     part = _played(with_notes[0], source)
-    notes = melody_line(_timed(part), source)
+    events = list(part.flatten().notes)
+    graces = sum(len(getattr(event, "pitches", ())) for event in events if event.duration.isGrace)
+    timed = _timed(events)
+    if graces:
+        hint = ("; to keep them, write them as notes of a length"
+                if graces > LOSS_HINT * (len(timed) + graces) else "")
+        warnings.warn(MelodyWarning(f"{source}: {of(graces, len(timed) + graces)} are grace notes "
+                                    f"(ornaments) and were dropped{hint}"), stacklevel=2)
+    notes = melody_line(timed, source, quantize, score=True, ignored=graces)
     signature = _first(part, score, "TimeSignature", lambda ts: (ts.numerator, ts.denominator),
-                       source, "time signature")
-    tempo = _first(part, score, "MetronomeMark", _quarter_bpm, source, "tempo")
+                       source, "time signature", lambda s: f"{s[0]}/{s[1]}")
+    tempo = _first(part, score, "MetronomeMark", _quarter_bpm, source, "tempo", lambda t: f"{t:g} bpm")
+    key = _first(part, score, "KeySignature", _key, source, "key")
     title = score.metadata.bestTitle if getattr(score, "metadata", None) else None
+    if title == Path(source).name:  # music21 names an untitled score after its file
+        title = None
     try:
         melody = Melody(tuple(notes), title=title or Path(source).stem,
-                        time_signature=signature or (4, 4),
-                        tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO, source=source)
+                        time_signature=usable_signature(signature, source),
+                        tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO, source=source,
+                        key=key)
         pickup = _pickup(part)
         if 0 < pickup < melody.measure_length:
             melody = Melody(melody.notes, melody.title, melody.time_signature, melody.tempo,
-                            source, pickup)
+                            source, pickup, key)
         return melody
     except ValueError as error:
         raise MelodyError(str(error), source=source) from None
@@ -366,7 +577,7 @@ def _pitched(events):
 
 
 def _played(part, source: str):
-    """The part with ties joined and repeats played out (as written when they cannot be)."""
+    """The part with its repeats played out (as written when they cannot be)."""
     from music21 import repeat
 
     if part.recurse().getElementsByClass(repeat.RepeatMark):  # repeat bar lines, D.C., D.S., ...
@@ -375,36 +586,57 @@ def _played(part, source: str):
         except Exception:  # music21 raises several types for repeats it cannot follow
             warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
                           stacklevel=3)
-    # A written natural sign and no sign are the same pitch; music21 holds them apart and would
-    # not join a natural tied into the next measure, where the sign is not written again.
-    for event in part.recurse().notes:
-        for pitch in event.pitches:
-            if pitch.accidental is not None and pitch.accidental.alter == 0:
-                pitch.accidental = None
-    return part.stripTies()
+    return part
 
 
-def _timed(part) -> list[Timed]:
-    """Every pitch of every note and chord of ``part``, timed from its start in quarter notes."""
-    timed = []
-    for event in _pitched(part.flatten().notes):
+def _timed(events) -> list[Timed]:
+    """Every pitch of every note and chord (not grace notes), timed in quarter notes, exactly,
+    a note tied to the next one of its pitch joined with it. (music21's stripTies does the same
+    in minutes for a long score: 281 s for a Beethoven quartet's first part; and it holds a
+    natural tied into the next measure, where its sign is not written again, apart.)"""
+    timed: list[Timed] = []
+    tied: dict[int, int] = {}  # MIDI pitch -> index in timed of the note whose tie goes on
+    for event in sorted(events, key=lambda event: event.offset):
+        if event.duration.isGrace or not getattr(event, "pitches", ()):
+            continue
         start = Fraction(event.offset)
         end = start + Fraction(event.quarterLength)
-        timed.extend(Timed(start, end, pitch.midi) for pitch in event.pitches)
+        for note in getattr(event, "notes", None) or [event]:
+            pitch = note.pitch.midi
+            tie = note.tie or event.tie
+            index = tied.pop(pitch, None)
+            if index is not None and timed[index].end == start:
+                timed[index] = Timed(timed[index].start, end, pitch)
+            else:
+                timed.append(Timed(start, end, pitch))
+                index = len(timed) - 1
+            if tie is not None and tie.type in ("start", "continue"):
+                tied[pitch] = index
     return timed
 
 
-def _first(part, score, kind: str, value, source: str, what: str):
+def _first(part, score, kind: str, value, source: str, what: str, show=None):
     """The value of the first element of ``kind`` (in the part, else anywhere in the score);
     a warning when later ones differ."""
     found = list(part.recurse().getElementsByClass(kind)) or list(score.recurse().getElementsByClass(kind))
-    return first_value([v for v in map(value, found) if v is not None], source, what)
+    return first_value([v for v in map(value, found) if v is not None], source, what, show)
 
 
 def _quarter_bpm(mark) -> float | None:
     if mark.number is None:
         return None
     return round(float(mark.getQuarterBPM()), 2)
+
+
+def _key(signature) -> Key | None:
+    """A music21 Key or KeySignature -> Key: a minor key as minor, any other by its signature."""
+    mode = getattr(signature, "mode", None)
+    try:
+        if mode == "minor":
+            return Key(signature.tonic.pitchClass, "minor")
+        return Key.from_fifths(int(signature.sharps))
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _pickup(part) -> Fraction:
@@ -416,5 +648,5 @@ def _pickup(part) -> Fraction:
         return Fraction(0)
     first = measures[0]
     if first.paddingLeft:
-        return snap(Fraction(first.barDuration.quarterLength) - Fraction(first.paddingLeft))
+        return Fraction(first.barDuration.quarterLength) - Fraction(first.paddingLeft)
     return Fraction(0)

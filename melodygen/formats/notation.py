@@ -10,25 +10,33 @@ its meaning::
     letter     := c d e f g a b            (octave 4: c = C4 = MIDI 60, b = B4)
     accidental := '#' (sharp) | 'b' (flat)   f#8 = F#4 eighth, bb4 = Bb4 quarter
     octave marks := "'" per octave up | ',' per octave down   c'4 = C5, g,8 = G3, a''2 = A6
-    length     := 1 2 4 8 16 32   (whole, half, quarter, eighth, sixteenth, thirty-second)
+    length     := 1 2 4 8 16 32 64 128 256   (whole, half, quarter, eighth, ..., 256th)
     dots       := '.' | '..'      (dotted, double dotted)   e4. = dotted quarter (3/2)
     tie        := '~'             the note goes on into the next token, which has its pitch:
                                   c2~ c8 = one C4 of 5/2 quarter notes
     'r'        := a rest          r8 = eighth rest
+    tuplet     := '(' p [':' q [':' r]]   a word of its own before the notes it changes, as in
+                                  ABC: the next r tokens (default p), notes or rests, each last
+                                  q/p of their written length: p notes in the time of q.
+                                  q defaults to the largest power of two below p (a power of
+                                  two p needs its q: (2:3). (3 c8 d8 e8 = a triplet of eighths,
+                                  1/3 quarter note each; (5 c16 d16 e16 f16 g16 = a quintuplet;
+                                  (3:2:1 c4 = one quarter of a triplet, 2/3; (3:2:2 c8 d4 = a
+                                  triplet's eighth and quarter. Ties join tuplet notes too.
 
-There is no key signature: every sharp and flat is written on its note.
+There is no key signature on the notes: every sharp and flat is written on its note.
 
 A song file is UTF-8 text: header lines ``title: ...``, ``time: 3/4``, ``tempo: 100``
-(quarter notes per minute) before the notes; tokens separated by white space; ``#`` starting
-a word begins a comment that runs to the end of the line. ``|`` is a bar line: bar lines are
-optional, but when a song has them each bar between two bar lines must fill one measure, the
-notes before the first bar line are a pickup (upbeat, shorter than a measure) or one full
-measure, and the notes after the last bar line at most one measure.
+(quarter notes per minute), ``key: G major`` (the key signature its scores are written in;
+without one a score takes the key that fits the notes) before the notes; tokens separated by
+white space; ``#`` starting a word begins a comment that runs to the end of the line. ``|`` is
+a bar line: bar lines are optional, but when a song has them each bar between two bar lines
+must fill one measure, the notes before the first bar line are a pickup (upbeat, shorter than a
+measure) or one full measure, and the notes after the last bar line at most one measure.
 
 Rests follow the rule of every melodygen reader (``timeline.tidy_rests``): adjacent rests are
 one rest, and rests at the end of a song (filling its last bar) are not part of the melody.
 """
-
 from __future__ import annotations
 
 import re
@@ -37,16 +45,18 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError
-from ..core.note import Melody, Note
-from .timeline import on_grid, tidy_rests
+from ..core.keys import Key
+from ..core.note import Melody, Note, tuplet_ratio
+from .timeline import tidy_rests
 
 LETTERS = "cdefgab"
 LETTER_SEMITONES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 ACCIDENTALS = {"": 0, "#": 1, "b": -1}
-LENGTHS = (1, 2, 4, 8, 16, 32)  # note values: 1 = whole ... 32 = thirty-second
+LENGTHS = (1, 2, 4, 8, 16, 32, 64, 128, 256)  # note values: 1 = whole ... 256 = 256th
 MAX_DOTS = 2
 BASE_OCTAVE = 4  # a letter without octave marks is in the octave of middle C
-HEADER_KEYS = ("title", "time", "tempo")
+HEADER_KEYS = ("title", "time", "tempo", "key")
+MAX_TUPLET = 64  # the largest p, q and r of a tuplet mark
 DEFAULT_TIME_SIGNATURE = (4, 4)
 DEFAULT_TEMPO = 120.0
 BAR = "|"
@@ -55,6 +65,7 @@ TIE = "~"
 _TOKEN = re.compile(
     r"(?:(?P<rest>r)|(?P<letter>[a-g])(?P<accidental>[#b]?)(?P<octave>[',]*))"
     r"(?P<length>\d+)(?P<dots>\.*)(?P<tie>~?)")
+_TUPLET = re.compile(r"\((?P<actual>\d+)(?::(?P<normal>\d*)(?::(?P<count>\d+))?)?")
 _HEADER = re.compile(r"\s*(?P<key>[A-Za-z]+)\s*:(?P<value>.*)")
 _SHARP_SPELLING = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
 
@@ -99,7 +110,7 @@ def _parse_word(word: str) -> tuple[Note, bool]:
         raise ValueError(f"unknown note {word!r}")
     length = int(match["length"])
     if length not in LENGTHS:
-        raise ValueError(f"bad length {match['length']!r} in {word!r} (use 1, 2, 4, 8, 16 or 32)")
+        raise ValueError(f"bad length {match['length']!r} in {word!r} (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)")
     dots = len(match["dots"])
     if dots > MAX_DOTS:
         raise ValueError(f"too many dots in {word!r} (at most {MAX_DOTS})")
@@ -130,7 +141,7 @@ def format_token(note: Note) -> str:
     length = duration_to_length(note.duration)
     if length is None:
         raise ValueError(f"a duration of {note.duration} quarter notes has no token "
-                         "(lengths are whole to 32nd, with up to two dots)")
+                         "(lengths are whole to 256th, with up to two dots)")
     value, dots = length
     suffix = f"{value}{'.' * dots}"
     if note.pitch is None:
@@ -172,6 +183,8 @@ def _parse_header(key: str, value: str, source: str, line: int, column: int):
             if not value:
                 raise ValueError("empty title")
             return value
+        if key == "key":
+            return Key.parse(value)
         if key == "time":
             beats, unit = value.split("/")
             signature = (int(beats), int(unit))
@@ -184,7 +197,8 @@ def _parse_header(key: str, value: str, source: str, line: int, column: int):
         return tempo
     except ValueError:
         hint = {"title": "a title", "time": "a time signature like 3/4",
-                "tempo": "quarter notes per minute, 10..400"}[key]
+                "tempo": "quarter notes per minute, 10..400",
+                "key": "a key like G major or F# minor"}[key]
         raise MelodyError(f"bad {key} {value!r} (expected {hint})",
                           source=source, line=line, column=column) from None
 
@@ -194,6 +208,7 @@ def _read_text(text: str, source: str):
     headers: dict[str, object] = {}
     pieces: list[_Piece] = []
     bars: list[tuple[int, int, int]] = []
+    tuplet = None  # [scale, tokens left, line, column, word] of the tuplet mark in force
     for line_number, line in enumerate(text.splitlines(), start=1):
         words = list(_words(line))
         header = _HEADER.match(line) if words else None
@@ -213,11 +228,46 @@ def _read_text(text: str, source: str):
                 bars.append((len(pieces), line_number, column))
                 continue
             try:
+                if word.startswith("("):
+                    if tuplet:
+                        raise ValueError(f"tuplet {word!r} inside the tuplet {tuplet[4]!r}, which "
+                                         f"has {tuplet[1]} more note{'s' if tuplet[1] > 1 else ''}")
+                    tuplet = [*_parse_tuplet(word), line_number, column, word]
+                    continue
                 note, tied = _parse_word(word)
             except ValueError as error:
                 raise MelodyError(str(error), source=source, line=line_number, column=column) from None
+            if tuplet:
+                note = Note(note.pitch, note.duration * tuplet[0])
+                tuplet[1] -= 1
+                tuplet = tuplet if tuplet[1] else None
             pieces.append(_Piece(note, tied, line_number, column, word))
+    if tuplet:
+        _, left, line_number, column, word = tuplet
+        raise MelodyError(f"tuplet {word!r} at the end lacks {left} note{'s' if left > 1 else ''}",
+                          source=source, line=line_number, column=column)
     return headers, pieces, bars
+
+
+def _parse_tuplet(word: str) -> tuple[Fraction, int]:
+    """A tuplet mark -> (the length of each of its notes / its written length, how many notes):
+    '(3' -> (2/3, 3), '(5' -> (4/5, 5), '(3:2:1' -> (2/3, 1). Raises ValueError."""
+    match = _TUPLET.fullmatch(word)
+    if match is None:
+        raise ValueError(f"bad tuplet {word!r} (write (3, (5, (3:2 or (3:2:4 as its own word)")
+    actual = int(match["actual"])
+    if not 2 <= actual <= MAX_TUPLET:
+        raise ValueError(f"bad tuplet {word!r}: {actual} notes; a tuplet has 2..{MAX_TUPLET}")
+    if match["normal"]:
+        normal = int(match["normal"])
+    elif actual & (actual - 1):
+        normal = 1 << (actual.bit_length() - 1)
+    else:
+        raise ValueError(f"tuplet {word!r}: give the time of {actual} notes, e.g. ({actual}:{actual + 1}")
+    count = int(match["count"]) if match["count"] else actual
+    if not (1 <= normal <= MAX_TUPLET and 1 <= count <= MAX_TUPLET) or normal == actual:
+        raise ValueError(f"bad tuplet {word!r}: p:q:r each 1..{MAX_TUPLET}, p other than q")
+    return Fraction(normal, actual), count
 
 
 def _join_ties(pieces: list[_Piece], source: str) -> list[Note]:
@@ -247,7 +297,8 @@ def parse_song(text: str, source: str = "<string>") -> Melody:
         raise MelodyError("no notes in the song", source=source)
     melody = Melody(tuple(notes), title=str(headers.get("title", Path(source).stem)),
                     time_signature=headers.get("time", DEFAULT_TIME_SIGNATURE),
-                    tempo=headers.get("tempo", DEFAULT_TEMPO), source=source)
+                    tempo=headers.get("tempo", DEFAULT_TEMPO), source=source,
+                    key=headers.get("key"))
     return replace(melody, pickup=_check_bars(melody, pieces, bars))
 
 
@@ -288,52 +339,99 @@ def parse_notes(text: str, source: str = "<notes>") -> list[Note]:
     return notes
 
 
+SHORTEST_TOKEN = length_to_duration(LENGTHS[-1])  # the 256th note, 1/64 quarter note
+
+
 def _split_duration(duration: Fraction) -> list[Fraction]:
-    """A length -> token lengths that add up to it, longest first: 5/2 -> [2, 1/2]."""
+    """A length of plain note values -> token lengths that add up to it, longest first:
+    5/2 -> [2, 1/2]."""
     if duration_to_length(duration):
         return [duration]
-    if not on_grid(duration):
+    if (duration / SHORTEST_TOKEN).denominator != 1:
         raise ValueError(f"a length of {duration} quarter notes cannot be written with tokens "
-                         "(they are multiples of a 32nd note, 1/8 quarter note)")
+                         f"(they are multiples of a 256th note, {SHORTEST_TOKEN} quarter note)")
     parts = []
-    while duration > 0:  # the 32nd note is a token: this ends
+    while duration > 0:  # the 256th note is a token: this ends
         parts.append(next(d for d in _TOKEN_DURATIONS if d <= duration))
         duration -= parts[-1]
     return parts
+
+
+def _tokens(pitch: int | None, length: Fraction) -> list[tuple[Note, tuple[int, int] | None]]:
+    """A length -> the notes of its tokens and the tuplet each is in: a triplet's 5/6 is its
+    quarter and its 16th, both (3, 2)."""
+    ratio = tuplet_ratio(length)
+    if ratio is None:
+        return [(Note(pitch, written), None) for written in _split_duration(length)]
+    written = length * Fraction(*ratio)  # its length as written in the tuplet
+    if (written / SHORTEST_TOKEN).denominator != 1:
+        raise ValueError(f"a length of {length} quarter notes cannot be written with tokens (in "
+                         f"a tuplet of {ratio[0]} in the time of {ratio[1]} it is {written}, not "
+                         f"a multiple of a 256th note, {SHORTEST_TOKEN} quarter note)")
+    return [(Note(pitch, part), ratio) for part in _split_duration(written)]
+
+
+def _tuplet_marks(words: list[tuple[str, tuple[int, int] | None]]) -> list[str]:
+    """Words with their tuplets -> the words with a tuplet mark before each run of one tuplet:
+    '(3' before 3 notes of (3, 2), '(3:2:2' before 2 of them."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        word, ratio = words[index]
+        if ratio is None:
+            out.append(word)
+            index += 1
+            continue
+        end = index
+        while end < len(words) and words[end][1] == ratio:
+            end += 1
+        actual, normal = ratio
+        count = end - index
+        chunk = actual if count % actual == 0 and normal == 1 << (actual.bit_length() - 1) \
+            else min(count, MAX_TUPLET)
+        for start in range(index, end, chunk):
+            taken = min(chunk, end - start)
+            out.append(f"({actual}" if taken == actual and chunk == actual
+                       else f"({actual}:{normal}:{taken}")
+            out.extend(word for word, _ in words[start:start + taken])
+        index = end
+    return out
 
 
 def format_song(melody: Melody, bars_per_line: int = 4) -> str:
     """Melody -> song file text that ``parse_song`` reads back as the same melody.
 
     Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
-    or whose length no single token has, is written as tied tokens (``c2~ | c8``).
+    or whose length no single token has, is written as tied tokens (``c2~ | c8``); a tuplet's
+    notes get a tuplet mark (``(3 c8 d8 e8``).
     """
     beats, unit = melody.time_signature
     measure = melody.measure_length
     lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {melody.tempo:g}"]
+    if melody.key is not None:
+        lines.append(f"key: {melody.key}")
     next_bar = melody.pickup or measure  # position of the next bar line, in quarter notes
     now = Fraction(0)
-    words: list[str] = []
+    words: list[tuple[str, tuple[int, int] | None]] = []
     bars_on_line = 0
     for note in melody.notes:
         end = now + note.duration
         while now < end:
             piece_end = min(end, next_bar)
-            lengths = _split_duration(piece_end - now)
-            for i, length in enumerate(lengths):
-                token = format_token(Note(note.pitch, length))
-                tied = note.pitch is not None and (i < len(lengths) - 1 or piece_end < end)
-                words.append(token + (TIE if tied else ""))
+            tokens = _tokens(note.pitch, piece_end - now)
+            for i, (token_note, ratio) in enumerate(tokens):
+                tied = note.pitch is not None and (i < len(tokens) - 1 or piece_end < end)
+                words.append((format_token(token_note) + (TIE if tied else ""), ratio))
             now = piece_end
             if now == next_bar:
-                words.append(BAR)
+                words.append((BAR, None))
                 next_bar += measure
                 bars_on_line += 1
                 if bars_on_line == bars_per_line:
-                    lines.append(" ".join(words))
+                    lines.append(" ".join(_tuplet_marks(words)))
                     words, bars_on_line = [], 0
     if words:
-        lines.append(" ".join(words))
+        lines.append(" ".join(_tuplet_marks(words)))
     return "\n".join(lines) + "\n"
 
 

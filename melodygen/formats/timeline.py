@@ -1,30 +1,60 @@
-"""Timed notes -> one melody line: the highest voice (skyline), the 32nd-note grid, rests.
+"""Timed notes -> one melody line: exact times or a quantize grid, the highest voice, rests.
 
 The readers (``midi.from_midi``, ``musicxml.from_score``) turn a file into ``Timed`` notes,
-start and end in quarter notes from the beginning of the piece, and ``melody_line`` makes the
-notes melodygen trains on:
+start and end in quarter notes from the beginning of the piece as exact fractions, and
+``melody_line`` makes the notes melodygen trains on. Every step that drops or moves notes says
+so in one ``MelodyWarning`` line, with how many of how many of the file's notes:
 
-1. grid:    starts and ends move to the nearest 32nd note (``GRID``); a note that had to move
-            is reported in one ``MelodyWarning`` naming the first such note. A note that
-            shrinks to nothing (shorter than half a 32nd) is dropped and reported.
-2. skyline: where notes overlap, the highest note sounding at each onset is kept; a lower
-            note starting under a higher one that outlasts it is dropped, a higher note cuts
-            the one sounding short. Any change is reported in one ``MelodyWarning``.
-3. rests:   a gap between two notes, or before the first, is one rest; a melody never ends
-            with a rest (see ``tidy_rests``).
+1. no length: a note that ends where it starts (a grace note, as music21 writes one to MIDI)
+   is dropped.
+2. times. The notation grid (``NOTATION_GRID``) is 1/120 of a quarter note: it holds every
+   note value down to the 32nd, every triplet (and sextuplet) down to the 64th-note triplet and
+   every quintuplet down to the 32nd-note quintuplet, and every writer holds its times (MIDI at
+   480 ticks a quarter note, MusicXML and the song notation with tuplets).
+   - *Written* files (a score, always; a MIDI file when at least 90% of its onsets are on
+     ``WRITTEN_GRID``, 1/24 of a quarter note: plain values and triplets, or all of them on the
+     notation grid where its ticks are finer than that grid, as notation software writes them)
+     keep their times exactly; a time off the notation grid (a septuplet) moves to its nearest
+     point.
+   - *Played* MIDI (fewer onsets on that grid: recorded from a keyboard) is quantized: onsets
+     move to the nearest point of ``PLAYED_GRID``, the 16th note. ``quantize=GRID`` (the
+     ``--quantize`` option) sets the grid for any file; see ``quantize_grid``.
+   - Ends: the end of a score's note, and an end of written MIDI on the notation grid, is kept
+     (moved to a coarser grid when one is given). A played end, or an end of written MIDI that
+     plays its notes short (``_plays_short``: notation software that plays 90% of each length,
+     say) off the grid of note values and triplets, follows the *legato rule*: within
+     ``LEGATO`` (a 16th note, or one step of a coarser grid) of the next onset it moves to that
+     onset, closing a small gap or trimming a small overlap; otherwise it moves to the nearest
+     grid point. A note is never shorter than one grid step.
+3. skyline: the highest voice, kept whole. A note becomes a melody note when, at its onset,
+   it is higher than every note still sounding (a note already sounding wins a tie); it then
+   cuts the melody note before it short. Chord tones below the top note and notes that start
+   under a higher held note are dropped; drums never get here.
+4. rests: a gap between two notes, or before the first, is one rest; a melody never ends with
+   a rest (``tidy_rests``).
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..core.errors import MelodyError, MelodyWarning
+from ..core.errors import ConfigError, MelodyError, MelodyWarning
 from ..core.note import Note, pitch_name
 
-GRID = Fraction(1, 8)  # quarter notes: the 32nd note, the shortest length of the notation
+NOTATION_GRID = Fraction(1, 120)  # quarter notes: exact times (32nds, triplets, quintuplets)
+WRITTEN_GRID = Fraction(1, 24)    # quarter notes: onsets of written MIDI (32nds, triplets)
+PLAYED_GRID = Fraction(1, 4)    # quarter notes: the default grid of played MIDI, the 16th note
+LEGATO = Fraction(1, 4)         # quarter notes: an end this close to the next onset moves to it
+WRITTEN_SHARE = Fraction(9, 10)  # a MIDI file with this share of onsets on WRITTEN_GRID is written
+LOSS_HINT = Fraction(5, 100)    # a warning that drops more than this share says how to avoid it
+AUTO = "auto"
 TEMPO_RANGE = (10, 400)  # quarter notes per minute that a Melody accepts
+_GRID_NAME = re.compile(r"(?P<value>1|2|4|8|16|32|64)(?P<triplet>t?)")
 
 
 @dataclass(frozen=True)
@@ -36,13 +66,46 @@ class Timed:
     pitch: int  # MIDI note number
 
 
-def on_grid(length: Fraction) -> bool:
-    return length % GRID == 0
+def quantize_grid(grid) -> Fraction | None:
+    """A ``--quantize`` value -> the grid step in quarter notes, or None for ``auto``.
+
+    A note value of the notation, ``4 8 16 32 64`` as a string or an int (``16`` = 16th notes,
+    1/4 quarter note), with ``t`` for its triplets (``"8t"`` = eighth-note triplets, 1/3 quarter
+    note), or a positive step in quarter notes as a Fraction (``Fraction(1, 5)``). ``auto`` (or
+    None): written files exact, played MIDI on the 16th note. A bad value is a ``ConfigError``."""
+    if grid is None or grid == AUTO:
+        return None
+    if isinstance(grid, Fraction):
+        if grid <= 0:
+            raise ConfigError(f"a quantize grid must be positive, got {grid}")
+        return grid
+    match = _GRID_NAME.fullmatch(str(grid).strip())
+    if match is None:
+        raise ConfigError(f"unknown quantize grid {grid!r}: give auto, a note value 4, 8, 16, 32 "
+                          "or 64, or a triplet 4t, 8t, 16t, 32t")
+    step = Fraction(4, int(match["value"]))
+    return step * Fraction(2, 3) if match["triplet"] else step
 
 
-def snap(time: Fraction) -> Fraction:
-    """Quarter notes -> the nearest 32nd note (halves round to even, as ``round`` does)."""
-    return round(Fraction(time) / GRID) * GRID
+def grid_name(step: Fraction) -> str:
+    """A grid step for a message: 1/4 -> '16th-note grid', 1/3 -> 'eighth-triplet grid'."""
+    names = {Fraction(4, value): name for value, name in (
+        (1, "whole"), (2, "half"), (4, "quarter"), (8, "eighth"), (16, "16th"), (32, "32nd"),
+        (64, "64th"))}
+    if step in names:
+        return f"{names[step]}-note grid"
+    if step * Fraction(3, 2) in names:
+        return f"{names[step * Fraction(3, 2)]}-triplet grid"
+    return f"grid of {step} quarter notes"
+
+
+def on_grid(time: Fraction, step: Fraction = NOTATION_GRID) -> bool:
+    return time % step == 0
+
+
+def snap(time: Fraction, step: Fraction = NOTATION_GRID) -> Fraction:
+    """Quarter notes -> the nearest grid point (halves round to even, as ``round`` does)."""
+    return round(Fraction(time) / step) * step
 
 
 def tidy_rests(notes) -> list[Note]:
@@ -63,61 +126,185 @@ def tidy_rests(notes) -> list[Note]:
     return out
 
 
-def melody_line(timed, source: str) -> list[Note]:
-    """Timed notes (any order, overlaps allowed) -> notes and rests of one voice on the grid."""
-    dropped = 0
-    # (start, end, pitch, the Timed note as the file had it when it had to move, else None)
-    events: list[tuple[Fraction, Fraction, int, Timed | None]] = []
-    for note in sorted(timed, key=lambda n: (n.start, -n.pitch)):
-        start, end = snap(note.start), snap(note.end)
-        if end <= start:
-            dropped += 1
-            continue
-        events.append((start, end, note.pitch, None if (start, end) == (note.start, note.end) else note))
-    if not events:
-        raise MelodyError("no melodic notes longer than a 32nd note" if dropped
+def of(count: int, total: int, what: str = "note") -> str:
+    """'3 of 248 notes', '1 of 1 note'."""
+    return f"{count} of {total} {what}{'s' if total != 1 else ''}"
+
+
+def _warn(message: str) -> None:
+    warnings.warn(MelodyWarning(message), stacklevel=4)
+
+
+def melody_line(timed, source: str, quantize=AUTO, score: bool = False,
+                ignored: int = 0, tick: Fraction | None = None) -> list[Note]:
+    """Timed notes (any order, overlaps allowed) -> notes and rests of one voice (see the module).
+
+    ``quantize``: ``auto``, a grid (``quantize_grid``); ``score``: the notes come from a score,
+    whose times are written, never played; ``ignored``: notes the reader already left out
+    (grace notes of a score), counted in the file's total; ``tick``: the file's time unit in
+    quarter notes (a MIDI file's 1/480), when it has one."""
+    timed = list(timed)
+    total = len(timed) + ignored
+    sounding = [note for note in timed if note.end > note.start]
+    silent = len(timed) - len(sounding)
+    if silent:
+        hint = "; to keep them, give them a length in the file" if silent > LOSS_HINT * total else ""
+        _warn(f"{source}: {of(silent, total)} have no length (grace notes, as music21 writes them "
+              f"to MIDI) and were dropped{hint}")
+    if not sounding:
+        raise MelodyError("no melodic notes with a length (each ends where it starts)" if silent
                           else "no melodic notes (empty, or drums only)", source=source)
-
-    line: list[list] = []  # [start, end, pitch, moved] of the voice kept
-    polyphonic = False     # a note was dropped or cut short by the skyline
-    for start, end, pitch, moved in events:
-        if line and line[-1][0] == start:  # same onset, lower or equal pitch (sorted): a chord
-            polyphonic = True
-            continue
-        if line and line[-1][1] > start:   # the previous note still sounds
-            if pitch < line[-1][2] and line[-1][1] >= end:
-                polyphonic = True          # hidden under a higher, longer note
-                continue
-            line[-1][1] = start            # cut short by the new note
-            polyphonic = True
-        line.append([start, end, pitch, moved])
-
+    events = _quantized(sounding, source, quantize_grid(quantize), score, total, tick)
+    line = _skyline(events, source, total)
     notes: list[Note] = []
-    first_moved = None  # (position in the melody, the note as the file had it)
     now = Fraction(0)
-    for start, end, pitch, moved in line:
+    for start, end, pitch in line:
         if start > now:
             notes.append(Note(None, start - now))
         notes.append(Note(pitch, end - start))
-        if moved and first_moved is None:
-            first_moved = (len(notes), moved)
         now = end
-    moved_count = sum(moved is not None for *_, moved in events)
-    if moved_count:
-        message = (f"{source}: {moved_count} note{'s' if moved_count > 1 else ''} did not fit the "
-                   "32nd-note grid and moved to it")
-        if first_moved:
-            position, note = first_moved
-            message += (f"; the first: note {position}, {pitch_name(note.pitch)} at quarter note "
-                        f"{_decimal(note.start)} lasting {_decimal(note.end - note.start)}")
-        warnings.warn(MelodyWarning(message), stacklevel=3)
-    if dropped:
-        warnings.warn(MelodyWarning(f"{source}: {dropped} note{'s' if dropped > 1 else ''} shorter "
-                                    "than a 32nd note dropped"), stacklevel=3)
-    if polyphonic:
-        warnings.warn(MelodyWarning(f"{source}: several notes sound at once; kept the highest voice "
-                                    "(skyline)"), stacklevel=3)
     return tidy_rests(notes)
+
+
+def _quantized(notes: list[Timed], source: str, grid: Fraction | None, score: bool,
+               total: int, tick: Fraction | None) -> list[tuple[Fraction, Fraction, int]]:
+    """(start, end, pitch) of every note after the time rules of the module, with one warning
+    when any moved."""
+    on = sum(on_grid(note.start, WRITTEN_GRID) for note in notes)
+    exact = (tick is None or tick % NOTATION_GRID != 0) and all(
+        on_grid(note.start) for note in notes)  # all on the notation grid, finer than the ticks
+    played = not score and on < WRITTEN_SHARE * len(notes) and not exact
+    step = grid or (PLAYED_GRID if played else NOTATION_GRID)
+    legato = max(step, LEGATO)
+    onsets = sorted({snap(note.start, step) for note in notes})
+    short = not played and not score and _plays_short(notes, onsets, step, legato)
+    events = []
+    moved = snapped = closed = trimmed = 0  # notes moved; by the grid; ends by the legato rule
+    first = None  # the first note that moved, as the file has it
+    for note in sorted(notes, key=lambda n: (n.start, -n.pitch)):
+        start = snap(note.start, step)
+        later = bisect.bisect_right(onsets, start)
+        following = onsets[later] if later < len(onsets) else None
+        legato_end = False
+        if score or (not played and (on_grid(note.end, WRITTEN_GRID) or
+                                     (on_grid(note.end) and not short))):
+            end = snap(note.end, step)  # written: kept, or on the coarser grid given
+        elif following is not None and abs(note.end - following) <= legato:
+            end, legato_end = following, True
+            closed += note.end < following
+            trimmed += note.end > following
+        else:
+            end = snap(note.end, step)
+        end = max(end, start + step)
+        if (start, end) != (note.start, note.end):
+            moved += 1
+            snapped += start != note.start or (end != note.end and not legato_end)
+            first = first or note
+        events.append((start, end, note.pitch))
+    if moved:
+        message = _moved_message(moved, snapped, closed, trimmed, total, grid, step, played, on,
+                                 notes, first)
+        _warn(f"{source}: {message}{_collided(notes, events)}")
+    return events
+
+
+def _plays_short(notes: list[Timed], onsets: list[Fraction], step: Fraction,
+                 legato: Fraction) -> bool:
+    """Whether a written MIDI file plays its notes shorter than written (notation software that
+    plays 90% of each length, say): at least two notes, and at least half of those that end
+    within ``legato`` of the next onset, end off the grid of note values and triplets before it.
+    A file that plays its notes as written ends them at the next onset or on that grid, but for
+    a quintuplet before a short rest, which cannot be told from a note played short."""
+    near = early = 0
+    for note in notes:
+        later = bisect.bisect_right(onsets, snap(note.start, step))
+        if later < len(onsets) and abs(note.end - onsets[later]) <= legato:
+            near += 1
+            early += note.end != onsets[later] and not on_grid(note.end, WRITTEN_GRID)
+    return early >= 2 and 2 * early >= near
+
+
+def _moved_message(moved, snapped, closed, trimmed, total, grid, step, played, on, notes,
+                   first) -> str:
+    """What ``_quantized`` moved, for its warning."""
+    legato = ", ".join(part for part in (
+        f"{closed} small gap{'s' if closed != 1 else ''} closed" if closed else "",
+        f"{trimmed} small overlap{'s' if trimmed != 1 else ''} trimmed" if trimmed else "") if part)
+    legato = f"legato: {legato}" if legato else ""
+    if grid is not None:
+        return f"{of(moved, total)} moved to the {grid_name(step)} (--quantize)" + \
+            (f" ({legato})" if legato else "")
+    if played:
+        return (f"played timing (only {of(on, len(notes), 'onset')} on the grid of note values and "
+                f"triplets): {of(moved, total)} moved to the {grid_name(step)}"
+                + (f" ({legato})" if legato else "") + "; --quantize GRID sets another grid")
+    off = (f"{snapped} to the notation grid (1/120 of a quarter note: note values to the 32nd, "
+           "triplets, quintuplets)") if snapped else ""
+    return (f"{of(moved, total)} moved: {'; '.join(part for part in (off, legato) if part)}; "
+            f"the first: {pitch_name(first.pitch)} at quarter note {_decimal(first.start)} "
+            f"lasting {_decimal(first.end - first.start)}")
+
+
+def _collided(notes: list[Timed], events) -> str:
+    """The end of a quantize warning when the grid put onsets of the file together."""
+    together = _collisions(notes, events)
+    if not together:
+        return ""
+    return (f"; {together} now start{'s' if together == 1 else ''} with another note and may be "
+            "dropped (a finer --quantize keeps them apart)")
+
+
+def _collisions(notes: list[Timed], events) -> int:
+    """How many of the file's onsets the grid moved onto another onset of the file."""
+    starts: dict[Fraction, set[Fraction]] = {}
+    for note, (start, _, _) in zip(sorted(notes, key=lambda n: (n.start, -n.pitch)), events):
+        starts.setdefault(start, set()).add(note.start)
+    return sum(len(raw) - 1 for raw in starts.values())
+
+
+def _skyline(events, source: str, total: int) -> list[list]:
+    """The highest voice of (start, end, pitch) events, kept whole (see the module):
+    [start, end, pitch] of each melody note."""
+    events = sorted(events, key=lambda e: (e[0], -e[2], -e[1]))
+    line: list[list] = []
+    heard: list[tuple[int, Fraction]] = []  # (-pitch, end) of every note started so far
+    chord = hidden = cut = 0
+    index = 0
+    while index < len(events):
+        start = events[index][0]
+        group = index
+        while group < len(events) and events[group][0] == start:
+            group += 1
+        while heard and heard[0][1] <= start:  # the highest one heard has ended
+            heapq.heappop(heard)
+        _, end, pitch = events[index]
+        chord += group - index - 1
+        if heard and -heard[0][0] >= pitch:  # under a higher (or equal) note still sounding
+            hidden += 1
+        else:
+            if line and line[-1][1] > start:
+                line[-1][1] = start
+                cut += 1
+            line.append([start, end, pitch])
+        for _, other_end, other_pitch in events[index:group]:
+            heapq.heappush(heard, (-other_pitch, other_end))
+        index = group
+    dropped = chord + hidden
+    if dropped or cut:
+        parts = [f"{chord} lower note{'s' if chord != 1 else ''} starting with a higher one"
+                 if chord else "",
+                 f"{hidden} lower note{'s' if hidden != 1 else ''} starting under a higher held note"
+                 if hidden else ""]
+        message = (f"{source}: several notes sound at once; kept the highest voice (skyline), "
+                   f"{of(len(line), total)}")
+        if dropped:
+            message += f"; dropped {' and '.join(part for part in parts if part)}"
+        if cut:
+            message += f"; {cut} cut short by a higher note"
+        if dropped > LOSS_HINT * total:
+            message += "; to learn another voice, give it in a file of its own"
+        _warn(message)
+    return line
 
 
 def usable_tempo(bpm: float, source: str) -> float:
@@ -131,16 +318,28 @@ def usable_tempo(bpm: float, source: str) -> float:
     return clamped
 
 
+def usable_signature(signature: tuple[int, int] | None, source: str) -> tuple[int, int]:
+    """A file's time signature, or 4/4 with a warning when a Melody cannot have it (0 beats, a
+    beat of a 64th note); 4/4 without one."""
+    if signature is None:
+        return (4, 4)
+    beats, unit = signature
+    if beats >= 1 and unit in (1, 2, 4, 8, 16, 32):
+        return signature
+    warnings.warn(MelodyWarning(f"{source}: time signature {beats}/{unit} cannot be written "
+                                "(beats 1 or more of a whole to a 32nd note); using 4/4"), stacklevel=3)
+    return (4, 4)
+
+
 def first_value(values: list, source: str, what: str, show=None):
     """The first of a file's ``values`` (a tempo, a time signature, in song order), with a
-    warning when a later one differs; None when there are none. ``show`` names the value kept."""
+    warning when a later one differs; None when there are none. ``show`` names a value."""
     if not values:
         return None
     first = values[0]
     if any(value != first for value in values[1:]):
-        kept = f", {show(first)}" if show else ""
         warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
-                                    f"first{kept}"), stacklevel=4)
+                                    f"first, {(show or str)(first)}"), stacklevel=4)
     return first
 
 

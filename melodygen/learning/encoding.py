@@ -99,8 +99,9 @@ def make_dataset(sequences: np.ndarray | Sequence[np.ndarray], window: int,
     sequences = [np.asarray(sequences if single else s, dtype=np.int32)
                  for s in ([sequences] if single else sequences)]
     if single and len(sequences[0]) < window + 1:
-        raise MelodyError(f"melody has {len(sequences[0])} notes; a window of {window} needs at "
-                          f"least {window + 1}", source=source or None)
+        count = len(sequences[0])
+        raise MelodyError(f"melody has {count} note{'s' if count != 1 else ''}; a window of "
+                          f"{window} needs at least {window + 1}", source=source or None)
     inputs = [np.stack([s[i:i + window] for i in range(len(s) - window)])
               for s in sequences if len(s) > window]
     if not inputs:

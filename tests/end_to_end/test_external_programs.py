@@ -29,6 +29,7 @@ from external import (
     run_melodygen,
 )
 
+from melodygen.core.note import Melody
 from melodygen.formats.midi import midi_bytes
 from melodygen.formats.songs import bundled_songs, load_song
 from melodygen.learning.config import MODELS
@@ -150,6 +151,58 @@ def test_musescore_errors_on_a_broken_musicxml_are_seen(tmp_path):
     done = musescore(BAD_INPUTS / "junk.musicxml", tmp_path / "junk.mid")
     assert done.returncode == 0  # the exit status lies
     assert len(musescore_errors(done.stderr)) >= 1
+
+
+# Triplets, quintuplets, sextuplets, quarter-note triplets across a beat, a triplet rest and a
+# triplet tied over a bar line, after a pickup
+TUPLETS = ("time: 3/4\nkey: D minor\ntempo: 90\n(3 a,8 c#8 e8 | (3 d4 e4 f4 g4 | "
+           "(5 a16 g16 f16 e16 d16 (3:2:2 c#4 d8 (6 d16 e16 f16 g16 a16 bb16 | "
+           "(3 a8 g8 f8~ (3:2:2 f4 r8 (3 e16 d16 c#16 d8 |\n")
+
+
+@pytest.fixture(scope="module")
+def tuplets(tmp_path_factory) -> tuple[Path, Melody]:
+    from melodygen.formats.midi import write_midi
+    from melodygen.formats.musicxml import write_musicxml
+    from melodygen.formats.notation import parse_song
+
+    folder = tmp_path_factory.mktemp("tuplets")
+    melody = parse_song(TUPLETS, source="tuplets.txt")
+    write_musicxml(melody, folder / "tuplets.musicxml")
+    write_midi(melody, folder / "tuplets.mid")
+    return folder, melody
+
+
+def test_a_score_with_tuplets_is_valid_musicxml_4_0(tuplets, musicxml_schema):
+    folder, _ = tuplets
+    assert musicxml_schema((folder / "tuplets.musicxml").read_bytes()) == []
+
+
+def test_musescore_plays_tuplets_as_melodygens_midi(tuplets, tmp_path):
+    folder, melody = tuplets
+    done = musescore(folder / "tuplets.musicxml", tmp_path / "musescore.mid")
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    onsets, now = [], Fraction(0)
+    for note in melody.notes:
+        if not note.is_rest:
+            onsets.append((now, note.pitch))
+        now += note.duration
+    assert onsets_and_pitches(folder / "tuplets.mid") == onsets
+    assert onsets_and_pitches(tmp_path / "musescore.mid") == onsets
+
+
+def test_symusic_reads_tuplets_from_melodygens_midi(tuplets):
+    symusic = need_module("symusic")
+    folder, melody = tuplets
+    score = symusic.Score(str(folder / "tuplets.mid"))
+    assert [(t.numerator, t.denominator) for t in score.time_signatures] == [(1, 4), (3, 4)]  # pickup
+    notes, now = [], Fraction(0)
+    for note in melody.notes:
+        if not note.is_rest:
+            notes.append((now, note.duration, note.pitch))
+        now += note.duration
+    assert [(Fraction(n.start, 480), Fraction(n.duration, 480), n.pitch)
+            for n in score.tracks[0].notes] == notes
 
 
 # --- MIDI -----------------------------------------------------------------------------------

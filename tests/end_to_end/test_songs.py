@@ -149,8 +149,8 @@ def test_an_unknown_song_or_missing_file():
     assert str(error.value) == f"unknown song 'twinkel'; bundled songs: {', '.join(sorted(SONGS))}"
     with pytest.raises(MelodyError) as error:
         load_melody("songs/tune.wav")
-    assert str(error.value) == ("songs/tune.wav: no such file (songs are .txt, MIDI .mid or .midi, "
-                                "scores .musicxml, .xml, .mxl, .abc)")
+    assert str(error.value) == ("songs/tune.wav: no such file (songs are .txt, MIDI .mid, .midi or "
+                                ".kar, scores .musicxml, .xml, .mxl, .abc, .krn)")
 
 
 # --- encodings from the song's own notes --------------------------------------------------------

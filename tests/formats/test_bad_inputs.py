@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
 from external import BAD_INPUTS, long_song, run_melodygen
+
+from melodygen.core.errors import MelodyWarning
+from melodygen.core.note import notes_json
+from melodygen.formats.songs import load_melody
 
 # file -> what the one line says after "FILE:" (a regular expression, matched in full)
 ERRORS = {
@@ -38,15 +43,75 @@ ERRORS = {
     "latin1.txt": r" not UTF-8 text \(byte 10\)",
     "utf16.txt": r" not UTF-8 text \(byte 0\)",
     "nul.txt": r"1:4: unknown note 'e8\\x00'",
-    "unknown-header.txt": r"1:1: unknown header 'key' .*",
+    "unknown-header.txt": r"1:1: unknown header 'meter' \(known: title, time, tempo, key\)",
+    "one-note.txt": r" melody has 1 note; a window of 4 needs at least 5",
+    "zero-division.mid": r" not a valid MIDI file \(0 ticks per quarter note in its header\)",
+    "smpte-bad-rate.mid": r" not a valid MIDI file \(SMPTE time of 20 frames per second and 40 "
+                          r"ticks per frame in its header; SMPTE has 24, 25, 29 or 30 frames per "
+                          r"second\)",
+    "plain-text.abc": r" not an ABC tune: no K: line \(an ABC tune starts with X:, and K:, the "
+                      r"key, ends its header\)",
+    "sound.wav": r" a WAV audio file, not a song; melodygen reads song files \(\.txt\), MIDI "
+                 r"\(\.mid, \.midi, \.kar\) and scores \(\.musicxml, \.xml, \.mxl, \.abc, \.krn\)",
     "bad-tempo.txt": r"1:1: bad tempo 'fast' .*",
 }
 # file -> (the warning after "warning: FILE: ", the notes melodygen reads as [pitch, length])
 WARNINGS = {
-    "chords.mid": ("several notes sound at once; kept the highest voice (skyline)",
+    "chords.mid": ("several notes sound at once; kept the highest voice (skyline), 6 of 16 notes; "
+                   "dropped 10 lower notes starting with a higher one; to learn another voice, give "
+                   "it in a file of its own",
                    [[67, "1"], [69, "1"], [72, "1"], [69, "1"], [67, "1"], [72, "2"]]),
-    "two-parts.musicxml": ("2 parts; reading the first one",
+    "two-parts.musicxml": ("2 parts; reading the first one, 6 of 12 notes of the score",
                            [[72, "1"], [71, "1"], [69, "1"], [67, "1"], [65, "1"], [64, "1"]]),
+}
+# Files read in the library (no training): file -> (its warnings after "FILE: ", what is read;
+# "count" is the number of notes that sound).
+# The real-world files are made by make_real_world.py.
+NABIYA_LINE_NOTES = [[67, "1/2"], [64, "1/2"], [64, "1"], [65, "1/2"], [62, "1/2"], [62, "1"],
+                     [60, "1/2"], [62, "1/2"], [64, "1/2"], [65, "1/2"], [67, "1/2"], [67, "1/2"],
+                     [67, "1"]]
+SKYLINE = "several notes sound at once; kept the highest voice (skyline), "
+READS = {
+    "latin1-names.mid": ([], {"title": "Caf\u00e9 M\u00fcller", "tempo": 100.0,
+                              "notes": NABIYA_LINE_NOTES}),
+    "shift-jis-names.mid": ([], {"title": "\u3055\u304f\u3089\u3055\u304f\u3089",
+                                 "notes": NABIYA_LINE_NOTES}),
+    "gbk-names.mid": ([], {"title": "\u8309\u8389\u82b1", "notes": NABIYA_LINE_NOTES}),
+    "smpte.mid": (["SMPTE time (25 frames per second, 40 ticks per frame) read in quarter notes "
+                   "at 100 bpm",
+                   "played timing (only 6 of 13 onsets on the grid of note values and triplets): "
+                   "13 of 13 notes moved to the 16th-note grid (legato: 12 small gaps closed); "
+                   "--quantize GRID sets another grid"],
+                  {"title": "smpte", "tempo": 100.0, "notes": NABIYA_LINE_NOTES}),
+    "two-tempos.mid": ([], {"tempo": 144.0, "notes": NABIYA_LINE_NOTES}),
+    "played.mid": (["played timing (only 1 of 13 onsets on the grid of note values and triplets): "
+                    "13 of 13 notes moved to the 16th-note grid (legato: 8 small gaps closed, 4 "
+                    "small overlaps trimmed); --quantize GRID sets another grid"],
+                   {"tempo": 100.0, "notes": NABIYA_LINE_NOTES}),
+    "pickup-signature.mid": ([], {"title": "pickup-signature", "time_signature": (3, 4),
+                                  "pickup": "1", "count": 8}),
+    "haenschen.krn": ([], {"title": "Haenschen klein", "time_signature": (4, 4), "key": "G major",
+                           "notes": [[74, "1"], [71, "1"], [71, "2"], [72, "1"], [69, "1"],
+                                     [69, "2"], [67, "1"], [69, "1"], [71, "1"], [72, "1"],
+                                     [74, "1"], [74, "1"], [74, "2"]]}),
+    "broken.abc": (["the time signature changes during the song; kept the first, 4/4",
+                    "1 of 9 measures between the first and the last do not last a measure of "
+                    "their time signature: the tune may be broken (music21 reads what it "
+                    "understands and skips the rest)"], {"count": 64}),
+    "tunes.abc": (["3 tunes; reading the first, X:1 'First' (--tune N or tunes.abc:N reads the "
+                   "tune of X:N)"], {"title": "First", "time_signature": (2, 4),
+                                     "notes": NABIYA_LINE_NOTES}),
+    "meter-change.musicxml": (["the time signature changes during the song; kept the first, 3/4"],
+                              {"title": "meter-change", "time_signature": (3, 4), "count": 5}),
+    "bwv66.6.mid": ([SKYLINE + "36 of 163 notes; dropped 112 lower notes starting with a higher "
+                     "one and 15 lower notes starting under a higher held note; to learn another "
+                     "voice, give it in a file of its own"],
+                    {"title": "bwv66.6", "tempo": 96.0, "key": "F# minor", "count": 36}),
+    "acacia.mid": (["14 of 262 notes have no length (grace notes, as music21 writes them to MIDI) "
+                    "and were dropped; to keep them, give them a length in the file"], {"title": "acacia", "time_signature": (2, 4), "count": 248}),
+    "acacia.musicxml": (["14 of 262 notes are grace notes (ornaments) and were dropped; to keep "
+                         "them, write them as notes of a length"],
+                        {"title": "Acacia -- Reel", "pickup": "1/2", "count": 248}),
 }
 HUGE = 100_000  # notes
 HUGE_SECONDS = 120  # how long a run on HUGE notes may take to train or to refuse
@@ -54,7 +119,25 @@ HUGE_SECONDS = 120  # how long a run on HUGE notes may take to train or to refus
 
 def test_the_corpus_is_all_here():
     on_disk = {path.name for path in BAD_INPUTS.iterdir() if path.suffix != ".py"}
-    assert on_disk == set(ERRORS) | set(WARNINGS)
+    assert on_disk == set(ERRORS) | set(WARNINGS) | set(READS)
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_file_from_the_wild_is_read_with_one_line_per_change(name):
+    """Every change a reader makes is one warning line naming the file; what is read is exact."""
+    warned, expected = READS[name]
+    path = BAD_INPUTS / name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        melody = load_melody(path)
+    messages = [str(w.message) for w in caught if issubclass(w.category, MelodyWarning)]
+    assert messages == [f"{path}: {message}" for message in warned]
+    assert all("\n" not in message for message in messages)
+    found = {"title": melody.title, "tempo": melody.tempo, "time_signature": melody.time_signature,
+             "pickup": str(melody.pickup), "key": str(melody.key),
+             "count": sum(not note.is_rest for note in melody.notes),
+             "notes": notes_json(melody.notes)}
+    assert {key: found[key] for key in expected} == expected
 
 
 def assert_one_line_error(done, path: Path, message: str, out: Path) -> None:

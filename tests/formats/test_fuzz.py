@@ -49,10 +49,14 @@ TOKENS = st.builds(lambda *parts: "".join(parts), LETTERS, st.sampled_from(["", 
                                     "99999999999999999999"]),
                    st.sampled_from(["", ".", "..", "...", ".5"]))
 HEADERS = st.builds(lambda key, value: f"{key}: {value}",
-                    st.sampled_from(["title", "time", "tempo", "TIME", "key", ""]),
+                    st.sampled_from(["title", "time", "tempo", "TIME", "key", "meter", ""]),
                     st.sampled_from(["", "2/4", "0/4", "3/5", "4/0", "-1/4", "a/b", "1/2/3", "100",
-                                     "0", "1e400", "nan", "inf", "-5", "나비야", "x" * 300]))
-WORDS = st.one_of(TOKENS, HEADERS, st.sampled_from(["|", "||", "#", "# comment", ":", "\t", "\ufeff"]),
+                                     "0", "1e400", "nan", "inf", "-5", "나비야", "x" * 300,
+                                     "G major", "f# minor", "Bb", "H dur"]))
+TUPLETS = st.sampled_from(["(3", "(5", "(6", "(3:2", "(3:2:1", "(3:2:7", "(2", "(2:3", "(4:3:2", "(",
+                           "(0", "(1", "(3:0", "(3:3", "(99", "(64:1:64", "(3:", "(3::2", "(15:8:4"])
+WORDS = st.one_of(TOKENS, TUPLETS, HEADERS,
+                  st.sampled_from(["|", "||", "#", "# comment", ":", "\t", "\ufeff"]),
                   st.text(max_size=5))
 SONGS = st.lists(st.tuples(WORDS, st.sampled_from([" ", "\n", "\r\n", "\t", " | ", "\x0b", "\u2028"])),
                  max_size=40).map(lambda pairs: "".join(word + gap for word, gap in pairs))

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 
 import pytest
-from conftest import lecture_note, parse_score, score_notes
+from conftest import lecture_note, parse_score, score_notes, without_padding
 
 from melodygen.core.note import Melody, Note
 from melodygen.formats.musicxml import (
@@ -120,6 +120,10 @@ def written_notes(melody: Melody) -> list[dict]:
                 "tied": [tied.get("type") for tied in note.findall("notations/tied")],
                 "beams": [(int(beam.get("number")), beam.text) for beam in note.findall("beam")],
                 "measure_rest": note.find("rest") is not None and note.find("rest").get("measure") == "yes",
+                "tuplet": (int(note.findtext("time-modification/actual-notes")),
+                           int(note.findtext("time-modification/normal-notes")))
+                if note.find("time-modification") is not None else None,
+                "bracket": [tuplet.get("type") for tuplet in note.findall("notations/tuplet")],
             })
     return notes
 
@@ -137,7 +141,7 @@ def test_note_values(length, values):
     assert note_values(length) == values
 
 
-@pytest.mark.parametrize("length", [Fraction(1, 3), Fraction(1, 64), Fraction(0), Fraction(-1, 2)])
+@pytest.mark.parametrize("length", [Fraction(1, 3), Fraction(1, 128), Fraction(0), Fraction(-1, 2)])
 def test_lengths_that_no_note_values_make_are_refused(length):
     with pytest.raises(ValueError, match="not a sum of note values"):
         note_values(length)
@@ -237,3 +241,33 @@ def test_clef_by_register(octave, clef):
     melody = song(" ".join(f"{letter}{octave}8" for letter in "cdefgabc"))
     root = ET.fromstring(musicxml_bytes(melody))
     assert (root.findtext(".//clef/sign"), root.findtext(".//clef/line")) == clef
+
+
+def test_tuplets_have_time_modification_and_a_bracket_per_beat_group():
+    notes = written_notes(song("(3 c8 d8 e8 f4 | (5 c16 d16 e16 f16 g16 (3:2:2 a4 r8 | (3 b4 c'4 d'4 |"))
+    assert [(n["type"], n["duration"], n["tuplet"], n["bracket"]) for n in notes] == [  # 15 a quarter
+        ("eighth", 5, (3, 2), ["start"]), ("eighth", 5, (3, 2), []),
+        ("eighth", 5, (3, 2), ["stop"]), ("quarter", 15, None, []),
+        ("16th", 3, (5, 4), ["start"]), ("16th", 3, (5, 4), []), ("16th", 3, (5, 4), []),
+        ("16th", 3, (5, 4), []), ("16th", 3, (5, 4), ["stop"]),
+        ("quarter", 10, (3, 2), ["start"]), ("eighth", 5, (3, 2), ["stop"]),  # a triplet rest
+        # quarter-note triplets over two beats: the middle one is cut at the beat, tied
+        ("quarter", 10, (3, 2), ["start"]), ("eighth", 5, (3, 2), ["stop"]),
+        ("eighth", 5, (3, 2), ["start"]), ("quarter", 10, (3, 2), ["stop"])]
+    assert notes[11]["ties"] == [] and notes[12]["ties"] == ["start"] and notes[13]["ties"] == ["stop"]
+    assert [n["beams"] for n in notes[:4]] == [[(1, "begin")], [(1, "continue")], [(1, "end")], []]
+    root = ET.fromstring(musicxml_bytes(song("(3 c8 d8 e8 f4")))
+    assert root.findtext("part/measure/attributes/divisions") == "3"  # the fewest: 1/3 -> 1
+
+
+def test_tuplets_read_back_by_music21_as_written():
+    melody = song("(3 c8 d8 e8 f4 | (5 c16 d16 e16 f16 g16 (3:2:2 a4 r8 | (3 b4 c'4 d'4 | "
+                  "(6 c'16 b16 a16 g16 f16 e16 d4 |")
+    assert without_padding(score_notes(musicxml_bytes(melody))) == list(melody.notes)
+
+
+def test_the_key_of_the_melody_is_its_signature_with_its_mode():
+    root = ET.fromstring(musicxml_bytes(song("key: D minor\nd8 e8 f8 g8 | a2", time="2/4")))
+    assert (root.findtext(".//key/fifths"), root.findtext(".//key/mode")) == ("-1", "minor")
+    root = ET.fromstring(musicxml_bytes(song("d8 e8 f8 g8 | a2")))
+    assert root.find(".//key/mode") is None  # a key found in the notes: the signature only

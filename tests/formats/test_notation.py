@@ -40,9 +40,9 @@ def test_lecture_token_round_trip(token):
     ("x4", "unknown note 'x4'"),
     ("g", "unknown note 'g'"),
     ("8g", "unknown note '8g'"),
-    ("g3", "bad length '3' in 'g3' (use 1, 2, 4, 8, 16 or 32)"),
-    ("e0", "bad length '0' in 'e0' (use 1, 2, 4, 8, 16 or 32)"),
-    ("c64", "bad length '64' in 'c64' (use 1, 2, 4, 8, 16 or 32)"),
+    ("g3", "bad length '3' in 'g3' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
+    ("e0", "bad length '0' in 'e0' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
+    ("c512", "bad length '512' in 'c512' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
 ])
 def test_parse_token_errors(token, message):
     with pytest.raises(ValueError) as error:
@@ -52,9 +52,10 @@ def test_parse_token_errors(token, message):
 
 @pytest.mark.parametrize("text, where, message", [
     ("title: x\ntime: 2/4\ng8 e8 h8 e4\n", (3, 7), "unknown note 'h8'"),
-    ("g8 e3", (1, 4), "bad length '3' in 'e3' (use 1, 2, 4, 8, 16 or 32)"),
+    ("g8 e3", (1, 4), "bad length '3' in 'e3' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
     ("g8 e8 # h8 is a comment\n  x4", (2, 3), "unknown note 'x4'"),
-    ("key: v\ng8", (1, 1), "unknown header 'key' (known: title, time, tempo)"),
+    ("meter: v\ng8", (1, 1), "unknown header 'meter' (known: title, time, tempo, key)"),
+    ("key: v\ng8", (1, 1), "bad key 'v' (expected a key like G major or F# minor)"),
     ("title: x\ntime: 3/5\ng8", (2, 1), "bad time '3/5' (expected a time signature like 3/4)"),
     ("tempo: fast\ng8", (1, 1), "bad tempo 'fast' (expected quarter notes per minute, 10..400)"),
     ("tempo: 500\ng8", (1, 1), "bad tempo '500' (expected quarter notes per minute, 10..400)"),

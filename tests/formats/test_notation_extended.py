@@ -65,7 +65,7 @@ def test_format_token_refuses_a_length_without_token(duration):
     with pytest.raises(ValueError) as error:
         format_token(Note(60, duration))
     assert str(error.value) == (f"a duration of {duration} quarter notes has no token "
-                                "(lengths are whole to 32nd, with up to two dots)")
+                                "(lengths are whole to 256th, with up to two dots)")
 
 
 def test_lengths_and_durations_are_inverse():
@@ -80,9 +80,9 @@ def test_lengths_and_durations_are_inverse():
     ("a'''''4", "bad octave in \"a'''''4\": MIDI pitch 129 is outside 0..127"),
     ("cb,,,,,4", "bad octave in 'cb,,,,,4': MIDI pitch -1 is outside 0..127"),
     ("c',4", "bad octave in \"c',4\": use ' to go up or , to go down, not both"),
-    ("c5", "bad length '5' in 'c5' (use 1, 2, 4, 8, 16 or 32)"),
-    ("r3", "bad length '3' in 'r3' (use 1, 2, 4, 8, 16 or 32)"),
-    ("f#12", "bad length '12' in 'f#12' (use 1, 2, 4, 8, 16 or 32)"),
+    ("c5", "bad length '5' in 'c5' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
+    ("r3", "bad length '3' in 'r3' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
+    ("f#12", "bad length '12' in 'f#12' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
     ("c4...", "too many dots in 'c4...' (at most 2)"),
     ("C4", "unknown note 'C4' (note letters are lower case: c d e f g a b, r)"),
     ("R8", "unknown note 'R8' (note letters are lower case: c d e f g a b, r)"),
@@ -198,8 +198,8 @@ def test_the_last_bar_may_be_short():
 @pytest.mark.parametrize("text, where, message", [
     ("c4 c,'4", (1, 4), "bad octave in \"c,'4\": use ' to go up or , to go down, not both"),
     ("c4\nc''''''''8", (2, 1), "bad octave in \"c''''''''8\": MIDI pitch 156 is outside 0..127"),
-    ("c4 d5", (1, 4), "bad length '5' in 'd5' (use 1, 2, 4, 8, 16 or 32)"),
-    ("c4 d64", (1, 4), "bad length '64' in 'd64' (use 1, 2, 4, 8, 16 or 32)"),
+    ("c4 d5", (1, 4), "bad length '5' in 'd5' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
+    ("c4 d512", (1, 4), "bad length '512' in 'd512' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
     ("  e4...", (1, 3), "too many dots in 'e4...' (at most 2)"),
 ])
 def test_token_errors_name_line_and_column(text, where, message):
@@ -225,9 +225,13 @@ def test_format_song_writes_nabiya_as_its_song_file_does(nabiya):
     assert format_song(nabiya) == "title: 나비야\ntime: 2/4\ntempo: 100\n" + "\n".join(bars) + "\n"
 
 
-def test_format_song_refuses_a_length_off_the_grid():
-    melody = Melody((Note(60, F(1, 3)), Note(62, F(2, 3))))
+def test_format_song_refuses_a_length_no_tokens_make():
+    """Lengths are tokens to the 256th note, in tuplets or not: 1/1000 is neither."""
+    melody = Melody((Note(60, F(1, 1000)), Note(62, F(999, 1000))))
     with pytest.raises(ValueError) as error:
         format_song(melody)
-    assert str(error.value) == ("a length of 1/3 quarter notes cannot be written with tokens "
-                                "(they are multiples of a 32nd note, 1/8 quarter note)")
+    assert str(error.value) == ("a length of 1/1000 quarter notes cannot be written with tokens "
+                                "(in a tuplet of 125 in the time of 64 it is 1/512, not a multiple "
+                                "of a 256th note, 1/64 quarter note)")
+    with pytest.raises(ValueError, match="a length of 1/128 quarter notes cannot be written"):
+        format_song(Melody((Note(60, F(1, 128)),)))

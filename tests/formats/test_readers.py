@@ -9,14 +9,15 @@ from fractions import Fraction
 
 import mido
 import pytest
-from external import run_melodygen
+from external import BAD_INPUTS, run_melodygen
 
-from melodygen.core.errors import MelodyError, MelodyWarning
+from melodygen.core.errors import ConfigError, MelodyError, MelodyWarning
 from melodygen.core.note import Note
-from melodygen.formats.midi import from_midi, read_midi
-from melodygen.formats.musicxml import from_score, read_score
+from melodygen.formats.midi import from_midi, read_midi, to_midi
+from melodygen.formats.musicxml import abc_tunes, from_score, read_score
 from melodygen.formats.notation import parse_notes, parse_song
-from melodygen.formats.timeline import Timed, melody_line
+from melodygen.formats.songs import load_melody
+from melodygen.formats.timeline import Timed, melody_line, quantize_grid
 
 F = Fraction
 
@@ -79,7 +80,9 @@ def test_midi_chord_keeps_its_highest_note():
     chord = [(60, 0, 480), (64, 0, 480), (67, 0, 480), (65, 480, 960)]
     melody, warned = read_quietly(from_midi, midi_file(track(chord)), "c.mid")
     assert melody.notes == (Note(67, 1), Note(65, 1))
-    assert warned == ["c.mid: several notes sound at once; kept the highest voice (skyline)"]
+    assert warned == ["c.mid: several notes sound at once; kept the highest voice (skyline), 2 of 4 "
+                      "notes; dropped 2 lower notes starting with a higher one; to learn another "
+                      "voice, give it in a file of its own"]
 
 
 def test_midi_skyline_of_two_channels():
@@ -96,7 +99,28 @@ def test_midi_lower_note_hidden_under_a_longer_higher_one():
     notes = [(72, 0, 1920), (60, 480, 960), (60, 1920, 2400)]
     melody, warned = read_quietly(from_midi, midi_file(track(notes)), "h.mid")
     assert melody.notes == (Note(72, 4), Note(60, 1))
-    assert warned == ["h.mid: several notes sound at once; kept the highest voice (skyline)"]
+    assert warned == ["h.mid: several notes sound at once; kept the highest voice (skyline), 2 of 3 "
+                      "notes; dropped 1 lower note starting under a higher held note; to learn "
+                      "another voice, give it in a file of its own"]
+
+
+def test_midi_lower_longer_note_does_not_cut_the_held_higher_one():
+    """The alto starting under the soprano's held note and lasting longer: the soprano stays
+    whole, and the alto's note is dropped, not taken up where the soprano ends."""
+    soprano = track([(72, 0, 960), (71, 1440, 1920)], channel=0)
+    alto = track([(64, 480, 1440)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(soprano, alto), "satb.mid")
+    assert melody.notes == (Note(72, 2), Note(None, 1), Note(71, 1))
+    assert warned == ["satb.mid: several notes sound at once; kept the highest voice (skyline), "
+                      "2 of 3 notes; dropped 1 lower note starting under a higher held note; to "
+                      "learn another voice, give it in a file of its own"]
+
+
+def test_midi_note_still_sounding_wins_over_a_lower_new_one_after_a_higher_interruption():
+    # 72 held 0..4, 76 from 1 to 2 cuts it; 70 at 3 is below the 72 still sounding: dropped
+    notes = [(72, 0, 1920), (76, 480, 960), (70, 1440, 1920)]
+    melody, _ = read_quietly(from_midi, midi_file(track(notes)), "i.mid")
+    assert melody.notes == (Note(72, 1), Note(76, 1))
 
 
 def test_midi_drums_are_ignored():
@@ -108,7 +132,7 @@ def test_midi_drums_are_ignored():
 @pytest.mark.parametrize("tracks, message", [
     ([track([(36, 0, 240)], channel=9)], "d.mid: no melodic notes (empty, or drums only)"),
     ([conductor()], "d.mid: no melodic notes (empty, or drums only)"),
-    ([track([(60, 0, 10)])], "d.mid: no melodic notes longer than a 32nd note"),
+    ([track([(60, 0, 0)])], "d.mid: no melodic notes with a length (each ends where it starts)"),
 ])
 def test_midi_without_melodic_notes(tracks, message):
     with pytest.raises(MelodyError) as error:
@@ -116,21 +140,110 @@ def test_midi_without_melodic_notes(tracks, message):
     assert str(error.value) == message
 
 
-def test_midi_off_grid_notes_move_to_the_grid_with_a_warning():
-    # a quarter, then eighth-note triplets (160 ticks): they cannot be 32nd-note multiples
-    notes = [(60, 0, 480), (62, 480, 640), (64, 640, 800), (65, 800, 960), (67, 960, 1440)]
+def test_midi_triplets_and_quintuplets_read_exactly():
+    # a quarter, eighth-note triplets (160 ticks), 16th quintuplets (96 ticks), a 32nd triplet
+    notes = [(60, 0, 480), (62, 480, 640), (64, 640, 800), (65, 800, 960),
+             *[(67 + i, 960 + 96 * i, 1056 + 96 * i) for i in range(5)], (60, 1440, 1480)]
     melody, warned = read_quietly(from_midi, midi_file(track(notes)), "t.mid")
-    assert melody.notes == (Note(60, 1), Note(62, F(3, 8)), Note(64, F(1, 4)), Note(65, F(3, 8)),
-                            Note(67, 1))
-    assert warned == ["t.mid: 3 notes did not fit the 32nd-note grid and moved to it; the first: "
-                      "note 2, D4 at quarter note 1 lasting 0.333"]
+    assert melody.notes == (Note(60, 1), Note(62, F(1, 3)), Note(64, F(1, 3)), Note(65, F(1, 3)),
+                            *[Note(67 + i, F(1, 5)) for i in range(5)], Note(60, F(1, 12)))
+    assert warned == []
 
 
-def test_midi_note_shorter_than_the_grid_is_dropped():
-    notes = [(60, 0, 480), (61, 480, 500), (62, 960, 1440)]
+def test_midi_short_note_is_kept_exactly():
+    notes = [(60, 0, 480), (61, 480, 500), (62, 960, 1440)]  # 20 ticks: a 64th-note triplet
     melody, warned = read_quietly(from_midi, midi_file(track(notes)), "s.mid")
-    assert melody.notes == (Note(60, 1), Note(None, 1), Note(62, 1))
-    assert warned == ["s.mid: 1 note shorter than a 32nd note dropped"]
+    assert melody.notes == (Note(60, 1), Note(61, F(1, 24)), Note(None, F(23, 24)), Note(62, 1))
+    assert warned == []
+
+
+def test_midi_note_of_no_length_is_dropped_and_counted():
+    # music21 writes a grace note as a note-off and a note-on at one tick, in that order
+    grace = mido.MidiTrack([
+        mido.Message("note_on", note=60, velocity=80, time=0),
+        mido.Message("note_off", note=60, velocity=0, time=480),
+        mido.Message("note_off", note=74, velocity=0, time=0),
+        mido.Message("note_on", note=74, velocity=80, time=0),
+        mido.Message("note_on", note=72, velocity=80, time=0),
+        mido.Message("note_off", note=72, velocity=0, time=480),
+        mido.Message("note_on", note=71, velocity=80, time=0),
+        mido.Message("note_off", note=71, velocity=0, time=480)])
+    melody, warned = read_quietly(from_midi, midi_file(grace), "g.mid")
+    assert melody.notes == (Note(60, 1), Note(72, 1), Note(71, 1))
+    assert warned == ["g.mid: 1 of 4 notes have no length (grace notes, as music21 writes them to "
+                      "MIDI) and were dropped; to keep them, give them a length in the file"]
+
+
+def played(notes, jitter):
+    """(pitch, start, end) in quarter notes -> ticks at 480, each time moved by the next jitter."""
+    moves = iter(jitter)
+    return [(pitch, round(start * 480) + next(moves), round(end * 480) + next(moves))
+            for pitch, start, end in notes]
+
+
+def test_played_midi_is_quantized_with_the_legato_rule():
+    """Played from a keyboard: onsets a little off, notes released early or late; read on the
+    16th-note grid, small gaps closed, a small overlap trimmed, a real rest kept, and the last
+    note, let go a 16th early with no note after it, shorter."""
+    score = [(60, 0, 1), (62, 1, 1.5), (64, 1.5, 2), (65, 2, 3), (67, 4, 6)]
+    ticks = played(score, [7, -41, -13, 5, 22, -60, -9, 17, 3, -200])
+    assert ticks == [(60, 7, 439), (62, 467, 725), (64, 742, 900), (65, 951, 1457), (67, 1923, 2680)]
+    melody, warned = read_quietly(from_midi, midi_file(track(ticks)), "keys.mid")
+    assert melody.notes == (Note(60, 1), Note(62, F(1, 2)), Note(64, F(1, 2)), Note(65, 1),
+                            Note(None, 1), Note(67, F(3, 2)))
+    assert warned == ["keys.mid: played timing (only 0 of 5 onsets on the grid of note values and "
+                      "triplets): 5 of 5 notes moved to the 16th-note grid (legato: 2 small gaps "
+                      "closed, 1 small overlap trimmed); --quantize GRID sets another grid"]
+
+
+def test_quantize_grid_option():
+    score = [(60, 0, 1), (62, 1, 1.5), (64, 1.5, 2), (65, 2, 3), (67, 4, 6)]
+    ticks = played(score, [7, -41, -13, 5, 22, -60, -9, 17, 3, -200])
+    melody, warned = read_quietly(from_midi, midi_file(track(ticks)), "keys.mid", "4")
+    # on quarter notes E4 and F4 start together, and the legato rule closes gaps up to a quarter
+    assert melody.notes == (Note(60, 1), Note(62, 1), Note(65, 2), Note(67, 2))
+    assert warned[0] == ("keys.mid: 5 of 5 notes moved to the quarter-note grid (--quantize) "
+                         "(legato: 3 small gaps closed); 1 now starts with another note and may be "
+                         "dropped (a finer --quantize keeps them apart)")
+    triplets = [(60, 0, 160), (62, 160, 320), (64, 320, 480)]
+    melody, warned = read_quietly(from_midi, midi_file(track(triplets)), "t.mid", "16")
+    assert melody.notes == (Note(60, F(1, 4)), Note(62, F(1, 2)), Note(64, F(1, 4)))
+
+
+@pytest.mark.parametrize("grid, step", [("auto", None), (None, None), ("16", F(1, 4)), (16, F(1, 4)),
+                                        ("8t", F(1, 3)), ("32", F(1, 8)), ("16t", F(1, 6)),
+                                        (F(1, 5), F(1, 5))])
+def test_quantize_grid_values(grid, step):
+    assert quantize_grid(grid) == step
+
+
+@pytest.mark.parametrize("grid", ["12", "sixteen", "0", "", "16tt", F(0), -1, 12, True])
+def test_quantize_grid_refuses_other_values(grid):
+    with pytest.raises(ConfigError, match="quantize grid"):
+        quantize_grid(grid)
+
+
+def test_midi_written_with_gate_times_keeps_its_onsets_and_closes_the_gaps():
+    """Notation software that plays notes at 90% of their length: onsets on the grid, ends not;
+    the onsets stay (triplets too) and the legato rule gives the written lengths back."""
+    notes = [(60, 0, 432), (62, 480, 624), (64, 640, 784), (65, 800, 944), (67, 960, 1824)]
+    melody, warned = read_quietly(from_midi, midi_file(track(notes)), "gate.mid")
+    assert melody.notes == (Note(60, 1), Note(62, F(1, 3)), Note(64, F(1, 3)), Note(65, F(1, 3)),
+                            Note(67, F(9, 5)))
+    assert warned == ["gate.mid: 4 of 5 notes moved: legato: 4 small gaps closed; the first: C4 at "
+                      "quarter note 0 lasting 0.9"]
+
+
+def test_midi_written_with_a_septuplet_moves_it_to_the_notation_grid():
+    septuplet = [(60 + i, 480 + i * 480 // 7, 480 + (i + 1) * 480 // 7) for i in range(7)]
+    notes = [(59, 0, 480)] + septuplet + [(72, 960 + 480 * i, 1440 + 480 * i) for i in range(60)]
+    melody, warned = read_quietly(from_midi, midi_file(track(notes)), "seven.mid")
+    assert [note.duration for note in melody.notes[1:8]] == [F(17, 120)] * 4 + [F(3, 20)] + \
+        [F(17, 120)] * 2  # 17/120 or 18/120 for 1/7 = 17.14/120, the 7 of them one quarter
+    assert warned == ["seven.mid: 6 of 68 notes moved: 5 to the notation grid (1/120 of a quarter "
+                      "note: note values to the 32nd, triplets, quintuplets); legato: 2 small gaps "
+                      "closed, 3 small overlaps trimmed; the first: C#4 at quarter note 1.142 "
+                      "lasting 0.144"]
 
 
 def test_midi_note_without_release_lasts_to_the_end_of_its_track():
@@ -237,15 +350,18 @@ def test_score_chord_and_second_part():
     score = score_of(part_of(((60, 64, 67), 1), (65, 1)), part_of((48, 2)))
     melody, warned = read_quietly(from_score, score, "c.musicxml")
     assert melody.notes == (Note(67, 1), Note(65, 1))
-    assert warned == ["c.musicxml: 2 parts; reading the first one",
-                      "c.musicxml: several notes sound at once; kept the highest voice (skyline)"]
+    assert warned == ["c.musicxml: 2 parts; reading the first one, 4 of 5 notes of the score",
+                      "c.musicxml: several notes sound at once; kept the highest voice (skyline), "
+                      "2 of 4 notes; dropped 2 lower notes starting with a higher one; to learn "
+                      "another voice, give it in a file of its own"]
 
 
 def test_score_first_part_without_notes_is_skipped():
     score = score_of(part_of((None, 4)), part_of((72, 2)))
     melody, warned = read_quietly(from_score, score, "e.musicxml")
     assert melody.notes == (Note(72, 2),)
-    assert warned == ["e.musicxml: 2 parts; reading part 2, the first with notes"]
+    assert warned == ["e.musicxml: 2 parts; reading part 2, the first with notes, 1 of 1 note of "
+                      "the score"]
 
 
 def test_score_two_voices_in_one_staff_give_the_upper_line():
@@ -261,16 +377,30 @@ def test_score_two_voices_in_one_staff_give_the_upper_line():
     part = stream.Part([measure])
     melody, warned = read_quietly(from_score, score_of(part), "v.musicxml")
     assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 2))
-    assert warned == ["v.musicxml: several notes sound at once; kept the highest voice (skyline)"]
+    assert warned == ["v.musicxml: several notes sound at once; kept the highest voice (skyline), "
+                      "3 of 5 notes; dropped 2 lower notes starting with a higher one; to learn "
+                      "another voice, give it in a file of its own"]
 
 
-def test_score_triplets_move_to_the_grid():
-    third = F(1, 3)
-    score = score_of(part_of((60, 1), (62, third), (64, third), (65, third), (67, 2)))
+def test_score_tuplets_are_read_exactly():
+    third, fifth = F(1, 3), F(1, 5)
+    score = score_of(part_of((60, 1), (62, third), (64, third), (65, third), (67, 2),
+                             *[(69, fifth)] * 5, (None, F(1, 6)), (71, F(5, 6)), (72, 1)))
     melody, warned = read_quietly(from_score, score, "t.musicxml")
-    assert melody.notes == (Note(60, 1), Note(62, F(3, 8)), Note(64, F(1, 4)), Note(65, F(3, 8)), Note(67, 2))
-    assert warned == ["t.musicxml: 3 notes did not fit the 32nd-note grid and moved to it; the "
-                      "first: note 2, D4 at quarter note 1 lasting 0.333"]
+    assert melody.notes == (Note(60, 1), Note(62, third), Note(64, third), Note(65, third),
+                            Note(67, 2), *[Note(69, fifth)] * 5, Note(None, F(1, 6)),
+                            Note(71, F(5, 6)), Note(72, 1))
+    assert warned == []
+
+
+def test_score_septuplets_move_to_the_notation_grid():
+    score = score_of(part_of((60, 1), *[(62, F(1, 7))] * 7, (64, 2)))
+    melody, warned = read_quietly(from_score, score, "s.musicxml")
+    assert sum(note.duration for note in melody.notes[1:8]) == 1
+    assert all((note.duration * 120).denominator == 1 for note in melody.notes)
+    assert warned == ["s.musicxml: 7 of 9 notes moved: 7 to the notation grid (1/120 of a quarter "
+                      "note: note values to the 32nd, triplets, quintuplets); the first: D4 at "
+                      "quarter note 1 lasting 0.143"]
 
 
 def test_score_grace_notes_and_percussion_are_not_melody():
@@ -403,7 +533,8 @@ BAD = {
     "short.txt": (b"g8 e8 e4 f8\n", "melody has 4 notes; a window of 4 needs at least 5"),
     "octave.txt": (b"g8 e8 e4 f8\nd8 d4 c''''''''8 d8\n",
                    "2:7: bad octave in \"c''''''''8\": MIDI pitch 156 is outside 0..127"),
-    "length.txt": (b"g8 e8 e4 f8 d8 d6 c8\n", "1:16: bad length '6' in 'd6' (use 1, 2, 4, 8, 16 or 32)"),
+    "length.txt": (b"g8 e8 e4 f8 d8 d6 c8\n",
+                   "1:16: bad length '6' in 'd6' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
 }
 
 
@@ -416,3 +547,105 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name):
     assert (done.returncode, done.stdout) == (2, "")
     separator = "" if message[0].isdigit() else " "
     assert done.stderr == f"{path}:{separator}{message}\n"
+
+
+# --- meter, tempo, pickup and title of MIDI files from the wild ----------------------------------
+
+def test_midi_time_signature_a_melody_cannot_have_is_4_4_with_a_warning():
+    meter = track([], meta=[(0, mido.MetaMessage("time_signature", numerator=3, denominator=64))])
+    melody, warned = read_quietly(from_midi, midi_file(meter, track([(60, 0, 480)])), "m.mid")
+    assert melody.time_signature == (4, 4)
+    assert warned == ["m.mid: time signature 3/64 cannot be written (beats 1 or more of a whole to "
+                      "a 32nd note); using 4/4"]
+
+
+def test_midi_tempo_and_meter_in_force_at_the_start_are_the_last_at_tick_0():
+    meta = [(0, mido.MetaMessage("set_tempo", tempo=1_000_000)),
+            (0, mido.MetaMessage("time_signature", numerator=2, denominator=4)),
+            (0, mido.MetaMessage("set_tempo", tempo=416_667)),
+            (0, mido.MetaMessage("time_signature", numerator=6, denominator=8))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 480)])),
+                                  "t.mid")
+    assert (melody.tempo, melody.time_signature, warned) == (144.0, (6, 8), [])
+
+
+@pytest.mark.parametrize("first, then, pickup", [((1, 4), (4, 4), 1), ((3, 8), (6, 8), F(3, 2)),
+                                                 ((1, 16), (2, 4), F(1, 4))])
+def test_midi_short_first_time_signature_is_the_pickup(first, then, pickup):
+    length = int(F(4 * first[0], first[1]) * 480)
+    meta = [(0, mido.MetaMessage("time_signature", numerator=first[0], denominator=first[1])),
+            (length, mido.MetaMessage("time_signature", numerator=then[0], denominator=then[1]))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 4800)])),
+                                  "p.mid")
+    assert (melody.pickup, melody.time_signature, warned) == (pickup, then, [])
+
+
+def test_midi_time_signature_changing_later_is_no_pickup():
+    meta = [(0, mido.MetaMessage("time_signature", numerator=3, denominator=4)),
+            (2880, mido.MetaMessage("time_signature", numerator=2, denominator=4))]
+    melody, warned = read_quietly(from_midi, midi_file(track([], meta=meta), track([(60, 0, 4800)])),
+                                  "c.mid")
+    assert (melody.pickup, melody.time_signature) == (0, (3, 4))
+    assert warned == ["c.mid: the time signature changes during the song; kept the first, 3/4"]
+
+
+@pytest.mark.parametrize("names, title", [
+    (["Tune of mine"], "Tune of mine"), (["Soprano"], "f"), (["Instrument 1"], "f"),
+    (["Track 1", "Real title"], "Real title"), (["Piano\x00"], "f"), ([], "f")])
+def test_midi_title_is_the_first_tracks_name_unless_it_names_an_instrument(names, title):
+    first = track([], meta=[(0, mido.MetaMessage("track_name", name=name)) for name in names])
+    second = track([(60, 0, 480)], meta=[(0, mido.MetaMessage("track_name", name="Melody line"))])
+    melody, _ = read_quietly(from_midi, midi_file(first, second), "dir/f.mid")
+    assert melody.title == title
+
+
+def test_midi_key_signature_is_read_and_written():
+    meta = [(0, mido.MetaMessage("key_signature", key="Bbm"))]
+    melody, _ = read_quietly(from_midi, midi_file(track([], meta=meta), track([(58, 0, 480)])), "k.mid")
+    assert str(melody.key) == "A# minor" and melody.key.fifths == -5
+    written = [m for m in to_midi(melody).tracks[0] if m.type == "key_signature"]
+    assert [m.key for m in written] == ["Bbm"]
+
+
+# --- which reader a file goes to ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["tune", "tune.kar", "tune.rmi", "tune.smf", "tune.dat"])
+def test_a_midi_file_of_another_name_is_read_as_midi(tmp_path, nabiya, name):
+    from melodygen.formats.midi import midi_bytes
+    data = midi_bytes(nabiya.with_notes(nabiya.notes[:8]))
+    if name.endswith(".rmi"):  # RIFF MIDI: the standard file wrapped
+        data = b"RIFF" + len(data).to_bytes(4, "little") + b"RMIDdata" + len(data).to_bytes(4, "little") + data
+    (tmp_path / name).write_bytes(data)
+    assert load_melody(tmp_path / name).notes == nabiya.notes[:8]
+
+
+@pytest.mark.parametrize("name, data, what", [
+    ("song.mp3", b"ID3\x03\x00" + bytes(100), "an MP3 audio file"),
+    ("score.pdf", b"%PDF-1.4\n", "a PDF document"),
+    ("score.mscz", b"PK\x03\x04" + bytes(60), "a MuseScore file (export it as MusicXML)"),
+    ("recording", b"RIFF\x00\x00\x00\x00WAVEfmt ", "a RIFF file (WAV audio?)"),
+    ("picture", b"\x89PNG\r\n\x1a\n" + bytes(20), "a PNG image"),
+])
+def test_a_file_melodygen_does_not_read_is_named(tmp_path, name, data, what):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(MelodyError) as error:
+        load_melody(tmp_path / name)
+    assert str(error.value) == (f"{tmp_path / name}: {what}, not a song; melodygen reads song files "
+                                "(.txt), MIDI (.mid, .midi, .kar) and scores (.musicxml, .xml, .mxl, "
+                                ".abc, .krn)")
+
+
+def test_a_score_of_another_name_is_read_by_what_it_holds(tmp_path):
+    (tmp_path / "tune").write_text(ABC)
+    assert load_melody(tmp_path / "tune").title == "Little Tune"
+    (tmp_path / "kern").write_bytes((BAD_INPUTS / "haenschen.krn").read_bytes())
+    assert load_melody(tmp_path / "kern").title == "Haenschen klein"
+    (tmp_path / "song").write_text("g8 e8 e4\n")
+    assert len(load_melody(tmp_path / "song")) == 3  # a song file, as before
+
+
+def test_abc_tunes_are_cut_at_x_lines_with_the_file_header():
+    text = "% book\nL:1/8\nT:The book\n\nX:1\nT:One\nK:C\nCDEF|\n\nX: 7\nT:Seven\nK:G\nGABc|\n"
+    assert abc_tunes(text) == [(1, "X:1\nL:1/8\nT:One\nK:C\nCDEF|\n\n"),
+                               (7, "X: 7\nL:1/8\nT:Seven\nK:G\nGABc|\n")]
+    assert abc_tunes("T:x\nK:C\nC|") == [(None, "T:x\nK:C\nC|")]
