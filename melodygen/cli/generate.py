@@ -112,7 +112,7 @@ def format_generated(summary, folder: Path) -> str:
     named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
     suffixes = ", ".join(Path(name).suffix for name in summary.melodies[0].files.files().values())
     primer = "in the output" if config.include_primer else "left out of the output"
-    primer_tokens = " ".join(note_label(note) for note in config.primer)
+    primer_tokens = " ".join(note_label(note, key) for note in config.primer)
     return "\n".join([
         f"{checkpoint.song.title}, {checkpoint.spec.name} ({summary.model_file}): {config.describe()}",
         f"primer {primer_tokens} ({primer}), then {config.length} notes per melody",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..core.errors import MelodyError
+from ..core.errors import MelodyError, MelodyWarning
 from ..core.note import Melody, Note
 from .config import ModelSpec, TrainConfig, model_spec
-from .encoding import Dataset, make_dataset, make_encoding, window_ceiling
+from .encoding import Ambiguity, Dataset, ambiguous_contexts, make_dataset, make_encoding, window_ceiling
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
@@ -48,6 +49,10 @@ class SongRun:
     def ceiling(self) -> int:
         """Windows that a model without state can get right at best."""
         return window_ceiling(self.dataset)
+
+    def ambiguous(self) -> list[Ambiguity]:
+        """The song's contexts of ``window`` notes that recur with another next note."""
+        return ambiguous_contexts(self.dataset)
 
     def primer(self) -> tuple[Note, ...]:
         return self.melody.notes[:self.config.window]
@@ -100,4 +105,17 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)
+        if result.reached_epoch is None:
+            warnings.warn(MelodyWarning(short_of_target(
+                name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
+                result.target)), stacklevel=2)
     return run
+
+
+def short_of_target(name: str, recipe: str, epochs: int, right: int, samples: int,
+                    target: int) -> str:
+    """What to say of a model whose epochs ended before its predictions reached the target."""
+    ended = (f"stopped at the epoch cap ({epochs}) before reaching its target" if recipe == "fast"
+             else f"did not reach its target in {epochs} epochs")
+    return (f"{name} {ended}: {right} of {samples} next notes right in one step, target "
+            f"{target}; train longer (--epochs)")

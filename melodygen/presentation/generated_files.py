@@ -33,7 +33,8 @@ def write_generated(folder: str | Path, checkpoint: Checkpoint, config: Generate
     melodies = []
     for stem, melody, continuation in zip(file_stems(len(notes)),
                                           to_melodies(checkpoint, config, notes), notes):
-        files = write_melody(folder, stem, melody, scores=scores, audio=audio, subtitle=subtitle)
+        files = write_melody(folder, stem, melody, scores=scores, audio=audio, subtitle=subtitle,
+                             key=key)
         melodies.append(GeneratedMelody(melody, continuation,
                                         melody_stats(continuation, reference, key), files))
     song = checkpoint.song
