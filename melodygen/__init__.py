@@ -18,9 +18,8 @@ from .formats import (bundled_songs, format_song, format_token, load_melody, loa
                       parse_notes, parse_song, parse_token, read_song)
 from .generation import GenerateConfig, MelodyModel, generate, load, train_model
 from .learning import DEFAULT_MODELS, MODELS, ModelSpec, TrainConfig
+from .core.versions import VERSION as __version__
 from .learning.backend import configure_tensorflow
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ConfigError", "DEFAULT_MODELS", "GenerateConfig", "MODELS", "Melody", "MelodyError",

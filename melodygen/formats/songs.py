@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..core.errors import MelodyError
@@ -29,7 +30,9 @@ def load_song(name: str) -> Melody:
     """A bundled song by name, e.g. ``load_song("nabiya")``."""
     songs = bundled_songs()
     if name not in songs:
-        raise MelodyError(f"unknown song {name!r}; bundled songs: {', '.join(songs) or 'none'}")
+        close = difflib.get_close_matches(name, list(songs), n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise MelodyError(f"unknown song {name!r}{guess}; bundled songs: {', '.join(songs) or 'none'}")
     melody = read_song(songs[name])
     return melody
 

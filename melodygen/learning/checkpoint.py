@@ -150,14 +150,15 @@ class TrainedModel:
 
 
 def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,
-                progress: Progress | None = None) -> TrainedModel:
-    """Train one of the lecture's models on ``melody`` (imports TensorFlow)."""
+                progress: Progress | None = None, on_stage=None) -> TrainedModel:
+    """Train one of the lecture's models on ``melody`` (imports TensorFlow); ``progress`` and
+    ``on_stage`` as ``experiment.run_song`` calls them (``on_stage`` with the model's name)."""
     from .experiment import run_song
 
     config = config or TrainConfig()
     spec = model_spec(model)
     report = (lambda _name, *values: progress(*values)) if progress else None
-    run = run_song(melody, [spec.name], config, report)
+    run = run_song(melody, [spec.name], config, report, on_stage)
     trained = run.models[0]
     result = trained.training
     facts = TrainingFacts(

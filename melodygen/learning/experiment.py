@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model 
 
 # (model name, epoch, of epochs, loss, accuracy), called while a model trains
 ExperimentProgress = Callable[[str, int, int, float, float], None]
+# (stage, model name), called as each model's stages begin: "train" (building, compiling and
+# training: progress follows), "predict" (compiling and running both predictions)
+StageProgress = Callable[[str, str], None]
 
 
 @dataclass
@@ -88,8 +91,11 @@ def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
 
 
 def run_song(melody: Melody, model_names, config: TrainConfig,
-             progress: ExperimentProgress | None = None) -> SongRun:
-    """Train every named model on ``melody`` and predict with it (imports TensorFlow)."""
+             progress: ExperimentProgress | None = None,
+             on_stage: StageProgress | None = None) -> SongRun:
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow).
+    ``progress`` hears of the epochs, ``on_stage`` of each model's stages. A model whose
+    epochs end before its target is a ``MelodyWarning``."""
     from .backend import load_keras
     load_keras()
     from . import predict, training
@@ -100,7 +106,11 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         spec = model_spec(name)
         encoding = make_encoding(spec.encoding, vocabulary)
         report = (lambda *args, name=name: progress(name, *args)) if progress else None
+        if on_stage:
+            on_stage("train", name)
         result = training.train(spec, dataset, encoding, len(vocabulary), config, report)
+        if on_stage:
+            on_stage("predict", name)
         predictor = predict.Predictor(result.model, encoding)
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))

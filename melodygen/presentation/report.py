@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from ..formats.files import write_atomic
 from ..formats.notation import note_label, tokens_text
+from .folder import RunFolder
 from .summary import MelodyFiles, ModelSummary, RunSummary
 from .verdict import verdict
 
@@ -269,13 +270,16 @@ def _model_section(model: ModelSummary, summary: RunSummary, files: Mapping[str,
     return "\n".join(out)
 
 
-def write_report(summary: RunSummary, folder: str | Path,
+def write_report(summary: RunSummary, folder: RunFolder | str | Path,
                  phone: Mapping[str, bytes] | None = None) -> Path:
     """Build report.html from ``summary`` and the scores and plot in ``folder`` (with ``phone``
-    the scores engraved for a phone, by SVG file name), and write it."""
-    folder = Path(folder)
+    the scores engraved for a phone, by SVG file name), and write it (through the ``RunFolder``
+    of a run)."""
+    out = folder if isinstance(folder, RunFolder) else None
+    folder = out.path if out else Path(folder)
     names = [summary.loss_plot, summary.original.svg if summary.original else None]
     for model in summary.models.values():
         names += [outputs.svg for outputs in model.outputs.values()]
     files = {name: (folder / name).read_bytes() for name in names if name and (folder / name).exists()}
-    return write_atomic(folder / REPORT, report_html(summary, files, phone).encode("utf-8"))
+    page = report_html(summary, files, phone).encode("utf-8")
+    return out.write(REPORT, page) if out else write_atomic(folder / REPORT, page)

@@ -1,6 +1,8 @@
 """Files of a run: MIDI and MusicXML of the song and of every prediction, with an engraved score
 (SVG, wrong notes in red and numbered) and a WAV of each, the loss plot, report.html and
-summary.json. Every file is written atomically (see formats.files.write_atomic).
+summary.json. Every file is written atomically (see formats.files.write_atomic), through the
+folder's ``RunFolder``: a rerun into the same folder removes the files of the earlier run
+that it does not write again, and no other file.
 
 The one-step prediction is written in the song's time (``in_song_time``): each predicted note
 where the note it predicts is, so the song's bar lines stay where they are."""
@@ -14,13 +16,13 @@ from typing import Callable, Mapping, Sequence
 from ..core.keys import Key, song_key
 from ..core.note import Melody, Note
 from ..core.versions import versions
-from ..formats.files import write_atomic
 from ..formats.midi import midi_bytes
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import note_label
 from ..learning.experiment import SongRun
 from .audio import wav_bytes
 from .engrave import PHONE_PAGE_WIDTH, score_svg
+from .folder import RunFolder
 from .plot import loss_plot_png
 from .report import REPORT, write_report
 from .summary import PREDICTIONS, AmbiguousContext, MelodyFiles, ModelSummary, RunSummary
@@ -29,7 +31,7 @@ SUMMARY = "summary.json"
 LOSS_PLOT = "loss.png"
 
 
-def write_melody(folder: Path, stem: str, melody: Melody, *, scores: bool = True,
+def write_melody(folder: RunFolder, stem: str, melody: Melody, *, scores: bool = True,
                  audio: bool = True, marks: Mapping[int, str] | None = None, subtitle: str = "",
                  key: Key | None = None, phone: dict[str, bytes] | None = None) -> MelodyFiles:
     """``stem``.mid and .musicxml of ``melody``, with ``scores`` the engraved score, with
@@ -39,15 +41,15 @@ def write_melody(folder: Path, stem: str, melody: Melody, *, scores: bool = True
     summary.json; ``phone``, when given, gets the score engraved
     for a phone's width under the SVG's name (for the report)."""
     musicxml = musicxml_bytes(melody, marks or {}, key)
-    write_atomic(folder / f"{stem}.mid", midi_bytes(melody))
-    write_atomic(folder / f"{stem}.musicxml", musicxml)
+    folder.write(f"{stem}.mid", midi_bytes(melody))
+    folder.write(f"{stem}.musicxml", musicxml)
     svg = wav = None
     if scores:
-        svg = write_atomic(folder / f"{stem}.svg", score_svg(musicxml, subtitle=subtitle)).name
+        svg = folder.write(f"{stem}.svg", score_svg(musicxml, subtitle=subtitle)).name
         if phone is not None:
             phone[svg] = score_svg(musicxml, subtitle=subtitle, page_width=PHONE_PAGE_WIDTH)
     if audio:
-        wav = write_atomic(folder / f"{stem}.wav", wav_bytes(melody)).name
+        wav = folder.write(f"{stem}.wav", wav_bytes(melody)).name
     return MelodyFiles(f"{stem}.mid", f"{stem}.musicxml", svg, wav, melody.notes, key)
 
 
@@ -57,26 +59,33 @@ def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None
     wrong length does not push every later note off its beat: predicted note *i* starts where
     the song's note *i* starts and lasts at most as long; a shorter one is followed by a rest
     to the song's next note, a longer one is cut there (its label then gives its token).
+    Adjacent rests are one rest and a rest at the end is dropped, as every reader gives a
+    melody.
 
     ``predicted``: the song's first notes and one predicted note per window (a note for each of
     the song's notes); ``wrong``: 1-based song positions of the wrong ones. Returns the melody
     to write and its marks, {position in that melody: label}: the song position, as the
     report's note grid and its lists of wrong notes number them."""
-    notes: list[Note] = []
-    marks: dict[int, str] = {}
+    placed: list[list] = []  # [note, label or None]
     wrong = set(wrong)
     for position, (real, guess) in enumerate(zip(song.notes, predicted), start=1):
         slot = real.duration
-        if guess.is_rest and guess.duration < slot:
-            notes.append(Note(None, slot))  # a rest and the rest after it: one rest
-        else:
-            notes.append(Note(guess.pitch, min(guess.duration, slot)))
+        label = None
         if position in wrong:
-            cut = guess.duration > slot
-            marks[len(notes)] = f"{position}\n{note_label(guess, key)}" if cut else str(position)
+            label = f"{position}\n{note_label(guess, key)}" if guess.duration > slot else str(position)
+        placed.append([Note(guess.pitch, slot if guess.is_rest else min(guess.duration, slot)), label])
         if not guess.is_rest and guess.duration < slot:
-            notes.append(Note(None, slot - guess.duration))
-    return song.with_notes(notes, title), marks
+            placed.append([Note(None, slot - guess.duration), None])
+    tidy: list[list] = []  # as every reader gives a melody: adjacent rests one, none at the end
+    for note, label in placed:
+        if tidy and note.is_rest and tidy[-1][0].is_rest:
+            tidy[-1] = [Note(None, tidy[-1][0].duration + note.duration), tidy[-1][1] or label]
+        else:
+            tidy.append([note, label])
+    while tidy and tidy[-1][0].is_rest:
+        tidy.pop()
+    marks = {place: label for place, (_, label) in enumerate(tidy, start=1) if label}
+    return song.with_notes([note for note, _ in tidy], title), marks
 
 
 def build_summary(run: SongRun) -> RunSummary:
@@ -113,8 +122,10 @@ def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audi
                   report: bool = True, progress: FileProgress | None = None) -> RunSummary:
     """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
     ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
-    ``progress`` hears of each melody, the plot and the report before they are written."""
-    folder = Path(folder)
+    ``progress`` hears of each melody, the plot and the report before they are written.
+    Files of an earlier run in ``folder`` that this one does not write are removed at the end
+    (``summary.removed``)."""
+    folder = RunFolder(folder)
     summary = build_summary(run)
     key = summary.key
     steps = 1 + len(PREDICTIONS) * len(run.models) + 1 + report
@@ -150,17 +161,18 @@ def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audi
     announce(LOSS_PLOT)
     histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
                  for m in run.models}
-    write_atomic(folder / LOSS_PLOT, loss_plot_png(run.melody.title, histories))
+    folder.write(LOSS_PLOT, loss_plot_png(run.melody.title, histories))
     summary.loss_plot = LOSS_PLOT
     if report:
         announce(REPORT)
         write_report(summary, folder, phone)
         summary.report = REPORT
     write_summary(summary, folder)
+    summary.removed = folder.finish()
     return summary
 
 
-def write_summary(summary, folder: Path) -> Path:
+def write_summary(summary, folder: RunFolder) -> Path:
     """``summary.to_json()`` as summary.json in ``folder``."""
     text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(folder) / SUMMARY, text.encode())
+    return folder.write(SUMMARY, text.encode())

@@ -168,6 +168,7 @@ class RunSummary:
     report: str | None = None
     key: Key | None = None                # the song's key: every note is spelt in it
     ambiguous: list[AmbiguousContext] = field(default_factory=list)  # in song order
+    removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
 
     @property
     def time_signature(self) -> str:
@@ -235,6 +236,7 @@ class GenerationSummary:
     song_stats: MelodyStats               # the training song's own statistics
     melodies: list[GeneratedMelody]
     versions: dict[str, str]
+    removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
 
     def to_json(self) -> dict:
         checkpoint, config = self.checkpoint, self.config

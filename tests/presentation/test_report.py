@@ -16,8 +16,9 @@ from melodygen import TrainConfig, load_song
 from melodygen.cli import main
 from melodygen.learning.config import model_spec
 from melodygen.learning.experiment import ModelRun, SongRun, prepare
-from melodygen.presentation import report
+from melodygen.presentation import folder as folder_module
 from melodygen.presentation import run_files as outputs
+from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.audio import wav_to_samples
 from melodygen.presentation.engrave import read_svg
 from melodygen.presentation.verdict import verdict
@@ -89,7 +90,8 @@ def test_every_file_is_written_and_named_in_the_summary(written):
                                     for m in ("mlp", "stateful2") for k in ("one-step", "full-song")]
     assert [(files["svg"], files["wav"]) for files in named] == [(f"{s}.svg", f"{s}.wav") for s in STEMS]
     expected = {f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")}
-    assert {p.name for p in folder.iterdir()} == expected | {"loss.png", "report.html", "summary.json"}
+    assert {p.name for p in folder.iterdir()} == expected | {"loss.png", "report.html", "summary.json",
+                                                            MANIFEST}
 
 
 def test_scores_mark_the_wrong_notes_of_each_prediction(written):
@@ -149,7 +151,8 @@ def test_same_run_same_bytes(written, tmp_path):
 def test_no_scores_no_audio_no_report(tmp_path):
     summary = outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False, report=False).to_json()
     assert "report" not in summary and "svg" not in summary["original"] and "wav" not in summary["original"]
-    assert sorted({p.suffix for p in tmp_path.iterdir()}) == [".json", ".mid", ".musicxml", ".png"]
+    assert sorted({p.suffix for p in tmp_path.iterdir() if p.name != MANIFEST}) == \
+        [".json", ".mid", ".musicxml", ".png"]
 
 
 def test_report_without_scores_or_audio_has_tables_only(tmp_path):
@@ -232,12 +235,12 @@ def test_every_file_is_written_atomically(tmp_path, monkeypatch):
         written_through.append(Path(path).name)
         return real(path, data)
 
-    real = outputs.write_atomic
-    for module in (outputs, report):
-        monkeypatch.setattr(module, "write_atomic", recording)
+    real = folder_module.write_atomic
+    monkeypatch.setattr(folder_module, "write_atomic", recording)
     outputs.write_outputs(made_up_run(), tmp_path)
-    assert sorted(written_through) == sorted(p.name for p in tmp_path.iterdir())
-    assert len(written_through) == len(set(written_through))
+    assert sorted(set(written_through)) == sorted(p.name for p in tmp_path.iterdir())
+    files = [name for name in written_through if name != MANIFEST]
+    assert len(files) == len(set(files))
 
 
 # --- the page in headless Chromium (Debian package `chromium`; .ci/run installs it) ---
@@ -360,11 +363,12 @@ def test_cli_writes_the_report_and_prints_its_path(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert printed.splitlines()[-1] == f"report: {tmp_path / 'report.html'}"
     assert "(.mid, .musicxml, .svg, .wav)" in printed
-    assert {p.suffix for p in tmp_path.iterdir()} == {".mid", ".musicxml", ".svg", ".wav", ".png", ".html", ".json"}
+    assert {p.suffix for p in tmp_path.iterdir() if p.name != MANIFEST} == \
+        {".mid", ".musicxml", ".svg", ".wav", ".png", ".html", ".json"}
 
     other = tmp_path / "plain"
     assert main(["nabiya", "--model", "mlp", "--epochs", "1", "--quiet", "--out", str(other),
                  "--no-audio", "--no-report", "--no-scores"]) == 0
     printed = capsys.readouterr().out
     assert "report:" not in printed and "(.mid, .musicxml)" in printed
-    assert {p.suffix for p in other.iterdir()} == {".mid", ".musicxml", ".png", ".json"}
+    assert {p.suffix for p in other.iterdir() if p.name != MANIFEST} == {".mid", ".musicxml", ".png", ".json"}

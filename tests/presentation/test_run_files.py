@@ -13,6 +13,7 @@ from melodygen.learning.backend import configure_tensorflow
 from melodygen.learning.config import MODELS, TrainConfig
 from melodygen.learning.experiment import ModelRun, SongRun, prepare
 from melodygen.presentation.engrave import read_svg
+from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.run_files import build_summary, write_outputs
 
 configure_tensorflow()
@@ -52,7 +53,7 @@ def test_every_file_is_written(written):
     expected = {f"{stem}.{suffix}" for stem in STEMS for suffix in ("mid", "musicxml")}
     written_files = {path.name for path in folder.iterdir()}
     assert written_files >= expected | {"loss.png", "summary.json"}
-    assert not [name for name in written_files if name.startswith(".")]  # no temporary files
+    assert [name for name in written_files if name.startswith(".")] == [MANIFEST]  # no temporary files
     assert (folder / "loss.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
