@@ -78,10 +78,10 @@ class Progress:
     # --- what the commands call ---------------------------------------------------------------
 
     def stage(self, text: str, delay: float = 0.0) -> None:
-        """A new stage begins: ``text`` such as "loading TensorFlow", shown at once, or only
-        once it has lasted ``delay`` seconds (a stage that is usually quick, such as reading
-        a song, so that an error right after it stays the only line)."""
-        if self.quiet:
+        """A new stage begins: ``text`` such as "loading TensorFlow", shown at once; or, with a
+        ``delay``, only on a terminal and once it has lasted that long (a stage that is usually
+        quick, such as reading a song: an error right after it stays the only line)."""
+        if self.quiet or (delay > 0 and not self.tty):
             return
         with self._lock:
             self._text, self._detail, self._started, self._left = text, "", self.clock(), ""

@@ -8,6 +8,7 @@ import re
 import select
 import subprocess
 import sys
+import time
 
 import pytest
 from external import child_env
@@ -49,12 +50,25 @@ def test_off_a_terminal_a_line_a_stage_and_sparse_training_lines():
     assert lines[-1] == "warning: mlp stopped at the epoch cap"
 
 
-def test_a_stage_that_is_quick_is_not_shown_when_a_delay_is_asked():
-    stream = io.StringIO()
-    progress = Progress(stream=stream, tty=False)
-    progress.stage("reading nabiya", delay=1.0)
+@pytest.mark.parametrize("tty", [False, True])
+def test_a_stage_that_is_quick_is_not_shown_when_a_delay_is_asked(tty):
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream=stream, tty=tty, clock=clock)
+    progress.stage("reading nabiya", delay=1.0)  # done within its delay: nothing shown
     progress.done()
     assert stream.getvalue() == ""
+
+
+def test_a_delayed_stage_shows_on_a_terminal_once_it_lasts():
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream=stream, tty=True, clock=clock)
+    progress.stage("reading long.musicxml", delay=1.0)
+    clock.now += 1.5
+    deadline = time.monotonic() + 5
+    while "reading" not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the ticker draws it within half a second
+    progress.done()
+    assert stream.getvalue().startswith("\rreading long.musicxml … (2 s)")
 
 
 def test_on_a_terminal_one_line_rewritten_with_the_time_left():
