@@ -137,9 +137,11 @@ def format_table(summary, folder: Path) -> str:
     report = [f"report: {folder / summary.report}"] if summary.report else []
     removed = [f"removed {len(summary.removed)} files of the run before that this one did not "
                "write again"] if summary.removed else []
+    found = verdict(summary)
+    said = textwrap.wrap(found.headline, 100) + (textwrap.wrap(found.lesson, 100) if found.lesson else [])
     return "\n".join([
         f"{summary.melody.title}: {len(summary.melody)} notes, window {summary.window}, {samples} "
         f"predictions per model; without state at most {summary.window_ceiling} can be right",
-        "", *table(rows), "", *textwrap.wrap(verdict(summary).headline, 100), "",
+        "", *table(rows), "", *said, "",
         f"files in {folder}/: original, MODEL-one-step and MODEL-full-song ({suffixes}), "
         f"{summary.loss_plot}, summary.json", *removed, *report])

@@ -19,7 +19,7 @@ from ..formats.files import write_atomic
 from ..formats.notation import note_label, tokens_text
 from .folder import RunFolder
 from .summary import MelodyFiles, ModelSummary, RunSummary
-from .verdict import verdict
+from .verdict import and_join, verdict
 
 REPORT = "report.html"
 KINDS = {"one-step": ("One step", "The song's first {window} notes, then for each real window of "
@@ -38,6 +38,7 @@ h3 { margin-bottom: 0.3em; }
 .facts { color: #555; margin-top: 0; }
 .verdict { border-left: 5px solid #2a6f2a; background: #f3f8f3; padding: 0.6em 1em; margin: 1em 0; }
 .verdict .headline { font-size: 1.15em; font-weight: bold; margin: 0.2em 0 0.5em; }
+.verdict .lesson { font-weight: bold; }
 .verdict .warning { color: #8a4b00; }
 .wrong { color: #e00000; font-weight: bold; }
 .score { background: #fff; border: 1px solid #ddd; padding: 0.5em; margin: 0.4em 0; }
@@ -111,6 +112,8 @@ def _verdict(summary: RunSummary) -> str:
     found = verdict(summary)
     out = ['<section id="verdict" class="verdict">',
            f'<p class="headline">{_text(found.headline)}</p>']
+    if found.lesson:
+        out.append(f'<p class="lesson">{_text(found.lesson)}</p>')
     out += [f"<p>{_text(sentence)}</p>" for sentence in found.details]
     out += [f'<p class="warning">Warning: {_text(warning)}.</p>' for warning in found.cap_warnings]
     if summary.ambiguous:
@@ -123,16 +126,18 @@ def _contexts_table(summary: RunSummary) -> str:
     """The song's ambiguous contexts: the notes, what follows them where, the best a model
     without state can do there."""
     key, window = summary.key, summary.window
-    firsts = {model.first_wrong_full_song: name for name, model in summary.models.items()
-              if not model.spec.stateful and model.first_wrong_full_song}
+    firsts: dict[int, list[str]] = {}  # where models without state derail -> their names
+    for name, model in summary.models.items():
+        if not model.spec.stateful and model.first_wrong_full_song:
+            firsts.setdefault(model.first_wrong_full_song, []).append(name)
     rows = ['<div class="wide"><table class="contexts">',
             f'<tr><th class="name">{window} notes</th><th class="name">followed by</th>'
             '<th>right at best without state</th></tr>']
     for context in summary.ambiguous:
         follow = "; ".join(f"{note_label(note, key)} at {_positions(positions)}"
                            for note, positions in context.followers)
-        derails = [f"{name} derails at note {position}" for position, name in firsts.items()
-                   if position in context.positions]
+        derails = [f"{and_join(names)} derail{'s' if len(names) == 1 else ''} at note {position}"
+                   for position, names in firsts.items() if position in context.positions]
         note = f" ({', '.join(derails)})" if derails else ""
         rows.append(f'<tr><td>{_text(tokens_text(context.context, key) or "")}</td>'
                     f"<td>{_text(follow + note)}</td>"

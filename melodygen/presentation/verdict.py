@@ -21,15 +21,18 @@ class Verdict:
     headline: str          # one sentence: what the comparison shows
     details: list[str]     # the reasons, a sentence or two each
     cap_warnings: list[str]  # models that stopped at the epoch cap before their target
+    lesson: str | None = None  # the stateless LSTM derails too: state, not the LSTM (or a hint
+                               # to run all four models)
 
 
-def _and(words: list[str]) -> str:
+def and_join(words: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _notes(positions) -> str:
     positions = list(positions)
-    return ("note " if len(positions) == 1 else "notes ") + _and([str(p) for p in positions])
+    return ("note " if len(positions) == 1 else "notes ") + and_join([str(p) for p in positions])
 
 
 def context_before(summary: RunSummary, position: int) -> AmbiguousContext | None:
@@ -43,7 +46,7 @@ def _outcomes(models: list[ModelSummary], summary: RunSummary) -> str:
     derail = [model for model in models if model.first_wrong_full_song is not None]
     parts = []
     if carry:
-        parts.append(f"{_and(carry)} {'carries' if len(carry) == 1 else 'carry'} the whole song")
+        parts.append(f"{and_join(carry)} {'carries' if len(carry) == 1 else 'carry'} the whole song")
     at: dict[int, list[str]] = {}  # first wrong note -> the models that derail there
     for model in derail:
         at.setdefault(model.first_wrong_full_song, []).append(model.name)
@@ -53,13 +56,23 @@ def _outcomes(models: list[ModelSummary], summary: RunSummary) -> str:
         if not models[0].spec.stateful and context_before(summary, first) is not None:
             cause = (f", where the {summary.window} notes before it recur in the song with "
                      "another next note")
-        parts.append(f"{_and(names)} {verb}at note {first}{cause}")
+        parts.append(f"{and_join(names)} {verb}at note {first}{cause}")
     return ", ".join(parts)
 
 
-def _why(model: ModelSummary, summary: RunSummary) -> str:
-    """Why a model derails where it does."""
+def _grouped(models: list[ModelSummary], key) -> list[list[ModelSummary]]:
+    """Models grouped by ``key(model)``, in order of first appearance: one sentence a group."""
+    groups: dict = {}
+    for model in models:
+        groups.setdefault(key(model), []).append(model)
+    return list(groups.values())
+
+
+def _why(group: list[ModelSummary], summary: RunSummary) -> str:
+    """Why the models of ``group`` derail where they do (they derail alike)."""
+    model, names, many = group[0], and_join([m.name for m in group]), len(group) > 1
     first, key, window = model.first_wrong_full_song, summary.key, summary.window
+    they, s = ("they", "") if many else ("it", "s")
     context = context_before(summary, first)
     if context is not None and not model.spec.stateful:
         here = next(note for note, positions in context.followers if first in positions)
@@ -67,20 +80,26 @@ def _why(model: ModelSummary, summary: RunSummary) -> str:
         elsewhere = "; ".join(f"{note_label(note, key)} at {_notes(positions)}"
                               for note, positions in others)
         played = model.predictions.get("full-song", ())
-        plays = (f"; here it plays {note_label(played[first - 1], key)}"
+        plays = (f"; here {they} play{s} {note_label(played[first - 1], key)}"
                  if len(played) >= first else "")
-        return (f"{model.name} derails at note {first}: the {window} notes before it, "
+        return (f"{names} derail{s} at note {first}: the {window} notes before it, "
                 f"{tokens_text(context.context, key)}, come {len(context.positions)} times in the "
                 f"song, followed by {note_label(here, key)} here and by {elsewhere}. A model that "
                 f"sees only those {window} notes cannot tell the places apart{plays}, and from "
-                f"there it feeds on its own notes.")
+                f"there {they} feed{s} on {'their' if many else 'its'} own notes.")
     if model.spec.stateful:
-        return (f"{model.name} derails at note {first} even with state: it had not learnt the "
+        return (f"{names} derail{s} at note {first} even with state: {they} had not learnt the "
                 f"song when training stopped ({model.one_step_right} of {model.samples} next "
                 f"notes right in one step, {model.epochs} epochs).")
-    return (f"{model.name} derails at note {first}, a note it does not predict right even from "
-            f"the real song: it has not learnt the song ({model.one_step_right} of "
-            f"{model.samples} next notes right in one step).")
+    return (f"{names} derail{s} at note {first}, a note {they} do{'' if many else 'es'} not "
+            f"predict right even from the real song: {they} ha{'ve' if many else 's'} not learnt "
+            f"the song ({model.one_step_right} of {model.samples} next notes right in one step).")
+
+
+def _played(model: ModelSummary) -> object:
+    """The note a model plays where it derails (what its sentence tells)."""
+    notes, first = model.predictions.get("full-song", ()), model.first_wrong_full_song
+    return notes[first - 1] if first and len(notes) >= first else None
 
 
 def verdict(summary: RunSummary) -> Verdict:
@@ -91,10 +110,11 @@ def verdict(summary: RunSummary) -> Verdict:
     groups = [(words, group) for words, group in groups if group]
     headline = "; ".join(f"{words}, {_outcomes(group, summary)}" for words, group in groups) + "."
     headline = headline[0].upper() + headline[1:]
-    details = []
-    for model in models:
-        if model.first_wrong_full_song is not None:
-            details.append(_why(model, summary))
+    derailed = [model for model in models if model.first_wrong_full_song is not None]
+    details = [_why(group, summary) for group in _grouped(derailed, lambda m: (
+        m.spec.stateful, m.first_wrong_full_song, _played(m),
+        None if context_before(summary, m.first_wrong_full_song) and not m.spec.stateful
+        else (m.one_step_right, m.epochs)))]
     stateless = [model for model in models if not model.spec.stateful]
     carriers = [model for model in models
                 if model.spec.stateful and model.first_wrong_full_song is None]
@@ -109,23 +129,25 @@ def verdict(summary: RunSummary) -> Verdict:
     else:
         details.append(f"No {window} notes of this song come twice with another next note: a "
                        f"model without state can learn all {samples} next notes.")
-    for model in carriers:
+    for group in _grouped(carriers, lambda m: m.one_step_right):
+        many = len(group) > 1
         details.append(
-            f"{model.name} carries its state from window to window across the song, so the same "
-            f"{window} notes at two places of the song are not the same for it: "
-            f"{model.one_step_right} of {samples} in one step, and the whole song replayed from "
-            f"its first {window} notes.")
+            f"{and_join([m.name for m in group])} carr{'y' if many else 'ies'} "
+            f"{'their' if many else 'its'} state from window to window across the song, so the "
+            f"same {window} notes at two places of the song are not the same for "
+            f"{'them' if many else 'it'}: {group[0].one_step_right} of {samples} in one step, and "
+            f"the whole song replayed from its first {window} notes.")
     lstms = [model for model in stateless if model.spec.layer == "lstm"]
     failing_lstm = [model for model in lstms if model.first_wrong_full_song is not None]
+    lesson = None
     if failing_lstm and carriers:
         lstm = failing_lstm[0]
-        details.append(
-            f"The stateless LSTM ({lstm.name}) derails too, at note {lstm.first_wrong_full_song}: "
-            f"what carries the song is the state, not the LSTM.")
+        lesson = (f"The stateless LSTM ({lstm.name}) derails too, at note "
+                  f"{lstm.first_wrong_full_song}: what carries the song is the state, not the LSTM.")
     elif carriers and not lstms and any(m.first_wrong_full_song for m in stateless):
-        details.append("Run it with --model all to see that an LSTM without state derails as "
-                       "well: the lesson is state, not the LSTM.")
+        lesson = ("Run it with --model all to see that an LSTM without state derails as well: "
+                  "the lesson is state, not the LSTM.")
     warnings = [short_of_target(model.name, summary.config.recipe, model.epochs,
                                 model.one_step_right, model.samples, model.target_right)
                 for model in models if model.reached_epoch is None]
-    return Verdict(headline, details, warnings)
+    return Verdict(headline, details, warnings, lesson)

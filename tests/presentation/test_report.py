@@ -176,10 +176,11 @@ def test_the_verdict_comes_first_with_the_ambiguous_contexts(written):
     assert text.startswith(
         "Without state, mlp derails at note 8, where the 4 notes before it recur in the song "
         "with another next note; with state, stateful2 carries the whole song. "
+        "Run it with --model all to see that an LSTM without state derails as well: the lesson "
+        "is state, not the LSTM. "
         "mlp derails at note 8: the 4 notes before it, f8 d8 d4 c8, come 3 times in the song, "
         "followed by d8 here and by e8 at notes 22 and 49.")
     assert "cap every model without state at 46 of 50 (mlp gets 46)" in text
-    assert "the lesson is state, not the LSTM" in text  # a hint to run --model all
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", verdict[1])
     assert rows == [
         ("f8 d8 d4 c8", "e8 at notes 22, 49; d8 at note 8 (mlp derails at note 8)", "2 of 3"),
@@ -197,11 +198,15 @@ def test_the_verdict_of_all_four_models_says_the_lesson_is_state(tmp_path):
     assert found.headline == (
         "Without state, mlp and lstm derail at note 8, where the 4 notes before it recur in the "
         "song with another next note; with state, stateful and stateful2 carry the whole song.")
-    assert "The stateless LSTM (lstm) derails too, at note 8: what carries the song is the "\
-           "state, not the LSTM." in found.details
-    text = page_text((tmp_path / "report.html").read_text(encoding="utf-8"))
-    assert "what carries the song is the state, not the LSTM" in text
-    assert "--model all" not in text
+    assert found.lesson == ("The stateless LSTM (lstm) derails too, at note 8: what carries the "
+                            "song is the state, not the LSTM.")
+    assert found.details[0].startswith("mlp and lstm derail at note 8: the 4 notes before it")
+    assert found.details[-1].startswith("stateful and stateful2 carry their state from window "
+                                        "to window across the song")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f'<p class="lesson">{found.lesson}</p>' in page
+    assert "(mlp and lstm derail at note 8)" in page_text(page)  # in the table of contexts
+    assert "--model all" not in page_text(page)
 
 
 def test_the_verdict_warns_of_a_model_short_of_its_target(tmp_path):
