@@ -15,20 +15,26 @@ train or predict.
 
 from .core import ConfigError, Melody, MelodyError, MelodyWarning, Note, pitch_name, pitch_number
 from .formats import (bundled_songs, format_song, format_token, load_melody, load_song,
-                      parse_notes, parse_song, parse_token, read_song)
+                      parse_notes, parse_song, parse_token, read_song, write_midi, write_musicxml)
 from .generation import GenerateConfig, MelodyModel, generate, load, train_model
 from .learning import DEFAULT_MODELS, MODELS, ModelSpec, TrainConfig
+from .core.versions import VERSION as __version__
 from .learning.backend import configure_tensorflow
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ConfigError", "DEFAULT_MODELS", "GenerateConfig", "MODELS", "Melody", "MelodyError",
     "MelodyModel", "MelodyWarning", "ModelSpec", "Note", "TrainConfig", "bundled_songs",
     "configure_tensorflow", "format_song", "format_token", "generate", "load", "load_melody",
     "load_song", "parse_notes", "parse_song", "parse_token", "pitch_name", "pitch_number",
-    "read_song", "run_song", "train_model",
+    "read_song", "run_song", "train_model", "write_midi", "write_musicxml", "write_wav",
 ]
+
+
+def write_wav(melody, path):
+    """``melody`` played on melodygen's piano-like synthesizer, as a WAV file at ``path``
+    (16-bit mono, 22.05 kHz); see ``presentation.audio``."""
+    from .presentation.audio import write_wav as write
+    return write(melody, path)
 
 
 def run_song(melody, models=DEFAULT_MODELS, config=None, progress=None):

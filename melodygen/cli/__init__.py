@@ -13,6 +13,7 @@ import warnings
 
 from ..core.errors import MelodyError, MelodyWarning
 from . import generate, song, train
+from .progress import Progress
 
 COMMANDS = {"train": train, "generate": generate}  # melodygen NAME ...: module with build_parser, run
 
@@ -43,19 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         command, parser = song, song.build_parser(list(COMMANDS))
     args = parser.parse_args(argv)
+    progress = Progress(quiet=getattr(args, "quiet", False))  # what runs, on stderr
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # libraries' own warnings are not the user's business
         warnings.simplefilter("always", MelodyWarning)
-        warnings.showwarning = _show_warning
+        warnings.showwarning = lambda message, *rest, **more: progress.warn(str(message))
         try:
-            return command.run(args, parser)
+            return command.run(args, parser, progress)
         except MelodyError as error:
+            progress.done()
             print(error, file=sys.stderr)
             return 2
         except KeyboardInterrupt:
+            progress.done()
             print("melodygen: interrupted", file=sys.stderr)
             return 130
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+        finally:
+            progress.done()

@@ -1,12 +1,15 @@
-"""What the commands share: the training options, progress on stderr, tables for a terminal."""
+"""What the commands share: the training options, loading TensorFlow, model names, tables for a
+terminal."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import difflib
 import unicodedata
 
-from ..learning.config import RECIPES, TrainConfig
+from ..core.errors import ConfigError
+from ..learning.config import MODELS, RECIPES, TrainConfig
+from .progress import Progress
 
 SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid, .kar) or score "
              "(.musicxml, .xml, .mxl, .abc, .krn; FILE.abc:N for the tune X:N)")
@@ -45,32 +48,36 @@ def train_config(args: argparse.Namespace, **more) -> TrainConfig:
                        learning_rate=args.learning_rate, **more)
 
 
-def start_tensorflow() -> None:
-    """The process-wide TensorFlow settings every command runs with (``configure_tensorflow``):
-    one thread per op, deterministic ops."""
+def start_tensorflow(progress: Progress) -> None:
+    """Load TensorFlow, saying so (3 to 20 s), with the process-wide settings every command runs
+    with (``configure_tensorflow``): one thread per op, deterministic ops."""
+    progress.stage("loading TensorFlow")
     from ..learning.backend import configure_tensorflow
     configure_tensorflow()
 
 
-class ProgressPrinter:
-    """Training progress on stderr: one updating line on a terminal, a line per model otherwise.
-    Called as (model name, epoch, of epochs, loss, accuracy)."""
+def training_stages(progress: Progress, names: list[str]):
+    """The ``on_stage`` of ``run_song`` for ``names``: a stage line for each model's training
+    and predictions."""
+    def on_stage(stage: str, name: str) -> None:
+        of = f" ({names.index(name) + 1}/{len(names)})" if len(names) > 1 else ""
+        progress.stage(f"training {name}{of}" if stage == "train" else f"predicting with {name}{of}")
+    return on_stage
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.shown = ""
 
-    def __call__(self, model: str, epoch: int, epochs: int, loss: float, accuracy: float) -> None:
-        line = f"training {model:<10} epoch {epoch:>5}/{epochs}  loss {loss:.4f}  accuracy {accuracy:6.1%}"
-        if self.tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif model != self.shown:
-            print(f"training {model} ...", file=sys.stderr, flush=True)
-        self.shown = model
+def did_you_mean(word: str, known) -> str:
+    """" (did you mean 'nabiya'?)" for a word close to one of ``known``, else ""."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
-    def done(self) -> None:
-        if self.tty and self.shown:
-            print(file=sys.stderr)
+
+def check_model(name: str, extra: tuple[str, ...] = ()) -> str:
+    """A model preset's name, or a ``ConfigError`` that lists the presets (and ``extra``
+    words) and names the closest."""
+    if name in MODELS or name in extra:
+        return name
+    known = ", ".join(MODELS) + "".join(f" or {word}" for word in extra)
+    raise ConfigError(f"unknown model {name!r}{did_you_mean(name, [*MODELS, *extra])}; known: {known}")
 
 
 def text_width(text: str) -> int:

@@ -10,6 +10,7 @@ from ..core.errors import ConfigError
 from ..core.note import pitch_name
 from ..formats.notation import note_label
 from .common import start_tensorflow, table
+from .progress import Progress
 
 HELP = "new melodies from a saved model"
 
@@ -70,10 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "name without its suffix)")
     parser.add_argument("--no-scores", action="store_true", help="no engraved scores (.svg)")
     parser.add_argument("--no-audio", action="store_true", help="no audio (.wav)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress on stderr (warnings are still shown)")
     return parser
 
 
-def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
     from ..formats.files import prepare_folder
     from ..generation.generate import continuations, load, make_config
     from ..generation.sampling import sampling_error
@@ -89,11 +92,16 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                          args.top_p, args.count, args.seed, args.include_primer)
     folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
 
-    start_tensorflow()
+    start_tensorflow(progress)
+    progress.stage(f"loading {args.model}")
     model = load(args.model)
+    progress.stage(f"generating {config.count} melod{'y' if config.count == 1 else 'ies'}")
     notes = continuations(model, config)
+    progress.stage(f"writing the files in {folder}")
     summary = write_generated(folder, model.checkpoint, config, notes, str(args.model),
-                              scores=not args.no_scores, audio=not args.no_audio)
+                              scores=not args.no_scores, audio=not args.no_audio,
+                              progress=progress.step)
+    progress.done()
     print(format_generated(summary, folder))
     if config.greedy and config.count > 1:
         print(f"note: greedy generation gives {config.count} identical melodies; sample with "
@@ -112,12 +120,14 @@ def format_generated(summary, folder: Path) -> str:
     named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
     suffixes = ", ".join(Path(name).suffix for name in summary.melodies[0].files.files().values())
     primer = "in the output" if config.include_primer else "left out of the output"
-    primer_tokens = " ".join(note_label(note) for note in config.primer)
+    primer_tokens = " ".join(note_label(note, key) for note in config.primer)
+    removed = [f"removed {len(summary.removed)} files of the run before that this one did not "
+               "write again"] if summary.removed else []
     return "\n".join([
         f"{checkpoint.song.title}, {checkpoint.spec.name} ({summary.model_file}): {config.describe()}",
         f"primer {primer_tokens} ({primer}), then {config.length} notes per melody",
         "", *table(rows, strip=True), "",
-        f"files in {folder}/: {named} ({suffixes}), summary.json"])
+        f"files in {folder}/: {named} ({suffixes}), summary.json", *removed])
 
 
 def _stats_row(name: str, stats) -> tuple[str, ...]:

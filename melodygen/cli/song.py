@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from ..core.errors import ConfigError
+from ..core.versions import VERSION
 from ..learning.config import DEFAULT_MODELS, MODELS
-from .common import SONG_HELP, ProgressPrinter, add_reading_options, add_training_options, \
-    start_tensorflow, table, text_width, train_config
+from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
+    start_tensorflow, table, text_width, train_config, training_stages
+from .progress import Progress
 
 ALL = "all"
 
@@ -20,12 +23,14 @@ def build_parser(commands) -> argparse.ArgumentParser:
         prog="melodygen",
         description="Learn a melody with the lecture's MLP and LSTM models, then write what each "
                     "model plays back: MIDI, MusicXML, a loss plot and summary.json.",
-        epilog="Example: melodygen nabiya --model all --seed 7. "
+        epilog="Example: melodygen nabiya --model all (the four models: the lesson is state, "
+               "not the LSTM). "
                "Also: melodygen train SONG --save FILE (train one model and save it), and "
                "melodygen generate FILE (new melodies from a saved model); see their --help. "
                f"A song named {' or '.join(commands)} is read as "
                f"{' or '.join('./' + name for name in commands)}.")
     parser.add_argument("song", nargs="?", help=SONG_HELP)
+    parser.add_argument("--version", action="version", version=f"melodygen {VERSION}")
     parser.add_argument("--list", action="store_true", help="list the bundled songs and exit")
     parser.add_argument("--model", nargs="+", default=list(DEFAULT_MODELS), metavar="MODEL",
                         help=f"models to train: {', '.join(MODELS)} or {ALL} "
@@ -33,8 +38,10 @@ def build_parser(commands) -> argparse.ArgumentParser:
     add_reading_options(parser)
     add_training_options(parser)
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: out/SONG/)")
-    parser.add_argument("--quiet", action="store_true", help="no progress while training")
+                        help="output folder (default: out/SONG/); a rerun removes the files of "
+                             "the run before that it does not write again, and no other file")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress on stderr (warnings are still shown)")
     parser.add_argument("--no-scores", action="store_true",
                         help="no engraved scores (.svg) and none in the report")
     parser.add_argument("--no-audio", action="store_true", help="no audio (.wav) and no players in the report")
@@ -42,10 +49,18 @@ def build_parser(commands) -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
     if args.list:
         return list_songs()
     if not args.song:
+        swallowed = [word for word in args.model if word not in MODELS and word != ALL
+                     and _names_a_song(word)]
+        if swallowed:
+            models = " ".join(word for word in args.model if word not in swallowed)
+            raise ConfigError(
+                f"--model took {swallowed[0]!r} for a model name, and no song is left: put the "
+                f"song first (melodygen {swallowed[0]} --model {models or 'mlp'}) or end the "
+                f"models with -- (melodygen --model {models or 'mlp'} -- {swallowed[0]})")
         parser.error("give a song name or file, or --list")
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name
@@ -53,6 +68,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     config = train_config(args)
     names = model_names(args.model)
+    progress.stage(f"reading {args.song}", delay=1.0)
     melody = load_melody(args.song, args.quantize, args.tune)
     prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
@@ -60,15 +76,24 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..learning.experiment import run_song
     from ..presentation.run_files import write_outputs
 
-    progress = None if args.quiet else ProgressPrinter()
-    start_tensorflow()
-    run = run_song(melody, names, config, progress)
-    if progress:
-        progress.done()
+    start_tensorflow(progress)
+    bound = config.recipe == "fast"  # the fast recipe stops once the target is reached
+    run = run_song(melody, names, config,
+                   lambda *report: progress.epoch(*report, bound=bound),
+                   training_stages(progress, names))
+    progress.stage(f"writing the files in {folder}")
     summary = write_outputs(run, folder, scores=not args.no_scores, audio=not args.no_audio,
-                            report=not args.no_report)
+                            report=not args.no_report, progress=progress.step)
+    progress.done()
     print(format_table(summary, folder))
     return 0
+
+
+def _names_a_song(word: str) -> bool:
+    """Whether ``word`` names a bundled song or a song file (a word --model may swallow)."""
+    from ..formats.songs import bundled_songs
+
+    return word in bundled_songs() or Path(word).exists() or "." in word or "/" in word
 
 
 def list_songs() -> int:
@@ -87,17 +112,20 @@ def list_songs() -> int:
 
 
 def model_names(chosen: list[str]) -> list[str]:
-    """--model's words -> preset names, ``all`` for every one; an unknown one is refused."""
+    """--model's words -> preset names, ``all`` for every one; an unknown one is refused (with
+    the closest name)."""
+    for name in chosen:
+        check_model(name, (ALL,))
     if ALL in chosen:
         return list(MODELS)
-    unknown = [name for name in chosen if name not in MODELS]
-    if unknown:
-        raise ConfigError(f"unknown model {unknown[0]!r}; known: {', '.join(MODELS)} or {ALL}")
     return list(dict.fromkeys(chosen))
 
 
 def format_table(summary, folder: Path) -> str:
-    """The closing table: per model, one-step accuracy, full song right, first wrong note."""
+    """The closing table: per model, one-step accuracy, full song right, first wrong note; then
+    the verdict and the files."""
+    from ..presentation.verdict import verdict
+
     samples = summary.samples
     rows = [("model", "one-step right", "full song right", "first wrong", "epochs", "train s")]
     for name, model in summary.models.items():
@@ -108,9 +136,13 @@ def format_table(summary, folder: Path) -> str:
                      str(model.epochs), f"{round(model.training_seconds, 3):.2f}"))
     suffixes = ", ".join(Path(name).suffix for name in summary.original.files().values())
     report = [f"report: {folder / summary.report}"] if summary.report else []
+    removed = [f"removed {len(summary.removed)} files of the run before that this one did not "
+               "write again"] if summary.removed else []
+    found = verdict(summary)
+    said = textwrap.wrap(found.headline, 100) + (textwrap.wrap(found.lesson, 100) if found.lesson else [])
     return "\n".join([
         f"{summary.melody.title}: {len(summary.melody)} notes, window {summary.window}, {samples} "
         f"predictions per model; without state at most {summary.window_ceiling} can be right",
-        "", *table(rows), "",
+        "", *table(rows), "", *said, "",
         f"files in {folder}/: original, MODEL-one-step and MODEL-full-song ({suffixes}), "
-        f"{summary.loss_plot}, summary.json", *report])
+        f"{summary.loss_plot}, summary.json", *removed, *report])

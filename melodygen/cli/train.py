@@ -8,8 +8,9 @@ from pathlib import Path
 from ..core.errors import MelodyError
 from ..learning.checkpoint import DEFAULT_MODEL, SUFFIX
 from ..learning.config import MODELS, TrainConfig
-from .common import SONG_HELP, ProgressPrinter, add_reading_options, add_training_options, \
-    start_tensorflow, train_config
+from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
+    start_tensorflow, train_config, training_stages
+from .progress import Progress
 
 HELP = "train one model on a song and save it"
 
@@ -23,26 +24,29 @@ def build_parser() -> argparse.ArgumentParser:
                     "melodygen.json. Any file name works; .melodygen is the convention.",
         epilog="Example: melodygen train nabiya --model stateful2 --save models/nabiya.melodygen")
     parser.add_argument("song", help=SONG_HELP.replace(" (see --list)", ""))
-    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL,
-                        help="the model to train (default %(default)s, the lecture's LSTM, which "
-                             "learns the whole song)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, metavar="MODEL",
+                        help=f"the model to train: {', '.join(MODELS)} (default %(default)s, the "
+                             "lecture's LSTM, which learns the whole song)")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help=f"where to save the model (default: models/SONG-MODEL{SUFFIX})")
     add_reading_options(parser)
     add_training_options(parser)
     parser.add_argument("--window", type=int, default=TrainConfig.window,
                         help="notes the model sees to predict the next one (default %(default)s)")
-    parser.add_argument("--quiet", action="store_true", help="no progress while training")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress on stderr (warnings are still shown)")
     return parser
 
 
-def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name
     from ..learning.checkpoint import train_model
     from ..learning.experiment import prepare
 
     config = train_config(args, window=args.window)
+    check_model(args.model)
+    progress.stage(f"reading {args.song}", delay=1.0)
     melody = load_melody(args.song, args.quantize, args.tune)
     path = args.save or Path("models") / f"{song_name(args.song)}-{args.model}{SUFFIX}"
     if path.is_dir():
@@ -51,13 +55,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
     prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
-    printer = None if args.quiet else ProgressPrinter()
-    progress = (lambda *values: printer(args.model, *values)) if printer else None
-    start_tensorflow()
-    model = train_model(melody, args.model, config, progress)
-    if printer:
-        printer.done()
+    start_tensorflow(progress)
+    bound = config.recipe == "fast"
+    model = train_model(melody, args.model, config,
+                        lambda *values: progress.epoch(args.model, *values, bound=bound),
+                        training_stages(progress, [args.model]))
+    progress.stage(f"saving {path}")
     model.save(path)
+    progress.done()
     facts = model.checkpoint.training
     print(f"{melody.title}: {args.model} trained in {facts.epochs} epochs, "
           f"{facts.seconds:.2f} s; one-step {facts.one_step_right}/{facts.samples} right, "

@@ -1,4 +1,4 @@
-"""Keys: major and minor scales, key signatures, and the key of a melody.
+"""Keys: major and minor scales, key signatures, the key of a melody, and a pitch spelt in a key.
 
 Pitch classes are 0..11 with 0 = C; a key signature is counted in fifths (sharps 1..6,
 flats -1..-5).
@@ -17,6 +17,8 @@ MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.2
 MINOR_PROFILE = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
 SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}  # natural minor
 PROFILES = {"major": MAJOR_PROFILE, "minor": MINOR_PROFILE}
+STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}  # note letter -> pitch class
+_SHARPS, _FLATS = "FCGDAEB", "BEADGCF"  # the order sharps and flats enter a key signature
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,25 @@ def song_key(melody: Melody) -> Key | None:
         return held, correlation
 
     return max(keys, key=rank)  # max keeps the first of equals
+
+
+def key_alters(fifths: int) -> dict[str, int]:
+    """Step -> alteration that the key signature gives it: 2 -> {'F': 1, 'C': 1}."""
+    return {step: 1 for step in _SHARPS[:fifths]} if fifths >= 0 else {step: -1 for step in _FLATS[:-fifths]}
+
+
+def spell(pitch: int, fifths: int) -> tuple[str, int, int]:
+    """MIDI pitch -> (step, alter, octave) in the key of ``fifths``: notes of the key as the key
+    spells them, others as naturals where they can be, else sharps in sharp keys and flats in
+    flat keys (in C: C#, Eb, F#, G#, Bb). The score writer and the song notation both spell so."""
+    pitch_class, alters = pitch % 12, key_alters(fifths)
+    candidates = [(step, alters.get(step, 0)) for step in STEPS
+                  if (STEPS[step] + alters.get(step, 0)) % 12 == pitch_class]
+    if not candidates:
+        candidates = [(step, 0) for step in STEPS if STEPS[step] == pitch_class]
+    if not candidates:
+        sharp = fifths > 0 or (fifths == 0 and pitch_class not in (3, 10))
+        alter = 1 if sharp else -1
+        candidates = [(step, alter) for step in STEPS if (STEPS[step] + alter) % 12 == pitch_class]
+    step, alter = candidates[0]
+    return step, alter, (pitch - alter) // 12 - 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
+VERSION = "0.1.0"  # melodygen's own (pyproject.toml says the same; a test checks it)
 LIBRARIES = ("melodygen", "tensorflow", "keras", "numpy", "mido", "music21", "verovio")
 
 

@@ -10,8 +10,16 @@ from ..core.errors import MelodyError
 
 
 def prepare_folder(folder: str | Path) -> Path:
-    """Create ``folder`` if needed and check that files can be written in it, before any work."""
+    """Create ``folder`` if needed and check that files can be written in it, before any work.
+    A ``folder`` that is a file, or lies under one, is refused with that file named."""
     folder = Path(folder)
+    for place in (folder, *folder.parents):
+        if place.exists() or place.is_symlink():
+            if not place.is_dir():
+                reason = ("is a file, not a folder; give a folder to write in" if place == folder
+                          else f"cannot make this folder: {place} is a file")
+                raise MelodyError(reason, source=str(folder))
+            break
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".melodygen-check-"):

@@ -6,9 +6,11 @@ melody's key signature (else one that fits the notes), full measures (the last o
 with a rest), notes tied across bar lines and into written values where they must be, tuplets
 (``<time-modification>`` and a ``<tuplet>`` bracket per beat group: a triplet eighth is an
 eighth, 3 in the time of 2), beams by beat group, accidentals where the key and the measure do
-not give the pitch, and a pickup measure (numbered 0) when the melody has an upbeat. Writing
-needs no music21: a run that writes scores loads no more than it must (music21 takes about
-24 MiB and 0.4 s to import).
+not give the pitch, and a pickup measure (numbered 0) when the melody has an upbeat. Chosen
+notes can be marked (``marks``: a model's wrong notes): drawn in ``MARK_COLOR`` and numbered, so
+that a reader who does not see the colour sees the number; MuseScore, verovio and music21 read
+both. Writing needs no music21: a run that writes scores loads no more than it must (music21
+takes about 24 MiB and 0.4 s to import).
 
 Reading takes the first part that has notes, with its repeats played out and ties joined, and
 makes one melody line of it like the MIDI reader (``timeline.melody_line``: times exactly as
@@ -29,9 +31,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from ..core.errors import MelodyError, MelodyWarning
-from ..core.keys import Key, song_key
+from ..core.keys import Key, key_alters, song_key, spell  # spelling in the key: see core.keys
 from ..core.note import Melody, Note
 from .files import write_atomic
 from .timeline import (
@@ -50,6 +53,7 @@ _FORMATS = {".musicxml": "musicxml", ".xml": "musicxml", ".krn": "humdrum"}  # m
 PART_NAME = "Melody"
 DEFAULT_TEMPO = 120.0  # quarter notes per minute when a score has no metronome mark
 BASS_CLEF_BELOW = 55   # MIDI pitch (G3): a melody whose notes average lower is written in bass clef
+MARK_COLOR = "#E00000"  # colour of a marked note: each tied part, its stem, flag and accidental
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -66,8 +70,6 @@ _WRITTEN = sorted(((value * (2 - Fraction(1, 2 ** dots)), name, dots)
                    for value, name in NOTE_VALUES for dots in range(MAX_DOTS + 1)
                    if (value * (2 - Fraction(1, 2 ** dots)) / SHORTEST).denominator == 1), reverse=True)
 _BEAMS = {"eighth": 1, "16th": 2, "32nd": 3, "64th": 4, "128th": 5, "256th": 6}  # beams a note value takes
-_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_SHARPS, _FLATS = "FCGDAEB", "BEADGCF"  # the order sharps and flats enter a key signature
 _ACCIDENTALS = {-2: "flat-flat", -1: "flat", 0: "natural", 1: "sharp", 2: "double-sharp"}
 _PROLOG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE score-partwise PUBLIC '
            b'"-//Recordare//DTD MusicXML 4.0 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">\n')
@@ -86,6 +88,9 @@ class _Written:
     tie_start: bool = False   # continues in the note after
     tuplet: tuple[int, int] | None = None  # (actual, normal): a triplet is 3 in the time of 2
     bracket: tuple[str, ...] = ()          # "start" and/or "stop" of the tuplet's bracket
+    position: int = 0         # 1-based place in the melody of the note or rest it is part of
+                              # (0: the rest that completes the last measure)
+    first: bool = True        # the first written part of that note or rest
 
 
 def note_values(length: Fraction) -> list[tuple[Fraction, str, int]]:
@@ -112,15 +117,17 @@ def measures(melody: Melody) -> list[list[_Written]]:
     missing = -(melody.total_length - melody.pickup) % size
     if missing or not events:
         events.append(Note(None, missing or size))
-    bars: list[list[tuple]] = [[]]  # per measure: (pitch, start, length, tied before, tied after)
+    # per measure: (pitch, start, length, tied before, tied after, place in the melody, first part)
+    bars: list[list[tuple]] = [[]]
     position = size - melody.pickup if melody.pickup else Fraction(0)
-    for event in events:
-        left, tied_before = event.duration, False
+    for place, event in enumerate(events, start=1):
+        place = place if place <= len(melody.notes) else 0  # the filler rest has no place
+        left, tied_before, first = event.duration, False, True
         while left:
             take = min(left, size - position)
             bars[-1].append((event.pitch, position, take, tied_before,
-                             take < left and not event.is_rest))
-            tied_before = not event.is_rest
+                             take < left and not event.is_rest, place, first))
+            tied_before, first = not event.is_rest, False
             position += take
             left -= take
             if position == size:
@@ -138,7 +145,8 @@ def _odd_part(time: Fraction) -> int:
 
 
 def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction]) -> list[_Written]:
-    """One measure's spans (pitch, start, length, tied before, tied after) -> its notes and rests.
+    """One measure's spans (pitch, start, length, tied before, tied after, place, first part) ->
+    its notes and rests.
 
     A beat group (``beat_groups``) in which a note starts or ends off the plain note values
     holds a tuplet: the one its times need together (1/3 -> 3 in the time of 2, 1/5 -> 5 in
@@ -146,7 +154,7 @@ def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction])
     values; elsewhere a span is written as today, in plain values tied."""
     bounds = [Fraction(0)] + [end for end in group_ends if end < size] + [size]
     odd: dict[int, int] = {}  # beat group -> the odd part its times need
-    for _, start, length, _, _ in spans:
+    for _, start, length, *_ in spans:
         for time in (start, start + length):
             group = bisect.bisect_right(bounds, time) - 1
             if group < len(bounds) - 1 and time != bounds[group]:
@@ -155,9 +163,9 @@ def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction])
     edges = [bounds[group] for group in range(1, len(bounds) - 1)
              if group in tuplets or group - 1 in tuplets]
     written: list[_Written] = []
-    for pitch, start, length, tied_before, tied_after in spans:
+    for pitch, start, length, tied_before, tied_after, place, first in spans:
         if pitch is None and length == size:
-            written.append(_Written(None, start, length, None))
+            written.append(_Written(None, start, length, None, position=place, first=first))
             continue
         cuts = [start] + [edge for edge in edges if start < edge < start + length] + [start + length]
         pieces = []
@@ -172,7 +180,7 @@ def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction])
             written.append(_Written(pitch, at, piece_length, value, dots,
                                     tie_stop=sounding and (index > 0 or tied_before),
                                     tie_start=sounding and (index < len(pieces) - 1 or tied_after),
-                                    tuplet=ratio))
+                                    tuplet=ratio, position=place, first=first and index == 0))
             at += piece_length
     return _brackets(written, bounds)
 
@@ -207,7 +215,8 @@ def _no_lone_whole_rest(bar: list[_Written], size: Fraction) -> list[_Written]:
         return bar
     rest = bar[0]
     half = rest.length / 2
-    return [_Written(None, rest.start, half, "half"), _Written(None, rest.start + half, half, "half")]
+    return [replace(rest, length=half, value="half"),
+            replace(rest, start=rest.start + half, length=half, value="half", first=False)]
 
 
 def beat_groups(time_signature: tuple[int, int]) -> list[Fraction]:
@@ -255,43 +264,32 @@ def beams(bar: list[_Written], group_ends: list[Fraction]) -> list[list[tuple[in
     return result
 
 
-def key_alters(fifths: int) -> dict[str, int]:
-    """Step -> alteration that the key signature gives it: 2 -> {'F': 1, 'C': 1}."""
-    return {step: 1 for step in _SHARPS[:fifths]} if fifths >= 0 else {step: -1 for step in _FLATS[:-fifths]}
-
-
-def spell(pitch: int, fifths: int) -> tuple[str, int, int]:
-    """MIDI pitch -> (step, alter, octave) in the key: notes of the key as the key spells them,
-    others as naturals where they can be, else sharps in sharp keys and flats in flat keys (in
-    C: C#, Eb, F#, G#, Bb)."""
-    pitch_class, alters = pitch % 12, key_alters(fifths)
-    candidates = [(step, alters.get(step, 0)) for step in _STEPS
-                  if (_STEPS[step] + alters.get(step, 0)) % 12 == pitch_class]
-    if not candidates:
-        candidates = [(step, 0) for step in _STEPS if _STEPS[step] == pitch_class]
-    if not candidates:
-        sharp = fifths > 0 or (fifths == 0 and pitch_class not in (3, 10))
-        alter = 1 if sharp else -1
-        candidates = [(step, alter) for step in _STEPS if (_STEPS[step] + alter) % 12 == pitch_class]
-    step, alter = candidates[0]
-    return step, alter, (pitch - alter) // 12 - 1
-
-
 def _text(parent: ET.Element, tag: str, text, **attributes) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
     element.text = str(text)
     return element
 
 
-def musicxml_bytes(melody: Melody) -> bytes:
+def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = (),
+                   key: Key | None = None) -> bytes:
     """Melody -> MusicXML 4.0 document (partwise, one part); the same melody always gives the
     same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
-    a treble clef (bass for a low melody), the title, the time signature and a metronome mark."""
+    a treble clef (bass for a low melody), the title, the time signature and a metronome mark.
+    ``key``: the key to write and spell in (a model's prediction in its song's key), by default
+    the melody's own.
+
+    ``marks``: {1-based position of a note or rest in the melody: label}, or positions (each
+    labelled with its number). A marked note is coloured ``MARK_COLOR`` (every written part of
+    it: ``<note color>``) and its label is written under it as lyrics, a line each (a label is
+    one word a line: readers keep the last word of a lyric); a marked rest, which has no lyric
+    in most readers, gets its label as a direction above it."""
+    marks = dict(marks) if isinstance(marks, Mapping) else {place: str(place) for place in marks}
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
-    # the file's key, else the key whose scale holds most of the song, so fewest accidentals
-    found = melody.key or song_key(melody)
+    # the key asked for, else the file's, else the key whose scale holds most of the song (so
+    # fewest accidentals)
+    found = key or melody.key or song_key(melody)
     fifths = found.fifths if found else 0
     key = key_alters(fifths)
     group_ends = beat_groups(melody.time_signature)
@@ -317,14 +315,21 @@ def musicxml_bytes(melody: Melody) -> bytes:
             _first_measure(measure, melody, divisions, fifths, pitches)  # the key's mode if given
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
-            _write_note(measure, item, item_beams, divisions, fifths, key, shown)
+            label = marks.get(item.position)
+            if label is not None and item.pitch is None and item.first:
+                _write_rest_label(measure, label)
+            note = _write_note(measure, item, item_beams, divisions, fifths, key, shown)
+            if label is not None:
+                note.set("color", MARK_COLOR)
+                if item.pitch is not None and item.first:
+                    _write_lyric(note, label)
     _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
     ET.indent(root, "  ")
     return _PROLOG + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
 def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int, fifths: int,
-                key: dict[str, int], shown: dict[tuple[str, int], int]) -> None:
+                key: dict[str, int], shown: dict[tuple[str, int], int]) -> ET.Element:
     """One <note> (or rest); ``shown`` holds the accidentals of the measure so far, and gets this
     note's when it shows one (a note tied from the one before shows none)."""
     note = ET.SubElement(measure, "note")
@@ -365,6 +370,23 @@ def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int,
             ET.SubElement(notations, "tied", type=kind)
         for kind in item.bracket:
             ET.SubElement(notations, "tuplet", type=kind, number="1")
+    return note
+
+
+def _write_lyric(note: ET.Element, label: str) -> None:
+    """A mark's label under its note: a lyric per line of it (after the notations, as the
+    schema orders)."""
+    for number, line in enumerate(label.splitlines(), start=1):
+        lyric = ET.SubElement(note, "lyric", number=str(number), placement="below", color=MARK_COLOR)
+        _text(lyric, "syllabic", "single")
+        _text(lyric, "text", line)
+
+
+def _write_rest_label(measure: ET.Element, label: str) -> None:
+    """A mark's label above the rest that comes next in ``measure``: a direction of words."""
+    direction = ET.SubElement(measure, "direction", placement="above")
+    _text(ET.SubElement(direction, "direction-type"), "words", " ".join(label.splitlines()),
+          color=MARK_COLOR)
 
 
 def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: int, pitches) -> None:

@@ -45,7 +45,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError
-from ..core.keys import Key
+from ..core.keys import Key, song_key, spell
 from ..core.note import Melody, Note, tuplet_ratio
 from .timeline import tidy_rests
 
@@ -68,6 +68,7 @@ _TOKEN = re.compile(
 _TUPLET = re.compile(r"\((?P<actual>\d+)(?::(?P<normal>\d*)(?::(?P<count>\d+))?)?")
 _HEADER = re.compile(r"\s*(?P<key>[A-Za-z]+)\s*:(?P<value>.*)")
 _SHARP_SPELLING = ("c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b")
+_ACCIDENTAL_MARKS = {0: "", 1: "#", -1: "b"}  # alteration -> its mark in a token
 
 
 def length_to_duration(length: int, dots: int = 0) -> Fraction:
@@ -136,8 +137,9 @@ def parse_token(token: str) -> Note:
     return note
 
 
-def format_token(note: Note) -> str:
-    """Note -> its token, sharps for black keys: Note(66, 1/2) -> 'f#8'."""
+def format_token(note: Note, key: Key | None = None) -> str:
+    """Note -> its token: spelt in ``key`` when one is given (F major: Note(70, 1/2) -> 'bb8',
+    see ``core.keys.spell``), else sharps for black keys (Note(66, 1/2) -> 'f#8')."""
     length = duration_to_length(note.duration)
     if length is None:
         raise ValueError(f"a duration of {note.duration} quarter notes has no token "
@@ -146,25 +148,29 @@ def format_token(note: Note) -> str:
     suffix = f"{value}{'.' * dots}"
     if note.pitch is None:
         return "r" + suffix
-    octave = note.pitch // 12 - 1
+    if key is None:
+        name, octave = _SHARP_SPELLING[note.pitch % 12], note.pitch // 12 - 1
+    else:
+        step, alter, octave = spell(note.pitch, key.fifths)
+        name = step.lower() + _ACCIDENTAL_MARKS[alter]
     marks = "'" * (octave - BASE_OCTAVE) if octave >= BASE_OCTAVE else "," * (BASE_OCTAVE - octave)
-    return _SHARP_SPELLING[note.pitch % 12] + marks + suffix
+    return name + marks + suffix
 
 
-def note_label(note: Note) -> str:
-    """The note's token (``f#8``) for a message or a listing, or its repr when no single token
-    has its length (``Note(C4, 5/2)``)."""
+def note_label(note: Note, key: Key | None = None) -> str:
+    """The note's token (``f#8``, spelt in ``key`` when given) for a message or a listing, or
+    its repr when no single token has its length (``Note(C4, 5/2)``)."""
     try:
-        return format_token(note)
+        return format_token(note, key)
     except ValueError:
         return repr(note)
 
 
-def tokens_text(notes) -> str | None:
-    """Notes -> their tokens separated by spaces, or None when a note has no single token (the
-    ``tokens`` of summary.json)."""
+def tokens_text(notes, key: Key | None = None) -> str | None:
+    """Notes -> their tokens (spelt in ``key`` when given) separated by spaces, or None when a
+    note has no single token (the ``tokens`` of summary.json)."""
     try:
-        return " ".join(format_token(note) for note in notes)
+        return " ".join(format_token(note, key) for note in notes)
     except ValueError:
         return None
 
@@ -403,8 +409,10 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 
     Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
     or whose length no single token has, is written as tied tokens (``c2~ | c8``); a tuplet's
-    notes get a tuplet mark (``(3 c8 d8 e8``).
+    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key (its ``key``,
+    else ``core.keys.song_key``): Bb in F major is ``bb``, not ``a#``.
     """
+    key = melody.key if melody.key is not None else song_key(melody)
     beats, unit = melody.time_signature
     measure = melody.measure_length
     lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {melody.tempo:g}"]
@@ -421,7 +429,7 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
             tokens = _tokens(note.pitch, piece_end - now)
             for i, (token_note, ratio) in enumerate(tokens):
                 tied = note.pitch is not None and (i < len(tokens) - 1 or piece_end < end)
-                words.append((format_token(token_note) + (TIE if tied else ""), ratio))
+                words.append((format_token(token_note, key) + (TIE if tied else ""), ratio))
             now = piece_end
             if now == next_bar:
                 words.append((BAR, None))

@@ -3,6 +3,7 @@ which reader a file goes to, by its name and, for other names, by what it holds.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def load_song(name: str) -> Melody:
     """A bundled song by name, e.g. ``load_song("nabiya")``."""
     songs = bundled_songs()
     if name not in songs:
-        raise MelodyError(f"unknown song {name!r}; bundled songs: {', '.join(songs) or 'none'}")
+        close = difflib.get_close_matches(name, list(songs), n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise MelodyError(f"unknown song {name!r}{guess}; bundled songs: {', '.join(songs) or 'none'}")
     melody = read_song(songs[name])
     return melody
 

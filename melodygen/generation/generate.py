@@ -159,8 +159,9 @@ def resolve_primer(checkpoint: Checkpoint, primer: str | Sequence[Note] | None) 
     known = set(checkpoint.vocabulary.notes)
     for position, note in enumerate(notes, start=1):
         if note not in known:
-            vocabulary = " ".join(note_label(n) for n in checkpoint.vocabulary.notes)
-            raise MelodyError(f"note {position} '{note_label(note)}' is not in the model's "
+            key = checkpoint.key
+            vocabulary = " ".join(note_label(n, key) for n in checkpoint.vocabulary.notes)
+            raise MelodyError(f"note {position} '{note_label(note, key)}' is not in the model's "
                               f"vocabulary: {vocabulary}", source=PRIMER_SOURCE)
     return notes
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.errors import MelodyError
+from ..core.keys import Key, song_key
 from ..core.note import Melody, Note, notes_json
 from ..core.versions import versions
 from ..formats.files import prepare_folder, write_atomic
@@ -125,6 +126,11 @@ class Checkpoint:
         """The default primer: the song's first ``window`` notes."""
         return self.defaults.primer
 
+    @property
+    def key(self) -> Key | None:
+        """The key of the training melodies taken together: notes are spelt in it."""
+        return song_key(Melody(tuple(note for melody in self.reference for note in melody.notes)))
+
 
 @dataclass(eq=False)
 class TrainedModel:
@@ -144,14 +150,15 @@ class TrainedModel:
 
 
 def train_model(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,
-                progress: Progress | None = None) -> TrainedModel:
-    """Train one of the lecture's models on ``melody`` (imports TensorFlow)."""
+                progress: Progress | None = None, on_stage=None) -> TrainedModel:
+    """Train one of the lecture's models on ``melody`` (imports TensorFlow); ``progress`` and
+    ``on_stage`` as ``experiment.run_song`` calls them (``on_stage`` with the model's name)."""
     from .experiment import run_song
 
     config = config or TrainConfig()
     spec = model_spec(model)
     report = (lambda _name, *values: progress(*values)) if progress else None
-    run = run_song(melody, [spec.name], config, report)
+    run = run_song(melody, [spec.name], config, report, on_stage)
     trained = run.models[0]
     result = trained.training
     facts = TrainingFacts(
@@ -180,7 +187,8 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
         "model": {field.name: getattr(checkpoint.spec, field.name) for field in fields(ModelSpec)},
         "window": checkpoint.window,
         "vocabulary": {"name": checkpoint.vocabulary.name,
-                       "tokens": [note_label(note) for note in checkpoint.vocabulary.notes],
+                       "tokens": [note_label(note, checkpoint.key)
+                                  for note in checkpoint.vocabulary.notes],
                        "notes": notes_json(checkpoint.vocabulary.notes)},
         "encoding": {"name": checkpoint.encoding.name,
                      "table": [[float(x) for x in row] for row in checkpoint.encoding.table]},

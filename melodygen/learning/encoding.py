@@ -110,6 +110,34 @@ def make_dataset(sequences: np.ndarray | Sequence[np.ndarray], window: int,
     return Dataset(np.concatenate(inputs), np.concatenate(targets).astype(np.int32))
 
 
+@dataclass(frozen=True)
+class Ambiguity:
+    """A context (window of notes) that recurs in the data with more than one next note."""
+
+    context: tuple[int, ...]                          # the window, vocabulary indices
+    followers: tuple[tuple[int, tuple[int, ...]], ...]  # (next note, samples it follows in),
+                                                       # most frequent first (ties: first seen)
+
+    @property
+    def best(self) -> int:
+        """Samples a model that sees only the window can get right here: the most frequent."""
+        return len(self.followers[0][1])
+
+
+def ambiguous_contexts(dataset: Dataset) -> list[Ambiguity]:
+    """Every context that recurs with different next notes, in the order each first occurs
+    (나비야, window 4: four contexts, which is why 46 of 50 is the ceiling)."""
+    followers: dict[tuple, dict[int, list[int]]] = defaultdict(dict)
+    for sample, (context, target) in enumerate(zip(map(tuple, dataset.inputs), dataset.targets)):
+        followers[tuple(int(i) for i in context)].setdefault(int(target), []).append(sample)
+    found = []
+    for context, nexts in followers.items():
+        if len(nexts) > 1:
+            ranked = sorted(nexts.items(), key=lambda item: (-len(item[1]), item[1][0]))
+            found.append(Ambiguity(context, tuple((note, tuple(samples)) for note, samples in ranked)))
+    return found
+
+
 def window_ceiling(dataset: Dataset) -> int:
     """The most samples any model that sees only the window can get right.
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from ..core.errors import MelodyError
+from ..core.errors import MelodyError, MelodyWarning
 from ..core.note import Melody, Note
 from .config import ModelSpec, TrainConfig, model_spec
-from .encoding import Dataset, make_dataset, make_encoding, window_ceiling
+from .encoding import Ambiguity, Dataset, ambiguous_contexts, make_dataset, make_encoding, window_ceiling
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
@@ -18,6 +19,9 @@ if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model 
 
 # (model name, epoch, of epochs, loss, accuracy), called while a model trains
 ExperimentProgress = Callable[[str, int, int, float, float], None]
+# (stage, model name), called as each model's stages begin: "train" (building, compiling and
+# training: progress follows), "predict" (compiling and running both predictions)
+StageProgress = Callable[[str, str], None]
 
 
 @dataclass
@@ -49,6 +53,10 @@ class SongRun:
         """Windows that a model without state can get right at best."""
         return window_ceiling(self.dataset)
 
+    def ambiguous(self) -> list[Ambiguity]:
+        """The song's contexts of ``window`` notes that recur with another next note."""
+        return ambiguous_contexts(self.dataset)
+
     def primer(self) -> tuple[Note, ...]:
         return self.melody.notes[:self.config.window]
 
@@ -67,8 +75,9 @@ class SongRun:
 
 
 # The longest song the experiment trains on. A stateful model reads the whole song as one
-# sequence every epoch: 10,000 notes take about 17 s an epoch (README, "Long melodies"), 100,000
-# notes over 15 minutes and 4.7 GB. Longer songs are refused before any training.
+# sequence every epoch: 10,000 notes take about 17 s an epoch (docs/developers.md, "Long
+# melodies"), 100,000 notes over 15 minutes and 4.7 GB. Longer songs are refused before any
+# training.
 MAX_SONG_NOTES = 20_000
 
 
@@ -83,8 +92,11 @@ def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
 
 
 def run_song(melody: Melody, model_names, config: TrainConfig,
-             progress: ExperimentProgress | None = None) -> SongRun:
-    """Train every named model on ``melody`` and predict with it (imports TensorFlow)."""
+             progress: ExperimentProgress | None = None,
+             on_stage: StageProgress | None = None) -> SongRun:
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow).
+    ``progress`` hears of the epochs, ``on_stage`` of each model's stages. A model whose
+    epochs end before its target is a ``MelodyWarning``."""
     from .backend import load_keras
     load_keras()
     from . import predict, training
@@ -95,9 +107,26 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         spec = model_spec(name)
         encoding = make_encoding(spec.encoding, vocabulary)
         report = (lambda *args, name=name: progress(name, *args)) if progress else None
+        if on_stage:
+            on_stage("train", name)
         result = training.train(spec, dataset, encoding, len(vocabulary), config, report)
+        if on_stage:
+            on_stage("predict", name)
         predictor = predict.Predictor(result.model, encoding)
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)
+        if result.reached_epoch is None:
+            warnings.warn(MelodyWarning(short_of_target(
+                name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
+                result.target)), stacklevel=2)
     return run
+
+
+def short_of_target(name: str, recipe: str, epochs: int, right: int, samples: int,
+                    target: int) -> str:
+    """What to say of a model whose epochs ended before its predictions reached the target."""
+    ended = (f"stopped at the epoch cap ({epochs}) before reaching its target" if recipe == "fast"
+             else f"did not reach its target in {epochs} epochs")
+    return (f"{name} {ended}: {right} of {samples} next notes right in one step, target "
+            f"{target}; train longer (--epochs)")

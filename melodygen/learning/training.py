@@ -2,6 +2,9 @@
 
 Two recipes (``TrainConfig.recipe``):
 
+Progress is reported (``Progress``) after the first epoch, every ``EPOCHS_PER_REPORT`` epochs,
+at the last, and in the fast recipe at least every ``REPORT_SECONDS``.
+
 - ``fast``: one full-batch Adam step per epoch, compiled (learning rate 0.02, gradient norm
   clipped to 1: see ``TrainConfig``), and training stops at the first epoch whose predictions
   reach the target: every window right for a stateful model, the window ceiling
@@ -28,6 +31,7 @@ from .encoding import Dataset, Encoding, window_ceiling
 from .models import build_model, build_unrolled, reset_state
 
 EPOCHS_PER_REPORT = 50  # epochs between progress reports; the lecture recipe runs them in one compiled call
+REPORT_SECONDS = 0.5    # fast recipe: a progress report at least this often (and after epoch 1)
 
 Progress = Callable[[int, int, float, float], None]  # (epoch, of epochs, loss, accuracy)
 
@@ -118,15 +122,19 @@ def _train_fast(forward, model, optimizer, y, target, max_epochs, progress, star
         return loss, right
 
     history = History()
+    reported = 0.0  # time of the last progress report
     while len(history.loss) < max_epochs:
         loss, right = step()
         history.loss.append(float(loss))
         history.accuracy.append(int(right) / len(y))
         reached = int(right) >= target
-        if reached or len(history.loss) % EPOCHS_PER_REPORT == 0 or len(history.loss) == max_epochs:
-            history.timeline.append((len(history.loss), time.perf_counter() - start))
-            if progress:
-                progress(len(history.loss), max_epochs, history.loss[-1], history.accuracy[-1])
+        epoch, now = len(history.loss), time.perf_counter()
+        due = reached or epoch % EPOCHS_PER_REPORT == 0 or epoch == max_epochs
+        if due:
+            history.timeline.append((epoch, now - start))
+        if progress and (due or epoch == 1 or now - reported >= REPORT_SECONDS):
+            progress(epoch, max_epochs, history.loss[-1], history.accuracy[-1])
+            reported = now
         if reached:
             break
     return history

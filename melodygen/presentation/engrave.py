@@ -1,31 +1,33 @@
-"""Engraved scores: MusicXML -> SVG with verovio, chosen notes in red; and SVG -> notes again.
+"""Engraved scores: MusicXML -> SVG with verovio; and SVG -> notes and their marks again.
 
 ``score_svg`` engraves the MusicXML that melodygen writes (``musicxml.musicxml_bytes``) with a
-title and a subtitle, every note at a given 1-based melody position drawn in ``WRONG_COLOR``
-(each tied part of it, and each part of a rest split by a bar line). verovio honours the
-MusicXML ``color`` attribute of ``<note>`` and writes it as the ``fill`` of the note's SVG group.
+title and a subtitle. The marks of wrong notes are in that MusicXML already: each marked note in
+``WRONG_COLOR`` (each tied part of it, and each part of a rest split by a bar line), numbered
+by a lyric under it (a direction above a rest). verovio honours the MusicXML ``color`` of a
+``<note>`` and writes it as the ``fill`` of the note's SVG group, the lyric inside that group.
 
 ``read_svg`` reads an engraved score back as notes: pitch and written length of every note and
-rest, tied notes joined, adjacent rests joined, the rest that completes the last measure dropped.
-It reads the ``data-*`` attributes that ``score_svg`` asks verovio to write on each note, rest,
-accidental and tie, so a test can check that the notes on the page are the notes predicted.
+rest, tied notes joined, adjacent rests joined, the rest that completes the last measure dropped,
+and each one's colour and label. It reads the ``data-*`` attributes that ``score_svg`` asks
+verovio to write on each note, rest, accidental and tie, so a test can check that the notes on
+the page are the notes predicted and that every wrong one carries both marks.
 
 Same MusicXML in, same SVG bytes out: element ids are seeded by a checksum of the input.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..core.note import Melody, Note
+from ..core.note import Note
+from ..formats.musicxml import MARK_COLOR
 from ..formats.notation import LETTER_SEMITONES, duration_to_length
 
-WRONG_COLOR = "#E00000"  # fill of a wrong note (and of its stem, flag and accidental)
+WRONG_COLOR = MARK_COLOR  # fill of a wrong note (and of its stem, flag and accidental)
 VEROVIO_OPTIONS = {
     "xmlIdChecksum": True,     # ids from a checksum of the input, not random: same bytes each run
     "svgViewBox": True,        # a viewBox and no fixed size: the score scales to its container
@@ -39,6 +41,10 @@ VEROVIO_OPTIONS = {
                                "rest@dur", "rest@dots", "accid@accid", "accid@accid.ges",
                                "tie@startid", "tie@endid"],
 }
+# The page width of a score for a phone: a viewBox 360 wide (4 bars of 2/4 a line), notes about
+# as large on a screen 390 px wide as the usual score's on a laptop.
+PHONE_PAGE_WIDTH = 900
+TITLE_UNITS, SUBTITLE_UNITS = 26, 20  # page width (MEI units) a character of the title, subtitle takes
 NOTE_TYPES = {1: "whole", 2: "half", 4: "quarter", 8: "eighth", 16: "16th", 32: "32nd"}  # MusicXML <type>
 _SVG = "{http://www.w3.org/2000/svg}"
 _ALTER = {"s": 1, "f": -1, "ss": 2, "x": 2, "ff": -2, "n": 0}  # MEI accidental -> semitones
@@ -46,33 +52,38 @@ _ALTER = {"s": 1, "f": -1, "ss": 2, "x": 2, "ff": -2, "n": 0}  # MEI accidental 
 
 @dataclass(frozen=True)
 class EngravedNote:
-    """One note or rest as engraved: the note, and whether it is drawn in WRONG_COLOR."""
+    """One note or rest as engraved: the note, whether it is drawn in WRONG_COLOR, and the
+    label written with it (a wrong note's number), or None."""
 
     note: Note
     marked: bool
+    label: str | None = None
 
 
-def score_svg(musicxml: bytes, melody: Melody, marked=(), title: str | None = None,
-              subtitle: str = "") -> bytes:
-    """MusicXML of ``melody`` -> SVG document (UTF-8), the notes at the 1-based positions
-    ``marked`` in WRONG_COLOR, ``title`` (default: the melody's) and ``subtitle`` above."""
-    prepared = prepare_musicxml(musicxml, melody, marked, title or melody.title, subtitle)
-    return engrave(prepared).encode()
+def score_svg(musicxml: bytes, title: str | None = None, subtitle: str = "",
+              page_width: int | None = None) -> bytes:
+    """MusicXML -> SVG document (UTF-8) with ``title`` (default: the score's) and ``subtitle``
+    above; notes marked in the MusicXML (``musicxml_bytes(melody, marks)``) keep their marks.
+    ``page_width`` in MEI units (default ``VEROVIO_OPTIONS``'s; ``PHONE_PAGE_WIDTH`` for a phone):
+    another width gives other element ids, so both layouts of a score can share a page."""
+    prepared = prepare_musicxml(musicxml, title, subtitle, page_width)
+    if page_width is not None and page_width != VEROVIO_OPTIONS["pageWidth"]:
+        declaration, rest = prepared.split(b"\n", 1)  # ids are a checksum of the input
+        prepared = declaration + f"\n<!-- page width {page_width} -->\n".encode() + rest
+    return engrave(prepared, page_width).encode()
 
 
-def prepare_musicxml(musicxml: bytes, melody: Melody, marked, title: str, subtitle: str) -> bytes:
-    """The score as it will be engraved: chosen notes colored, title and subtitle as credits,
-    no part name in front of the staff, a rest that fills a measure written as a plain rest."""
+def prepare_musicxml(musicxml: bytes, title: str | None, subtitle: str,
+                     page_width: int | None = None) -> bytes:
+    """The score as it will be engraved: title and subtitle as credits, no part name in front
+    of the staff, a rest that fills a measure written as a plain rest (verovio draws a measure
+    rest without its colour)."""
     root = ET.fromstring(musicxml)
     part = root.find("part")
     if part is None:
         raise ValueError("MusicXML has no <part>")
-    marked = set(marked)
-    starts = list(itertools.accumulate((note.duration for note in melody.notes), initial=Fraction(0)))
-    for element, onset, length in _events(part):
-        position = bisect.bisect_right(starts, onset)  # 1-based; len(starts) past the last note
-        if position in marked and position < len(starts):
-            element.set("color", WRONG_COLOR)
+    title = title if title is not None else root.findtext("work/work-title", "")
+    for element, length in _events(part):
         if element.find("rest") is not None and element.find("type") is None:
             _write_out_measure_rest(element, length)
     for name in root.iter("part-name"):
@@ -80,29 +91,19 @@ def prepare_musicxml(musicxml: bytes, melody: Melody, marked, title: str, subtit
     for scorepart in root.iter("score-part"):
         for abbreviation in scorepart.findall("part-abbreviation"):
             scorepart.remove(abbreviation)
-    _set_heading(root, title, subtitle)
+    _set_heading(root, title, subtitle, page_width or VEROVIO_OPTIONS["pageWidth"])
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _events(part: ET.Element):
-    """(<note> element, onset, length) for every note and rest of a MusicXML part; onset and
-    length in quarter notes."""
-    divisions, now, previous = 1, Fraction(0), Fraction(0)
+    """(<note> element, length in quarter notes) for every note and rest of a MusicXML part."""
+    divisions = 1
     for measure in part.iter("measure"):
         for child in measure:
             if child.tag == "attributes" and child.findtext("divisions"):
                 divisions = int(child.findtext("divisions"))
-            elif child.tag in ("backup", "forward"):
-                shift = Fraction(int(child.findtext("duration")), divisions)
-                now += shift if child.tag == "forward" else -shift
             elif child.tag == "note" and child.find("grace") is None:
-                length = Fraction(int(child.findtext("duration")), divisions)
-                if child.find("chord") is not None:
-                    yield child, previous, length
-                    continue
-                yield child, now, length
-                previous = now
-                now += length
+                yield child, Fraction(int(child.findtext("duration")), divisions)
 
 
 def _write_out_measure_rest(element: ET.Element, length: Fraction) -> None:
@@ -120,14 +121,38 @@ def _write_out_measure_rest(element: ET.Element, length: Fraction) -> None:
         element.insert(place + offset, child)
 
 
-def _set_heading(root: ET.Element, title: str, subtitle: str) -> None:
-    """Title (bold) and subtitle as MusicXML credits, which verovio prints centred on top."""
+def _wrap(text: str, columns: int) -> list[str]:
+    """Lines of at most ``columns`` (a wide character, as in Hangul, takes two), broken at
+    spaces and at the line breaks of ``text``."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            if line and _columns(line + " " + word) > columns:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _set_heading(root: ET.Element, title: str, subtitle: str, page_width: int) -> None:
+    """Title (bold) and subtitle as MusicXML credits, which verovio prints centred on top, each
+    wrapped to lines that fit the page (``subtitle`` may hold line breaks of its own)."""
     for tag in ("work-title", "movement-title"):
         for element in root.iter(tag):
             element.text = title
     for credit in root.findall("credit"):
         root.remove(credit)
-    lines = [("title", title, {"font-weight": "bold"})] + ([("subtitle", subtitle, {})] if subtitle else [])
+    lines = [("title", line, {"font-weight": "bold"})
+             for line in _wrap(title, page_width // TITLE_UNITS)]
+    lines += [("subtitle", line, {}) for line in _wrap(subtitle, page_width // SUBTITLE_UNITS)
+              if subtitle]
     place = list(root).index(root.find("part-list"))
     for offset, (kind, text, style) in enumerate(lines):
         credit = ET.Element("credit", page="1")
@@ -137,12 +162,13 @@ def _set_heading(root: ET.Element, title: str, subtitle: str) -> None:
         root.insert(place + offset, credit)
 
 
-def engrave(musicxml: bytes) -> str:
+def engrave(musicxml: bytes, page_width: int | None = None) -> str:
     """MusicXML -> one SVG document of the whole score (pages stacked if there are several)."""
     import verovio
 
     toolkit = verovio.toolkit()
-    toolkit.setOptions(VEROVIO_OPTIONS)
+    toolkit.setOptions(VEROVIO_OPTIONS if page_width is None
+                       else {**VEROVIO_OPTIONS, "pageWidth": page_width})
     if not toolkit.loadData(musicxml.decode("utf-8")):
         raise ValueError("verovio could not read the MusicXML")
     pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)]
@@ -163,35 +189,61 @@ def _stack(pages: list[str]) -> str:
 
 def read_svg(svg: bytes | str, color: str = WRONG_COLOR) -> list[EngravedNote]:
     """An SVG written by ``score_svg`` -> its notes and rests in order, as heard: tied notes and
-    adjacent rests joined, trailing rests dropped; ``marked`` when drawn in ``color``."""
+    adjacent rests joined, trailing rests dropped; ``marked`` when drawn in ``color``; ``label``
+    the text of the lyric under a note, or of the direction drawn above a rest (same x, same
+    measure)."""
     root = ET.fromstring(svg)
-    events: dict[str, list] = {}  # id -> [pitch or None, quarter notes, marked], in order
+    events: dict[str, list] = {}  # id -> [pitch or None, quarter notes, marked, label], in order
     ties: list[tuple[str, str]] = []
-    for group in root.iter(_SVG + "g"):
-        kind = group.get("class", "").split()
-        if "note" in kind or "rest" in kind:
-            events[group.get("id")] = [_pitch(group) if "note" in kind else None,
-                                       _length(group), group.get("fill", "").upper() == color.upper()]
-        elif "tie" in kind:
-            ties.append((group.get("data-startid", "").lstrip("#"), group.get("data-endid", "").lstrip("#")))
+    for measure in root.iter(_SVG + "g"):
+        if "measure" not in measure.get("class", "").split():
+            continue
+        rests_at: dict[str, str] = {}  # x of a rest in this measure -> its id
+        labels_at: dict[str, str] = {}  # x of a direction's text in this measure -> the text
+        for group in measure.iter(_SVG + "g"):
+            kind = group.get("class", "").split()
+            if "note" in kind or "rest" in kind:
+                verses = ["".join(verse.itertext()).strip() for verse in group.iter(_SVG + "g")
+                          if "verse" in verse.get("class", "").split()]
+                label = "\n".join(verses) or None
+                events[group.get("id")] = [_pitch(group) if "note" in kind else None, _length(group),
+                                           group.get("fill", "").upper() == color.upper(), label]
+                if "rest" in kind and group.find(_SVG + "use") is not None:
+                    rests_at[_x(group.find(_SVG + "use").get("transform", ""))] = group.get("id")
+            elif "dir" in kind and group.find(_SVG + "text") is not None:
+                labels_at[group.find(_SVG + "text").get("x")] = "".join(group.itertext()).strip()
+            elif "tie" in kind:
+                ties.append((group.get("data-startid", "").lstrip("#"),
+                             group.get("data-endid", "").lstrip("#")))
+        for x, label in labels_at.items():
+            if x in rests_at:
+                events[rests_at[x]][3] = label
     joined_into: dict[str, str] = {}  # id of a tied-on note -> id of the first note of its chain
     for start, end in ties:
         start = joined_into.get(start, start)
         if start in events and end in events:
-            events[start][1] += events[end][1]
-            events[start][2] = events[start][2] or events[end][2]
-            del events[end]
+            first, other = events[start], events.pop(end)
+            first[1] += other[1]
+            first[2] = first[2] or other[2]
+            first[3] = first[3] or other[3]
             joined_into[end] = start
     joined: list[list] = []
-    for pitch, length, marked in events.values():
+    for pitch, length, marked, label in events.values():
         if joined and pitch is None and joined[-1][0] is None:
             joined[-1][1] += length
             joined[-1][2] = joined[-1][2] or marked
+            joined[-1][3] = joined[-1][3] or label
         else:
-            joined.append([pitch, length, marked])
+            joined.append([pitch, length, marked, label])
     while joined and joined[-1][0] is None:
         joined.pop()
-    return [EngravedNote(Note(pitch, length), marked) for pitch, length, marked in joined]
+    return [EngravedNote(Note(pitch, length), marked, label) for pitch, length, marked, label in joined]
+
+
+def _x(transform: str) -> str:
+    """The x of ``translate(x, y) ...``."""
+    found = re.match(r"translate\((-?[0-9.]+)", transform)
+    return found[1] if found else ""
 
 
 def _pitch(group: ET.Element) -> int:

@@ -10,6 +10,7 @@ from ..core.versions import versions
 from ..generation.generate import GenerateConfig, to_melodies
 from ..generation.stats import melody_stats, reference_key
 from ..learning.checkpoint import Checkpoint
+from .folder import RunFolder
 from .run_files import write_melody, write_summary
 from .summary import GeneratedMelody, GenerationSummary
 
@@ -22,22 +23,29 @@ def file_stems(count: int) -> list[str]:
 
 def write_generated(folder: str | Path, checkpoint: Checkpoint, config: GenerateConfig,
                     notes: list[tuple[Note, ...]], model_file: str = "", *, scores: bool = True,
-                    audio: bool = True) -> GenerationSummary:
+                    audio: bool = True, progress=None) -> GenerationSummary:
     """Write every melody as MIDI and MusicXML, with ``scores`` an engraved score (.svg), with
     ``audio`` a WAV, and summary.json, into ``folder`` (which must exist); returns the summary.
-    Each file is written atomically."""
-    folder = Path(folder)
+    ``progress`` (step, of steps, name) hears of each melody before it is written. Each file is
+    written atomically; files of an earlier run in ``folder`` that this one does not
+    write (``generated-3`` after ``count=2``) are removed at the end (``summary.removed``)."""
+    folder = RunFolder(folder)
     reference = checkpoint.reference
     key = reference_key(reference)
     subtitle = f"{checkpoint.spec.name}, {config.describe()}"
     melodies = []
-    for stem, melody, continuation in zip(file_stems(len(notes)),
-                                          to_melodies(checkpoint, config, notes), notes):
-        files = write_melody(folder, stem, melody, scores=scores, audio=audio, subtitle=subtitle)
+    stems = file_stems(len(notes))
+    for number, (stem, melody, continuation) in enumerate(
+            zip(stems, to_melodies(checkpoint, config, notes), notes), start=1):
+        if progress:
+            progress(number, len(stems), stem)
+        files = write_melody(folder, stem, melody, scores=scores, audio=audio, subtitle=subtitle,
+                             key=key)
         melodies.append(GeneratedMelody(melody, continuation,
                                         melody_stats(continuation, reference, key), files))
     song = checkpoint.song
     song_stats = melody_stats(song.notes, (), key)  # no reference: the song is its own copy
     summary = GenerationSummary(model_file, checkpoint, config, song_stats, melodies, versions())
     write_summary(summary, folder)
+    summary.removed = folder.finish()
     return summary

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import warnings
+from pathlib import Path
+
+from ..core.errors import MelodyWarning
 
 # Fonts tried in order for each character: Latin first, then fonts with Hangul and other CJK
 # characters where the system has them (Debian: fonts-nanum, fonts-noto-cjk).
@@ -14,14 +18,63 @@ def loss_plot_png(title: str, histories: dict[str, tuple[list[float], list[float
     accuracy below, one line per model."""
     import matplotlib
     matplotlib.use("Agg")
-    from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    families = [name for name in FONTS if name in installed] or ["sans-serif"]
-
-    with matplotlib.rc_context({"font.family": families}):
+    with matplotlib.rc_context({"font.family": plot_fonts(title)}):
         return _draw(title, histories, Figure)
+
+
+def plot_fonts(text: str) -> list[str]:
+    """The font families to draw ``text`` with: those of FONTS that matplotlib knows, and when
+    they lack a character of ``text`` (Hangul, where matplotlib's font list was cached before
+    the font was installed), a font file of the system that has them all, added to matplotlib's
+    font list. Without one, a warning: those characters show as boxes."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    known = {font.name: font.fname for font in manager.ttflist}
+    families = [name for name in FONTS if name in known]
+    missing = _missing(text, [known[name] for name in families])
+    if missing:
+        found = _font_file_with(missing, font_manager)
+        if found is None:
+            warnings.warn(MelodyWarning(
+                f"no font has {''.join(sorted(missing))!r}: the plot's title shows boxes for them "
+                "(Debian: apt-get install fonts-nanum)"), stacklevel=3)
+        else:
+            manager.addfont(str(found))
+            families.append(font_manager.FontProperties(fname=str(found)).get_name())
+    return families or ["sans-serif"]
+
+
+def _missing(text: str, paths: list[str]) -> set[str]:
+    """The characters of ``text`` (white space aside) that none of the font files has."""
+    from matplotlib import font_manager
+
+    chars = {char for char in text if not char.isspace()}
+    for path in paths:
+        if not chars:
+            break
+        charmap = font_manager.get_font(path).get_charmap()
+        chars = {char for char in chars if ord(char) not in charmap}
+    return chars
+
+
+def _font_file_with(chars: set[str], font_manager) -> Path | None:
+    """A font file of the system (whatever matplotlib's cache holds) that has every one of
+    ``chars``: the families of FONTS first, in their order, then any other."""
+    def rank(path: str) -> tuple[int, str]:
+        stem = Path(path).stem.replace(" ", "").lower()
+        hits = [i for i, name in enumerate(FONTS) if name.replace(" ", "").lower() in stem]
+        return (hits[0] if hits else len(FONTS), path)
+
+    for path in sorted(font_manager.findSystemFonts(), key=rank):
+        try:
+            if not _missing("".join(chars), [path]):
+                return Path(path)
+        except (OSError, RuntimeError):  # a font file FreeType cannot read
+            continue
+    return None
 
 
 def _draw(title, histories, Figure) -> bytes:

@@ -1,47 +1,98 @@
 """Files of a run: MIDI and MusicXML of the song and of every prediction, with an engraved score
-(SVG, wrong notes in red) and a WAV of each, the loss plot, report.html and summary.json.
-Every file is written atomically (see formats.files.write_atomic)."""
+(SVG, wrong notes in red and numbered) and a WAV of each, the loss plot, report.html and
+summary.json. Every file is written atomically (see formats.files.write_atomic), through the
+folder's ``RunFolder``: a rerun into the same folder removes the files of the earlier run
+that it does not write again, and no other file.
+
+The one-step prediction is written in the song's time (``in_song_time``): each predicted note
+where the note it predicts is, so the song's bar lines stay where they are."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable, Mapping, Sequence
 
-from ..core.note import Melody
+from ..core.keys import Key, song_key
+from ..core.note import Melody, Note
 from ..core.versions import versions
-from ..formats.files import write_atomic
 from ..formats.midi import midi_bytes
 from ..formats.musicxml import musicxml_bytes
+from ..formats.notation import note_label
 from ..learning.experiment import SongRun
 from .audio import wav_bytes
-from .engrave import score_svg
+from .engrave import PHONE_PAGE_WIDTH, score_svg
+from .folder import RunFolder
 from .plot import loss_plot_png
 from .report import REPORT, write_report
-from .summary import PREDICTIONS, MelodyFiles, ModelSummary, RunSummary
+from .summary import PREDICTIONS, AmbiguousContext, MelodyFiles, ModelSummary, RunSummary
 
 SUMMARY = "summary.json"
 LOSS_PLOT = "loss.png"
 
 
-def write_melody(folder: Path, stem: str, melody: Melody, *, scores: bool = True,
-                 audio: bool = True, wrong=(), subtitle: str = "") -> MelodyFiles:
-    """``stem``.mid and .musicxml of ``melody``, with ``scores`` the engraved score (notes at
-    the 1-based positions ``wrong`` in red, ``subtitle`` under the title), with ``audio`` the WAV."""
-    musicxml = musicxml_bytes(melody)
-    write_atomic(folder / f"{stem}.mid", midi_bytes(melody))
-    write_atomic(folder / f"{stem}.musicxml", musicxml)
+def write_melody(folder: RunFolder, stem: str, melody: Melody, *, scores: bool = True,
+                 audio: bool = True, marks: Mapping[int, str] | None = None, subtitle: str = "",
+                 key: Key | None = None, phone: dict[str, bytes] | None = None) -> MelodyFiles:
+    """``stem``.mid and .musicxml of ``melody``, with ``scores`` the engraved score, with
+    ``audio`` the WAV. ``marks``: {1-based position: label} of the notes to mark (red and
+    numbered, in the MusicXML and so in the score); ``subtitle`` under the score's title;
+    ``key`` (the song's) is written in the MusicXML and spells its notes and the tokens of
+    summary.json; ``phone``, when given, gets the score engraved
+    for a phone's width under the SVG's name (for the report)."""
+    musicxml = musicxml_bytes(melody, marks or {}, key)
+    folder.write(f"{stem}.mid", midi_bytes(melody))
+    folder.write(f"{stem}.musicxml", musicxml)
     svg = wav = None
     if scores:
-        svg = write_atomic(folder / f"{stem}.svg", score_svg(musicxml, melody, wrong,
-                                                             subtitle=subtitle)).name
+        svg = folder.write(f"{stem}.svg", score_svg(musicxml, subtitle=subtitle)).name
+        if phone is not None:
+            phone[svg] = score_svg(musicxml, subtitle=subtitle, page_width=PHONE_PAGE_WIDTH)
     if audio:
-        wav = write_atomic(folder / f"{stem}.wav", wav_bytes(melody)).name
-    return MelodyFiles(f"{stem}.mid", f"{stem}.musicxml", svg, wav, melody.notes)
+        wav = folder.write(f"{stem}.wav", wav_bytes(melody)).name
+    return MelodyFiles(f"{stem}.mid", f"{stem}.musicxml", svg, wav, melody.notes, key)
+
+
+def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None = None,
+                 title: str | None = None) -> tuple[Melody, dict[int, str]]:
+    """One-step predictions placed where the notes they predict are in the song, so that one
+    wrong length does not push every later note off its beat: predicted note *i* starts where
+    the song's note *i* starts and lasts at most as long; a shorter one is followed by a rest
+    to the song's next note, a longer one is cut there (its label then gives its token).
+    Adjacent rests are one rest and a rest at the end is dropped, as every reader gives a
+    melody.
+
+    ``predicted``: the song's first notes and one predicted note per window (a note for each of
+    the song's notes); ``wrong``: 1-based song positions of the wrong ones. Returns the melody
+    to write and its marks, {position in that melody: label}: the song position, as the
+    report's note grid and its lists of wrong notes number them."""
+    placed: list[list] = []  # [note, label or None]
+    wrong = set(wrong)
+    for position, (real, guess) in enumerate(zip(song.notes, predicted), start=1):
+        slot = real.duration
+        label = None
+        if position in wrong:
+            label = f"{position}\n{note_label(guess, key)}" if guess.duration > slot else str(position)
+        placed.append([Note(guess.pitch, slot if guess.is_rest else min(guess.duration, slot)), label])
+        if not guess.is_rest and guess.duration < slot:
+            placed.append([Note(None, slot - guess.duration), None])
+    tidy: list[list] = []  # as every reader gives a melody: adjacent rests one, none at the end
+    for note, label in placed:
+        if tidy and note.is_rest and tidy[-1][0].is_rest:
+            tidy[-1] = [Note(None, tidy[-1][0].duration + note.duration), tidy[-1][1] or label]
+        else:
+            tidy.append([note, label])
+    while tidy and tidy[-1][0].is_rest:
+        tidy.pop()
+    marks = {place: label for place, (_, label) in enumerate(tidy, start=1) if label}
+    return song.with_notes([note for note, _ in tidy], title), marks
 
 
 def build_summary(run: SongRun) -> RunSummary:
     """Everything a run found, without files (those are added as they are written)."""
     samples = len(run.dataset)
+    notes = run.vocabulary.notes
+    window = run.config.window
     models = {}
     for model in run.models:
         training, history = model.training, model.training.history
@@ -52,44 +103,76 @@ def build_summary(run: SongRun) -> RunSummary:
             epochs=training.epochs, target_right=training.target,
             reached_epoch=training.reached_epoch, training_seconds=training.seconds,
             training_timeline=list(history.timeline), loss=list(history.loss),
-            accuracy=list(history.accuracy), seed=run.config.seed)
-    return RunSummary(run.melody, run.config.window, samples, run.ceiling, run.vocabulary.notes,
-                      run.config, versions(), models)
+            accuracy=list(history.accuracy), seed=run.config.seed,
+            predictions={kind: run.predicted_melody(model.prediction(kind), "").notes
+                         for kind in PREDICTIONS})
+    ambiguous = [AmbiguousContext(tuple(notes[i] for i in found.context),
+                                  tuple((notes[note], tuple(window + sample + 1 for sample in samples_))
+                                        for note, samples_ in found.followers))
+                 for found in run.ambiguous()]
+    return RunSummary(run.melody, window, samples, run.ceiling, notes, run.config, versions(),
+                      models, key=song_key(run.melody), ambiguous=ambiguous)
+
+
+# Called before each step of writing a run's files: (step, of steps, what is written).
+FileProgress = Callable[[int, int, str], None]
 
 
 def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
-                  report: bool = True) -> RunSummary:
+                  report: bool = True, progress: FileProgress | None = None) -> RunSummary:
     """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
-    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html."""
-    folder = Path(folder)
+    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
+    ``progress`` hears of each melody, the plot and the report before they are written.
+    Files of an earlier run in ``folder`` that this one does not write are removed at the end
+    (``summary.removed``)."""
+    folder = RunFolder(folder)
     summary = build_summary(run)
+    key = summary.key
+    steps = 1 + len(PREDICTIONS) * len(run.models) + 1 + report
+    step = iter(range(1, steps + 1))
+
+    def announce(what: str) -> None:
+        if progress:
+            progress(next(step), steps, what)
+
+    phone: dict[str, bytes] | None = {} if report else None
+    announce("original")
     summary.original = write_melody(folder, "original", run.melody, scores=scores, audio=audio,
-                                    subtitle=f"the song: {len(run.melody)} notes")
+                                    subtitle=f"the song: {len(run.melody)} notes", key=key,
+                                    phone=phone)
     window, samples = run.config.window, len(run.dataset)
     for model in run.models:
         result = summary.models[model.spec.name]
         for kind in PREDICTIONS:
+            stem = f"{model.spec.name}-{kind}"
+            announce(stem)
             title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
-            melody = run.predicted_melody(model.prediction(kind), title)
             wrong = result.wrong(kind)
-            subtitle = (f"the song's first {window} notes, then {samples} predicted: "
+            predicted = result.predictions[kind]
+            if kind == "one-step":
+                melody, marks = in_song_time(run.melody, predicted, wrong, key, title)
+            else:
+                melody, marks = run.melody.with_notes(predicted, title), {p: str(p) for p in wrong}
+            subtitle = (f"the song's first {window} notes, then {samples} predicted:\n"
                         f"{samples - len(wrong)} right, {len(wrong)} wrong"
-                        + (" (red)" if wrong else ""))
-            result.outputs[kind] = write_melody(folder, f"{model.spec.name}-{kind}", melody,
-                                                scores=scores, audio=audio, wrong=wrong,
-                                                subtitle=subtitle)
+                        + (" (red, numbered)" if wrong else ""))
+            result.outputs[kind] = write_melody(folder, stem, melody, scores=scores, audio=audio,
+                                                marks=marks, subtitle=subtitle, key=key, phone=phone)
+    announce(LOSS_PLOT)
     histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
                  for m in run.models}
-    write_atomic(folder / LOSS_PLOT, loss_plot_png(run.melody.title, histories))
+    folder.write(LOSS_PLOT, loss_plot_png(run.melody.title, histories))
     summary.loss_plot = LOSS_PLOT
     if report:
-        write_report(summary, folder)
+        announce(REPORT)
+        write_report(summary, folder, phone)
         summary.report = REPORT
     write_summary(summary, folder)
+    summary.removed = folder.finish()
     return summary
 
 
-def write_summary(summary, folder: Path) -> Path:
+def write_summary(summary, folder: RunFolder) -> Path:
     """``summary.to_json()`` as summary.json in ``folder``."""
     text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(folder) / SUMMARY, text.encode())
+    return folder.write(SUMMARY, text.encode())

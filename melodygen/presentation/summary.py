@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.keys import Key
 from ..core.note import Melody, Note, notes_json
 from ..formats.notation import note_label, tokens_text
 from ..generation.generate import GenerateConfig
@@ -28,11 +29,12 @@ class MelodyFiles:
     svg: str | None
     wav: str | None
     notes: tuple[Note, ...]
+    key: Key | None = None                # the song's key: tokens are spelt in it
 
     @property
     def tokens(self) -> str | None:
-        """The notes in the song notation, or None when a note has no token."""
-        return tokens_text(self.notes)
+        """The notes in the song notation, spelt in the key, or None when a note has no token."""
+        return tokens_text(self.notes, self.key)
 
     def files(self) -> dict[str, str]:
         """{"midi": name, "musicxml": name, ...}: the files written, in this order."""
@@ -60,6 +62,9 @@ class ModelSummary:
     accuracy: list[float]                 # per epoch
     seed: int
     outputs: dict[str, MelodyFiles] = field(default_factory=dict)  # PREDICTIONS -> files
+    # PREDICTIONS -> the song's first `window` notes and the notes predicted after them, one per
+    # window (the files of the one-step prediction hold them in the song's time: see run_files)
+    predictions: dict[str, tuple[Note, ...]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -90,7 +95,7 @@ class ModelSummary:
         """The wrong positions of prediction ``kind`` ("one-step" or "full-song")."""
         return {"one-step": self.one_step_wrong, "full-song": self.full_song_wrong}[kind]
 
-    def to_json(self) -> dict:
+    def to_json(self, key: Key | None = None) -> dict:
         out = {
             "description": self.spec.description,
             "encoding": self.spec.encoding,
@@ -112,9 +117,38 @@ class ModelSummary:
             "history": {"loss": [round(x, 6) for x in self.loss],
                         "accuracy": [round(x, 6) for x in self.accuracy]},
         }
+        if self.predictions:
+            out["predicted_tokens"] = {kind: tokens_text(notes, key)
+                                       for kind, notes in self.predictions.items()}
         if self.outputs:
             out["outputs"] = {kind: files.to_json() for kind, files in self.outputs.items()}
         return out
+
+
+@dataclass(frozen=True)
+class AmbiguousContext:
+    """``window`` notes that come more than once in the song with another note after them: a
+    model that sees only those notes cannot tell which time it is, so it gets at most the most
+    frequent next note right (the window ceiling)."""
+
+    context: tuple[Note, ...]
+    followers: tuple[tuple[Note, tuple[int, ...]], ...]  # (next note, its 1-based positions in
+                                                          # the song), most frequent first
+
+    @property
+    def best(self) -> int:
+        """How many of these next notes a model without state can get right."""
+        return len(self.followers[0][1])
+
+    @property
+    def positions(self) -> list[int]:
+        """Every position that follows this context, in song order."""
+        return sorted(position for _, positions in self.followers for position in positions)
+
+    def to_json(self, key: Key | None = None) -> dict:
+        return {"context": tokens_text(self.context, key),
+                "next": [{"note": tokens_text((note,), key), "positions": list(positions)}
+                         for note, positions in self.followers]}
 
 
 @dataclass
@@ -132,6 +166,9 @@ class RunSummary:
     original: MelodyFiles | None = None   # the song's own files
     loss_plot: str | None = None
     report: str | None = None
+    key: Key | None = None                # the song's key: every note is spelt in it
+    ambiguous: list[AmbiguousContext] = field(default_factory=list)  # in song order
+    removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
 
     @property
     def time_signature(self) -> str:
@@ -142,15 +179,17 @@ class RunSummary:
         melody, config = self.melody, self.config
         out = {
             "song": {"title": melody.title, "source": melody.source, "notes": len(melody),
-                     "time_signature": self.time_signature, "tempo": melody.tempo},
+                     "time_signature": self.time_signature, "tempo": melody.tempo,
+                     "key": str(self.key) if self.key else None},
             "window": self.window,
             "samples": self.samples,
             "window_ceiling": self.window_ceiling,
+            "ambiguous_contexts": [context.to_json(self.key) for context in self.ambiguous],
             "vocabulary": notes_json(self.vocabulary),
             "config": {"epochs": config.epochs, "seed": config.seed, "recipe": config.recipe,
                        "learning_rate": config.rate, "window": config.window},
             "versions": self.versions,
-            "models": {name: model.to_json() for name, model in self.models.items()},
+            "models": {name: model.to_json(self.key) for name, model in self.models.items()},
         }
         if self.original is not None:
             out["original"] = self.original.to_json()
@@ -182,7 +221,7 @@ class GeneratedMelody:
             "title": self.melody.title, "midi": files.pop("midi"),
             "musicxml": files.pop("musicxml"), "tokens": self.files.tokens,
             "notes": notes_json(self.melody.notes),
-            "generated_tokens": tokens_text(self.generated),
+            "generated_tokens": tokens_text(self.generated, self.files.key),
             "stats": self.stats.to_json(), **files,
         }
 
@@ -197,6 +236,7 @@ class GenerationSummary:
     song_stats: MelodyStats               # the training song's own statistics
     melodies: list[GeneratedMelody]
     versions: dict[str, str]
+    removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
 
     def to_json(self) -> dict:
         checkpoint, config = self.checkpoint, self.config
@@ -208,12 +248,12 @@ class GenerationSummary:
         return {
             "model": {"file": self.model_file, "name": checkpoint.spec.name,
                       "description": checkpoint.spec.description, "window": checkpoint.window,
-                      "vocabulary": [note_label(note) for note in checkpoint.vocabulary.notes],
+                      "vocabulary": [note_label(note, key) for note in checkpoint.vocabulary.notes],
                       "training": checkpoint.training.to_json()},
             "song": {"title": song.title, "notes": len(song), "time_signature": f"{beats}/{unit}",
                      "tempo": song.tempo, "key": str(key) if key else None, "stats": song_stats},
             "settings": {"choosing": config.describe(),
-                         "primer": " ".join(note_label(note) for note in config.primer),
+                         "primer": " ".join(note_label(note, key) for note in config.primer),
                          "primer_notes": len(config.primer), "length": config.length,
                          "temperature": config.temperature, "top_k": config.top_k,
                          "top_p": config.top_p, "count": config.count,

@@ -20,7 +20,9 @@ from melodygen.cli import main
 from melodygen.core.note import Note
 from melodygen.formats.songs import bundled_songs
 from melodygen.learning import experiment as pipeline
+from melodygen.formats.notation import parse_notes
 from melodygen.learning.config import DEFAULT_MODELS, MODELS, TrainConfig
+from melodygen.presentation.folder import MANIFEST
 
 SONG = [lecture_note(token) for token in NABIYA_SCORE.split()]
 
@@ -65,13 +67,30 @@ def all_run(tmp_path_factory):
     return code, out, err, folder
 
 
+def progress_lines(folder, models=DEFAULT_MODELS, epochs=3) -> list[str]:
+    """What a run says on stderr when it is not a terminal: a line a stage, and the warning of
+    each model stopped at the --epochs cap before its target (all of them, at 3 epochs)."""
+    lines = ["loading TensorFlow …"]
+    for number, name in enumerate(models, start=1):
+        of = f" ({number}/{len(models)})" if len(models) > 1 else ""
+        lines += [f"training {name}{of} …", f"predicting with {name}{of} …",
+                  f"warning: {name} stopped at the epoch cap ({epochs}) before reaching its target"]
+    return lines + [f"writing the files in {folder} …"]
+
+
+def without_figures(lines: list[str]) -> list[str]:
+    """Warning lines cut before their figures (right in one step, the target)."""
+    return [line.split(":", 2)[0] + ":" + line.split(":", 2)[1] if line.startswith("warning:")
+            else line for line in lines]
+
+
 def test_default_run_writes_every_file(default_run):
     code, _, err, folder, summary = default_run
     assert code == 0
-    assert err.splitlines() == [f"training {name} ..." for name in DEFAULT_MODELS]
+    assert without_figures(err.splitlines()) == progress_lines(folder)
     names = {path.name for path in folder.iterdir()}
     assert names >= lecture_files(DEFAULT_MODELS)
-    assert not [name for name in names if name.startswith(".")]  # no temporary files left
+    assert [name for name in names if name.startswith(".")] == [MANIFEST]  # no temporary files left
     assert list(summary["models"]) == list(DEFAULT_MODELS)
     assert summary["config"] == {"epochs": 3, "seed": 5, "recipe": "fast", "learning_rate": TrainConfig().rate,
                                  "window": 4}
@@ -90,7 +109,8 @@ def test_the_closing_table(default_run):
         assert line.split() == [name, f"{one}/50", f"({one * 2}%)", f"{full}/50",
                                 *(["note", str(first)] if first else ["none"]),
                                 "3", f"{model['training_seconds']:.2f}"]
-    assert lines[6].startswith(f"files in {folder}/: ")
+    assert lines[6].startswith("Without state, mlp derails at note ")  # the verdict
+    assert lines[lines.index("", 6) + 1].startswith(f"files in {folder}/: ")
 
 
 def test_summary_figures_match_its_notes(default_run):
@@ -99,8 +119,13 @@ def test_summary_figures_match_its_notes(default_run):
     for model in summary["models"].values():
         for kind, wrong_key, right_key in (("one-step", "one_step_wrong_positions", "one_step_right"),
                                            ("full-song", "full_song_wrong_positions", "full_song_right")):
-            notes = [Note(p, d) for p, d in model["outputs"][kind]["notes"]]
+            notes = parse_notes(model["predicted_tokens"][kind])  # what the model predicted
             assert notes[:4] == SONG[:4] and len(notes) == 54
+            written = [Note(p, d) for p, d in model["outputs"][kind]["notes"]]
+            if kind == "full-song":
+                assert written == notes
+            else:  # in the song's time: no longer than the song, every prediction where its note is
+                assert sum(n.duration for n in written) <= sum(n.duration for n in SONG)
             wrong = [position for position, (a, b) in enumerate(zip(notes, SONG), start=1) if a != b]
             assert model[wrong_key] == wrong
             assert model[right_key] == 50 - len(wrong)
@@ -121,7 +146,10 @@ def test_files_hold_the_notes_the_summary_reports(default_run):
 
 def test_model_all(all_run):
     code, out, err, folder = all_run
-    assert (code, err) == (0, "")
+    assert code == 0
+    # --quiet: no progress, but the warnings (3 epochs reach no model's target)
+    assert [line.split(" stopped")[0] for line in err.splitlines()] == \
+        [f"warning: {name}" for name in MODELS]
     assert {path.name for path in folder.iterdir()} >= lecture_files(MODELS)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert list(summary["models"]) == list(MODELS)
@@ -132,7 +160,7 @@ def test_real_entry_point(tmp_path):
     """``python -m melodygen`` in a fresh interpreter; without --out it writes out/nabiya/."""
     result = run_melodygen("nabiya", "--epochs", "3", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == [f"training {name} ..." for name in DEFAULT_MODELS]
+    assert without_figures(result.stderr.splitlines()) == progress_lines(Path("out") / "nabiya")
     assert result.stdout.startswith("나비야: 54 notes, window 4")
     assert {path.name for path in (tmp_path / "out" / "nabiya").iterdir()} >= lecture_files(DEFAULT_MODELS)
 
@@ -198,7 +226,9 @@ def test_output_folder_under_a_regular_file(no_training, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("somefile").write_bytes(b"keep")
     assert run_cli("nabiya", "--epochs", "3", "--out", "somefile/sub") == \
-        (2, "", "somefile/sub: cannot write output folder: Not a directory\n")
+        (2, "", "somefile/sub: cannot make this folder: somefile is a file\n")
+    assert run_cli("nabiya", "--epochs", "3", "--out", "somefile") == \
+        (2, "", "somefile: is a file, not a folder; give a folder to write in\n")
     assert [path.name for path in tmp_path.iterdir()] == ["somefile"]
     assert Path("somefile").read_bytes() == b"keep"
 

@@ -16,6 +16,7 @@ from melodygen.formats.notation import format_token, parse_notes
 from melodygen.learning.checkpoint import read_checkpoint
 from melodygen.presentation.audio import TAIL, wav_to_samples
 from melodygen.presentation.engrave import read_svg
+from melodygen.presentation.folder import MANIFEST
 
 VOCABULARY = "c4 d4 e4 f4 g4 a4 b4 c8 d8 e8 f8 g8 a8 b8"
 ISSUE_SETTINGS = ["--primer", "g8 e8 e4 f8", "--length", "64", "--temperature", "0.9",
@@ -23,14 +24,16 @@ ISSUE_SETTINGS = ["--primer", "g8 e8 e4 f8", "--length", "64", "--temperature", 
 
 
 def run_cli(*args) -> tuple[int, str, str]:
-    """melodygen.cli.main(args) in this process: (exit status, stdout, stderr)."""
+    """melodygen.cli.main(args) in this process: (exit status, stdout, stderr without the
+    progress lines, "... …", which test_progress.py checks)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main([str(arg) for arg in args])
         except SystemExit as exit:  # argparse: --help, usage errors
             code = exit.code
-    return code, out.getvalue(), err.getvalue()
+    said = [line for line in err.getvalue().splitlines(keepends=True) if not line.endswith(" …\n")]
+    return code, out.getvalue(), "".join(said)
 
 
 def summary_of(folder) -> dict:
@@ -55,7 +58,8 @@ def test_train_saves_a_model(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("train", "nabiya", "--model", "mlp", "--epochs", "3", "--quiet")
     path = "models/nabiya-mlp.melodygen"  # the default name
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err.startswith("warning: mlp stopped at the epoch cap (3) before reaching its target: ")
     first, second = out.splitlines()
     assert re.fullmatch(r"나비야: mlp trained in 3 epochs, \d+\.\d\d s; one-step \d+/50 right, "
                         r"full song \d+/50 right", first)
@@ -84,7 +88,7 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
     stems = [f"generated-{n}" for n in range(1, 5)]
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         [f"{stem}.{suffix}" for stem in stems for suffix in ("mid", "musicxml", "svg", "wav")]
-        + ["summary.json"])
+        + ["summary.json", MANIFEST])
     summary = summary_of(folder)
     assert summary["settings"] == {
         "choosing": "sampling: temperature 0.9, top-k 5, seed 7", "primer": "g8 e8 e4 f8",
@@ -137,7 +141,7 @@ def test_same_seed_same_bytes(nabiya_model_file, tmp_path):
     runs = [run_cli("generate", nabiya_model_file, *settings, "--out", folder) for folder in (first, again)]
     assert runs[1] == (0, runs[0][1].replace(str(first), str(again)), "")
     files = sorted(path.name for path in first.iterdir())
-    assert len(files) == 9  # 2 melodies x (.mid, .musicxml, .svg, .wav), summary.json
+    assert len(files) == 10  # 2 melodies x (.mid, .musicxml, .svg, .wav), summary.json, MANIFEST
     for name in files:
         assert (again / name).read_bytes() == (first / name).read_bytes()
 
@@ -168,8 +172,8 @@ def test_a_greedy_count_warns_that_the_melodies_are_the_same(nabiya_model_file, 
                              "--no-scores", "--no-audio", "--out", tmp_path)
     assert code == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "generated-1.mid", "generated-1.musicxml", "generated-2.mid", "generated-2.musicxml",
-        "summary.json"]
+        MANIFEST, "generated-1.mid", "generated-1.musicxml", "generated-2.mid",
+        "generated-2.musicxml", "summary.json"]
     assert out.splitlines()[-1] == f"files in {tmp_path}/: generated-1 ... generated-2 (.mid, " \
                                    ".musicxml), summary.json"
     assert err == "note: greedy generation gives 2 identical melodies; sample with --temperature, " \
@@ -208,8 +212,9 @@ def test_an_output_folder_that_is_a_file(nabiya_model_file, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, out, err = run_cli("generate", nabiya_model_file, "--out", blocker)
-    assert (code, out) == (2, "")
-    assert err.startswith(f"{blocker}: cannot write output folder: ") and err.count("\n") == 1
+    assert (code, out, err) == (2, "", f"{blocker}: is a file, not a folder; give a folder to write in\n")
+    code, out, err = run_cli("generate", nabiya_model_file, "--out", blocker / "sub")
+    assert (code, out, err) == (2, "", f"{blocker / 'sub'}: cannot make this folder: {blocker} is a file\n")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -267,3 +272,34 @@ def test_primer_parsing_matches_the_notation(nabiya_model_file, tmp_path):
                              "--out", tmp_path)
     assert code == 0, err
     assert summary_of(tmp_path)["settings"]["primer"] == tokens(parse_notes("g8 e8 e4"))
+
+
+def test_a_rerun_with_fewer_melodies_leaves_only_its_own(nabiya_model_file, tmp_path):
+    # --count 1 after --count 4 into the same folder: generated-2 ... 4 go, the user's file stays
+    folder = tmp_path / "gen"
+    assert run_cli("generate", nabiya_model_file, "--count", "4", "--temperature", "1", "--seed",
+                   "1", "--length", "8", "--out", folder)[0] == 0
+    (folder / "generated-5.mid").write_bytes(b"the user's own, not melodygen's")
+    code, out, err = run_cli("generate", nabiya_model_file, "--length", "8", "--out", folder)
+    assert (code, err) == (0, "")
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [f"generated-1.{suffix}" for suffix in ("mid", "musicxml", "svg", "wav")]
+        + ["generated-5.mid", "summary.json", MANIFEST])
+    assert out.splitlines()[-1] == "removed 12 files of the run before that this one did not write again"
+    assert len(summary_of(folder)["melodies"]) == 1
+
+
+def test_the_primer_is_echoed_in_the_songs_key(tmp_path):
+    # Freut euch des Lebens is in F major: its B flat is bb8 in the echo, the table and the files
+    model = tmp_path / "freut.melodygen"
+    assert run_cli("train", "freut_euch", "--epochs", "1", "--quiet", "--save", model)[0] == 0
+    code, out, err = run_cli("generate", model, "--primer", "a4. bb8 a8 bb8", "--length", "4",
+                             "--out", tmp_path / "gen")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == "primer a4. bb8 a8 bb8 (in the output), then 4 notes per melody"
+    assert "in F major" in out.splitlines()[3]
+    summary = summary_of(tmp_path / "gen")
+    assert summary["settings"]["primer"] == "a4. bb8 a8 bb8"
+    assert "bb8" in summary["model"]["vocabulary"] and not [t for t in summary["model"]["vocabulary"] if "#" in t]
+    code, out, err = run_cli("generate", model, "--primer", "c#8", "--out", tmp_path / "x")
+    assert code == 2 and "bb8" in err.split("vocabulary:")[1] and "#" not in err.split("vocabulary:")[1]

@@ -147,6 +147,21 @@ def test_musescore_plays_musicxml_as_melodygens_midi(run, tmp_path, stem):
     assert tempos == [mido.bpm2tempo(summary["song"]["tempo"])]
 
 
+def test_musescore_shows_the_wrong_notes_red_and_numbered(run, tmp_path):
+    # The marks are in the MusicXML itself: MuseScore keeps each wrong note's colour and its
+    # number (a lyric under it), so a MuseScore user sees the wrong notes too.
+    folder, summary = run
+    stem, wrong = next((f"{name}-full-song", model["full_song_wrong_positions"])
+                       for name, model in summary["models"].items() if model["full_song_wrong_positions"])
+    target = tmp_path / f"{stem}.mscx"
+    done = musescore(folder / f"{stem}.musicxml", target)
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    chords = re.findall(r"<Chord>(.*?)</Chord>", target.read_text(encoding="utf-8"), re.S)
+    numbered = [(re.search(r"<Lyrics>\s*<text>(\d+)</text>", chord)[1],
+                 '<color r="224" g="0" b="0"' in chord) for chord in chords if "<Lyrics>" in chord]
+    assert numbered == [(str(position), True) for position in wrong]
+
+
 def test_musescore_errors_on_a_broken_musicxml_are_seen(tmp_path):
     done = musescore(BAD_INPUTS / "junk.musicxml", tmp_path / "junk.mid")
     assert done.returncode == 0  # the exit status lies

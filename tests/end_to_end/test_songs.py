@@ -146,7 +146,8 @@ def test_songs_are_found_where_pip_installs_them(tmp_path):
 def test_an_unknown_song_or_missing_file():
     with pytest.raises(MelodyError) as error:
         load_melody("twinkel")
-    assert str(error.value) == f"unknown song 'twinkel'; bundled songs: {', '.join(sorted(SONGS))}"
+    assert str(error.value) == (f"unknown song 'twinkel' (did you mean 'twinkle'?); bundled songs: "
+                                f"{', '.join(sorted(SONGS))}")
     with pytest.raises(MelodyError) as error:
         load_melody("songs/tune.wav")
     assert str(error.value) == ("songs/tune.wav: no such file (songs are .txt, MIDI .mid, .midi or "

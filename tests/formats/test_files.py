@@ -79,7 +79,7 @@ def test_prepare_folder_under_a_regular_file(tmp_path):
     blocker.write_bytes(b"keep")
     with pytest.raises(MelodyError) as error:
         prepare_folder(blocker / "sub")
-    assert str(error.value) == f"{blocker / 'sub'}: cannot write output folder: Not a directory"
+    assert str(error.value) == f"{blocker / 'sub'}: cannot make this folder: {blocker} is a file"
     assert listing(tmp_path) == ["somefile"] and blocker.read_bytes() == b"keep"
 
 
@@ -88,7 +88,7 @@ def test_prepare_folder_that_is_a_file(tmp_path):
     blocker.write_bytes(b"keep")
     with pytest.raises(MelodyError) as error:
         prepare_folder(blocker)
-    assert str(error.value) == f"{blocker}: cannot write output folder: File exists"
+    assert str(error.value) == f"{blocker}: is a file, not a folder; give a folder to write in"
     assert blocker.read_bytes() == b"keep"
 
 

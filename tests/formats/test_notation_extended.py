@@ -215,7 +215,7 @@ def test_format_song_writes_bars_pickup_and_ties():
     assert format_song(melody, bars_per_line=2) == (
         "title: Tune\ntime: 3/4\ntempo: 90\n"
         "d4 | g4. g8 g4~ |\n"
-        "g8 r8 a#8 c'4.~ | c'4 c'8~ c'32\n")
+        "g8 r8 bb8 c'4.~ | c'4 c'8~ c'32\n")  # Bb, not A#: spelt in the song's key
     assert parse_song(format_song(melody), source="x.txt") == melody
 
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import melodygen
-from melodygen.core.errors import MelodyError
+from melodygen.core.errors import MelodyError, MelodyWarning
 from melodygen.core.note import Melody
+from melodygen.learning import experiment as pipeline
 from melodygen.learning.config import DEFAULT_MODELS, MODELS, TrainConfig
 from melodygen.learning.experiment import ModelRun, SongRun, prepare
 from melodygen.learning.vocabulary import Vocabulary
@@ -55,12 +56,17 @@ def test_wrong_positions_are_song_positions(song_run):
 
 
 def test_run_song_trains_and_predicts_each_model(nabiya):
-    reports = []
-    run = melodygen.run_song(nabiya, config=TrainConfig(epochs=3),
-                             progress=lambda *report: reports.append(report))
+    reports, stages = [], []
+    with pytest.warns(MelodyWarning, match="stopped at the epoch cap"):
+        run = pipeline.run_song(nabiya, DEFAULT_MODELS, TrainConfig(epochs=3),
+                                lambda *report: reports.append(report),
+                                lambda *stage: stages.append(stage))
     assert [model.spec for model in run.models] == [MODELS[name] for name in DEFAULT_MODELS]
-    assert [report[0] for report in reports] == list(DEFAULT_MODELS)
-    assert [report[1:3] for report in reports] == [(3, 3), (3, 3)]
+    assert list(dict.fromkeys(report[0] for report in reports)) == list(DEFAULT_MODELS)
+    for name in DEFAULT_MODELS:  # a report after the first epoch (compiling is over), and the last
+        mine = [report[1:3] for report in reports if report[0] == name]
+        assert mine[0] == (1, 3) and mine[-1] == (3, 3)
+    assert stages == [(stage, name) for name in DEFAULT_MODELS for stage in ("train", "predict")]
     assert run.config == TrainConfig(epochs=3)
     assert run.melody is nabiya and run.vocabulary == Vocabulary.lecture()
     for model in run.models:

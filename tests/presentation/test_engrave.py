@@ -1,4 +1,4 @@
-"""Engraved scores: wrong notes in red, the notes on the page equal the notes predicted."""
+"""Engraved scores: wrong notes in red and numbered, the notes on the page equal the notes predicted."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from melodygen import Melody, Note, TrainConfig, load_song, parse_notes
 from melodygen.formats.musicxml import musicxml_bytes
 from melodygen.learning.experiment import SongRun, prepare
-from melodygen.presentation.engrave import WRONG_COLOR, read_svg, score_svg
+from melodygen.presentation.engrave import PHONE_PAGE_WIDTH, WRONG_COLOR, read_svg, score_svg
 
 RED_NOTE = re.compile(r'<g id="[^"]+" class="note"[^>]*fill="' + WRONG_COLOR + '"')
 
@@ -28,7 +28,7 @@ def nabiya_run() -> SongRun:
 def engrave_prediction(run: SongRun, indices: np.ndarray):
     melody = run.predicted_melody(indices, "나비야 - test prediction")
     wrong = run.wrong_positions(indices)
-    return melody, wrong, score_svg(musicxml_bytes(melody), melody, wrong, subtitle=f"{len(wrong)} wrong")
+    return melody, wrong, score_svg(musicxml_bytes(melody, wrong), subtitle=f"{len(wrong)} wrong")
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, 17])
@@ -46,8 +46,9 @@ def test_k_wrong_eighths_give_k_red_notes(k):
     melody, wrong, svg = engrave_prediction(run, indices)
     assert wrong == [run.config.window + i + 1 for i in changed]
     assert len(RED_NOTE.findall(svg.decode())) == len(changed)
-    assert [(e.note, e.marked) for e in read_svg(svg)] == \
-        [(note, position in wrong) for position, note in enumerate(melody.notes, start=1)]
+    assert [(e.note, e.marked, e.label) for e in read_svg(svg)] == \
+        [(note, position in wrong, str(position) if position in wrong else None)
+         for position, note in enumerate(melody.notes, start=1)]
 
 
 def test_mlp_like_collapse_marks_every_wrong_note_once():
@@ -63,7 +64,9 @@ def test_mlp_like_collapse_marks_every_wrong_note_once():
     song = run.melody.notes
     assert wrong == [p for p in range(8, len(song) + 1) if song[p - 1] != d4]
     assert [position for position, e in enumerate(engraved, start=1) if e.marked] == wrong
+    assert [e.label for e in engraved if e.marked] == [str(position) for position in wrong]
     assert len(RED_NOTE.findall(svg.decode())) > len(wrong)  # tied halves are red too
+    assert svg.decode().count('class="verse"') == len(wrong)  # one number per note, not per tied half
 
 
 SONGS = {
@@ -79,13 +82,15 @@ def test_engraved_notes_round_trip(name):
     text, meter = SONGS[name]
     melody = Melody(tuple(parse_notes(text)), title=name, time_signature=meter, tempo=90)
     marked = {1, 3, len(melody)}
-    svg = score_svg(musicxml_bytes(melody), melody, marked)
+    svg = score_svg(musicxml_bytes(melody, marked))
     engraved = read_svg(svg)
     notes = list(melody.notes)
     while notes[-1].is_rest:  # read_svg drops trailing rests (the last measure's filler)
         notes.pop()
     assert [e.note for e in engraved] == notes
-    assert {i for i, e in enumerate(engraved, start=1) if e.marked} == marked & set(range(1, len(notes) + 1))
+    shown = marked & set(range(1, len(notes) + 1))
+    assert {i for i, e in enumerate(engraved, start=1) if e.marked} == shown
+    assert {e.label for e in engraved if e.label} == {str(i) for i in shown}  # rests too
 
 
 lengths = st.sampled_from([Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(3, 2), Fraction(2),
@@ -106,23 +111,24 @@ def test_any_melody_round_trips_through_the_engraving(events, meter, data):
             joined.append(note)
     melody = Melody(tuple(joined), title="property", time_signature=meter, tempo=120)
     marked = set(data.draw(st.lists(st.integers(1, len(joined)), max_size=4)))
-    engraved = read_svg(score_svg(musicxml_bytes(melody), melody, marked))
+    engraved = read_svg(score_svg(musicxml_bytes(melody, marked)))
     assert [e.note for e in engraved] == joined
     assert {i for i, e in enumerate(engraved, start=1) if e.marked} == marked
+    assert [e.label for e in engraved] == [str(i) if i in marked else None
+                                           for i in range(1, len(joined) + 1)]
 
 
 def test_same_input_same_bytes_and_marks_change_them():
     melody = load_song("nabiya")
-    xml = musicxml_bytes(melody)
-    first = score_svg(xml, melody, [5, 6], subtitle="two")
-    assert score_svg(xml, melody, [5, 6], subtitle="two") == first
-    assert score_svg(xml, melody, [5, 7], subtitle="two") != first
+    first = score_svg(musicxml_bytes(melody, [5, 6]), subtitle="two")
+    assert score_svg(musicxml_bytes(melody, [5, 6]), subtitle="two") == first
+    assert score_svg(musicxml_bytes(melody, [5, 7]), subtitle="two") != first
 
 
 def test_title_and_subtitle_are_text_not_markup():
     title = 'Bad <script>alert("x")</script> & 나비야'
     melody = Melody(tuple(parse_notes("c4 d4 e4 f4")), title=title, time_signature=(4, 4))
-    svg = score_svg(musicxml_bytes(melody), melody, subtitle="<b>sub</b>")
+    svg = score_svg(musicxml_bytes(melody), subtitle="<b>sub</b>")
     root = ET.fromstring(svg)  # well-formed XML
     assert not [e for e in root.iter() if e.tag.endswith("script")]
     texts = ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
@@ -133,7 +139,7 @@ def test_title_and_subtitle_are_text_not_markup():
 def test_positions_past_the_melody_mark_nothing():
     # 나비야 fills its last measure exactly; this melody needs a filler rest, never marked
     melody = Melody(tuple(parse_notes("c4 d4 e4")), title="short", time_signature=(4, 4))
-    svg = score_svg(musicxml_bytes(melody), melody, {4, 5})
+    svg = score_svg(musicxml_bytes(melody, {4, 5}))
     assert WRONG_COLOR not in svg.decode()
     assert [e.note for e in read_svg(svg)] == list(melody.notes)
 
@@ -143,9 +149,33 @@ def test_a_score_longer_than_a_page_is_one_svg_of_stacked_pages(monkeypatch):
 
     monkeypatch.setitem(engrave.VEROVIO_OPTIONS, "pageHeight", 500)  # 나비야 then needs 2 pages
     melody = load_song("nabiya")
-    svg = score_svg(musicxml_bytes(melody), melody, {3, 30, 54})
+    svg = score_svg(musicxml_bytes(melody, {3, 30, 54}))
     assert svg.decode().count('class="definition-scale"') == 2  # one per page
     assert re.match(rb'<svg viewBox="0 0 840 \d+"', svg)
     engraved = read_svg(svg)
     assert [e.note for e in engraved] == list(melody.notes)
     assert [i for i, e in enumerate(engraved, start=1) if e.marked] == [3, 30, 54]
+    assert [e.label for e in engraved if e.marked] == ["3", "30", "54"]
+
+
+def test_the_phone_layout_is_narrower_with_its_own_ids_and_the_same_marks():
+    melody = load_song("nabiya")
+    xml = musicxml_bytes(melody, {8: "8", 20: "20\ne4"})
+    laptop, phone = score_svg(xml, subtitle="a subtitle"), score_svg(xml, subtitle="a subtitle",
+                                                                    page_width=PHONE_PAGE_WIDTH)
+    assert re.match(rb'<svg viewBox="0 0 840 ', laptop) and re.match(rb'<svg viewBox="0 0 360 ', phone)
+    ids = [set(re.findall(rb' id="([^"]+)"', svg)) for svg in (laptop, phone)]
+    assert ids[0] and not ids[0] & ids[1]  # both can be inlined in one page
+    for svg in (laptop, phone):
+        assert [(e.note, e.label) for e in read_svg(svg)] == \
+            [(note, {8: "8", 20: "20\ne4"}.get(i)) for i, note in enumerate(melody.notes, start=1)]
+
+
+def test_long_titles_are_wrapped_to_the_page():
+    melody = Melody(tuple(parse_notes("c4 d4 e4 f4")), title="나비야 - " + "a long title " * 6)
+    phone = ET.fromstring(score_svg(musicxml_bytes(melody), subtitle="first line\nsecond line",
+                                    page_width=PHONE_PAGE_WIDTH))
+    texts = ["".join(t.itertext()).strip() for t in phone.iter("{http://www.w3.org/2000/svg}text")]
+    assert "first line" in texts and "second line" in texts
+    title = [text for text in texts if "long title" in text]
+    assert len(title) >= 3 and all(len(line) <= PHONE_PAGE_WIDTH // 26 for line in title)

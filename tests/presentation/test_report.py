@@ -1,5 +1,6 @@
 """report.html and the files behind it: built from a run, checked as text and in headless Chromium."""
 
+import html
 import json
 import re
 import shutil
@@ -15,35 +16,41 @@ from melodygen import TrainConfig, load_song
 from melodygen.cli import main
 from melodygen.learning.config import model_spec
 from melodygen.learning.experiment import ModelRun, SongRun, prepare
-from melodygen.presentation import report
+from melodygen.presentation import folder as folder_module
 from melodygen.presentation import run_files as outputs
+from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.audio import wav_to_samples
 from melodygen.presentation.engrave import read_svg
+from melodygen.presentation.verdict import verdict
 
 NASTY_TITLE = '나비야 <script>alert("x")</script> & <img src=x onerror=alert(1)>'
 MLP_ONE_STEP_WRONG = [3, 11, 30, 46]  # sample indices changed in the made-up mlp predictions
 
 
-def made_up_run(title: str | None = None) -> SongRun:
-    """나비야 with two models whose training and predictions are made up (no TensorFlow): the
-    mlp gets 4 one-step notes wrong and derails from the 8th note on; stateful2 is all right."""
-    melody = load_song("nabiya")
+def made_up_run(title: str | None = None, names=("mlp", "stateful2"), song: str = "nabiya",
+                reached: bool = True) -> SongRun:
+    """나비야 with models whose training and predictions are made up (no TensorFlow): a model
+    without state (mlp, lstm) gets 4 one-step notes wrong and derails from the 8th note on, a
+    stateful one is all right. ``reached``: whether training reached its target."""
+    melody = load_song(song)
     if title:
         melody = melody.with_notes(melody.notes, title)
     config = TrainConfig()
     vocabulary, dataset = prepare(melody, config.window)
     runs = []
-    for name, epochs, final in (("mlp", 163, 0.37), ("stateful2", 249, 0.2)):
+    for name in names:
+        epochs, final = (163, 0.37) if name in ("mlp", "lstm") else (249, 0.2)
         one_step, full_song = dataset.targets.copy(), dataset.targets.copy()
-        if name == "mlp":
+        if name in ("mlp", "lstm"):
             for i in MLP_ONE_STEP_WRONG:
                 one_step[i] = (one_step[i] + 1) % len(vocabulary)
             full_song[3:] = vocabulary.index(melody.notes[5])  # repeats d4
         history = types.SimpleNamespace(loss=list(np.geomspace(2.6, final, epochs)),
                                         accuracy=list(np.linspace(0.1, 0.92 if name == "mlp" else 1, epochs)),
                                         timeline=[(epochs, 1.25)])
-        training = types.SimpleNamespace(history=history, epochs=epochs, target=46 if name == "mlp" else 50,
-                                         reached_epoch=epochs, seconds=1.25)
+        training = types.SimpleNamespace(history=history, epochs=epochs,
+                                         target=46 if name in ("mlp", "lstm") else 50,
+                                         reached_epoch=epochs if reached else None, seconds=1.25)
         runs.append(ModelRun(model_spec(name), training, one_step, full_song))
     return SongRun(melody, vocabulary, dataset, config, runs)
 
@@ -69,7 +76,8 @@ class Elements(HTMLParser):
         return [attrs for name, attrs in self.tags if name == tag]
 
 
-SCORE = re.compile(r'<div class="score"[^>]*><svg viewBox="0 0 \d+ \d+"')  # an inline score
+SCORE = re.compile(r'<div class="score"[^>]*><div class="laptop"><svg viewBox="0 0 840 \d+"')  # an inline score
+PHONE_SCORE = re.compile(r'<div class="phone"><svg viewBox="0 0 360 \d+"')  # its layout for a phone
 STEMS = ["original", "mlp-one-step", "mlp-full-song", "stateful2-one-step", "stateful2-full-song"]
 
 
@@ -82,7 +90,8 @@ def test_every_file_is_written_and_named_in_the_summary(written):
                                     for m in ("mlp", "stateful2") for k in ("one-step", "full-song")]
     assert [(files["svg"], files["wav"]) for files in named] == [(f"{s}.svg", f"{s}.wav") for s in STEMS]
     expected = {f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")}
-    assert {p.name for p in folder.iterdir()} == expected | {"loss.png", "report.html", "summary.json"}
+    assert {p.name for p in folder.iterdir()} == expected | {"loss.png", "report.html", "summary.json",
+                                                            MANIFEST}
 
 
 def test_scores_mark_the_wrong_notes_of_each_prediction(written):
@@ -93,8 +102,11 @@ def test_scores_mark_the_wrong_notes_of_each_prediction(written):
         for kind in ("one-step", "full-song"):
             engraved = read_svg((folder / model["outputs"][kind]["svg"]).read_bytes())
             assert [[e.note.pitch, str(e.note.duration)] for e in engraved] == model["outputs"][kind]["notes"]
-            assert [i for i, e in enumerate(engraved, start=1) if e.marked] == \
-                model[f"{kind.replace('-', '_')}_wrong_positions"]
+            wrong = model[f"{kind.replace('-', '_')}_wrong_positions"]
+            assert [i for i, e in enumerate(engraved, start=1) if e.marked] == wrong
+            # the second cue, for readers who do not see red: each wrong note numbered
+            assert [e.label for e in engraved if e.marked] == [str(position) for position in wrong]
+            assert [e.label for e in engraved if not e.marked] == [None] * (len(engraved) - len(wrong))
 
 
 def test_the_page_inlines_the_scores_and_plays_the_files_beside_it(written):
@@ -103,7 +115,7 @@ def test_the_page_inlines_the_scores_and_plays_the_files_beside_it(written):
     elements = Elements(page)
     scores = [attrs for attrs in elements.all("div") if attrs.get("class") == "score"]
     assert len(scores) == 5
-    assert len(SCORE.findall(page)) == 5
+    assert len(SCORE.findall(page)) == len(PHONE_SCORE.findall(page)) == 5
     assert [a["src"] for a in elements.all("audio")] == [f"{s}.wav" for s in STEMS]
     links = [a["href"] for a in elements.all("a") if not a["href"].startswith("#")]
     assert links == [f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")]
@@ -120,6 +132,8 @@ def test_the_title_is_text_not_markup(written):
     page = (folder / "report.html").read_text(encoding="utf-8")
     tags = Elements(page).tags
     assert [tag for tag, _ in tags if tag in ("script", "iframe", "object", "embed")] == []
+    assert "&lt;script&gt;" in re.search(r'<p class="headline">.*?</p>', page)[0] or \
+        "<script" not in page
     assert [name for _, attrs in tags for name in attrs if name.startswith("on")] == []
     heading = re.search(r"<h1>(.*)</h1>", page)[1]
     assert heading == ("나비야 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
@@ -137,14 +151,86 @@ def test_same_run_same_bytes(written, tmp_path):
 def test_no_scores_no_audio_no_report(tmp_path):
     summary = outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False, report=False).to_json()
     assert "report" not in summary and "svg" not in summary["original"] and "wav" not in summary["original"]
-    assert sorted({p.suffix for p in tmp_path.iterdir()}) == [".json", ".mid", ".musicxml", ".png"]
+    assert sorted({p.suffix for p in tmp_path.iterdir() if p.name != MANIFEST}) == \
+        [".json", ".mid", ".musicxml", ".png"]
 
 
 def test_report_without_scores_or_audio_has_tables_only(tmp_path):
     outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False)
     elements = Elements((tmp_path / "report.html").read_text(encoding="utf-8"))
     assert not elements.all("svg") and not elements.all("audio")
-    assert len(elements.all("table")) == 2
+    assert [table.get("class") for table in elements.all("table")] == ["contexts", None, None]
+
+
+def page_text(page: str) -> str:
+    """The words of a page, tags dropped, entities decoded, spaces joined."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_verdict_comes_first_with_the_ambiguous_contexts(written):
+    folder, _ = written
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    verdict = re.search(r'<section id="verdict" class="verdict">(.*?)</section>', page, re.S)
+    assert verdict and page.index('id="verdict"') < page.index('id="song"')
+    text = page_text(verdict[1])
+    assert text.startswith(
+        "Without state, mlp derails at note 8, where the 4 notes before it recur in the song "
+        "with another next note; with state, stateful2 carries the whole song. "
+        "Run it with --model all to see that an LSTM without state derails as well: the lesson "
+        "is state, not the LSTM. "
+        "mlp derails at note 8: the 4 notes before it, f8 d8 d4 c8, come 3 times in the song, "
+        "followed by d8 here and by e8 at notes 22 and 49.")
+    assert "cap every model without state at 46 of 50 (mlp gets 46)" in text
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", verdict[1])
+    assert rows == [
+        ("f8 d8 d4 c8", "e8 at notes 22, 49; d8 at note 8 (mlp derails at note 8)", "2 of 3"),
+        ("e8 e8 e8 f8", "d8 at note 19; g4 at note 41", "1 of 2"),
+        ("d8 d8 d8 d8", "d8 at note 32; e8 at note 33", "1 of 2"),
+        ("e8 e8 e8 e8", "e8 at note 39; f8 at note 40", "1 of 2"),
+    ]
+    assert "Warning" not in text
+
+
+def test_the_verdict_of_all_four_models_says_the_lesson_is_state(tmp_path):
+    summary = outputs.write_outputs(made_up_run(names=("mlp", "lstm", "stateful", "stateful2")),
+                                    tmp_path, scores=False, audio=False)
+    found = verdict(summary)
+    assert found.headline == (
+        "Without state, mlp and lstm derail at note 8, where the 4 notes before it recur in the "
+        "song with another next note; with state, stateful and stateful2 carry the whole song.")
+    assert found.lesson == ("The stateless LSTM (lstm) derails too, at note 8: what carries the "
+                            "song is the state, not the LSTM.")
+    assert found.details[0].startswith("mlp and lstm derail at note 8: the 4 notes before it")
+    assert found.details[-1].startswith("stateful and stateful2 carry their state from window "
+                                        "to window across the song")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f'<p class="lesson">{found.lesson}</p>' in page
+    assert "(mlp and lstm derail at note 8)" in page_text(page)  # in the table of contexts
+    assert "--model all" not in page_text(page)
+
+
+def test_the_verdict_warns_of_a_model_short_of_its_target(tmp_path):
+    summary = outputs.write_outputs(made_up_run(reached=False), tmp_path, scores=False, audio=False)
+    assert verdict(summary).cap_warnings == [
+        "mlp stopped at the epoch cap (163) before reaching its target: 46 of 50 next notes "
+        "right in one step, target 46; train longer (--epochs)",
+        "stateful2 stopped at the epoch cap (249) before reaching its target: 50 of 50 next "
+        "notes right in one step, target 50; train longer (--epochs)"]
+    assert "Warning: mlp stopped at the epoch cap (163)" in \
+        page_text((tmp_path / "report.html").read_text(encoding="utf-8"))
+
+
+def test_every_note_is_spelt_in_the_songs_key(tmp_path):
+    # Freut euch des Lebens is in F major: its Bb is bb8, never a#8, in the grid and the summary
+    summary = outputs.write_outputs(made_up_run(names=("stateful2",), song="freut_euch"), tmp_path,
+                                    scores=False, audio=False).to_json()
+    assert summary["song"]["key"] == "F major"
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    grid = re.search(r'<div class="notes wide">.*?</div>', page, re.S)[0]
+    cells = [html.unescape(cell) for cell in re.findall(r"<td>([^<]*)</td>", grid)]
+    assert "bb8" in cells and not [cell for cell in cells if "#" in cell]
+    assert "bb8" in summary["original"]["tokens"] and "#" not in summary["original"]["tokens"]
+    assert "#" not in summary["models"]["stateful2"]["predicted_tokens"]["full-song"]
 
 
 def test_every_file_is_written_atomically(tmp_path, monkeypatch):
@@ -154,12 +240,12 @@ def test_every_file_is_written_atomically(tmp_path, monkeypatch):
         written_through.append(Path(path).name)
         return real(path, data)
 
-    real = outputs.write_atomic
-    for module in (outputs, report):
-        monkeypatch.setattr(module, "write_atomic", recording)
+    real = folder_module.write_atomic
+    monkeypatch.setattr(folder_module, "write_atomic", recording)
     outputs.write_outputs(made_up_run(), tmp_path)
-    assert sorted(written_through) == sorted(p.name for p in tmp_path.iterdir())
-    assert len(written_through) == len(set(written_through))
+    assert sorted(set(written_through)) == sorted(p.name for p in tmp_path.iterdir())
+    files = [name for name in written_through if name != MANIFEST]
+    assert len(files) == len(set(files))
 
 
 # --- the page in headless Chromium (Debian package `chromium`; .ci/run installs it) ---
@@ -223,6 +309,37 @@ def test_screenshot_shows_the_scores_with_red_notes(written, tmp_path):
     assert scores_red > 2 * bare_red  # the red notes, beyond the red text and cells
 
 
+FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="page" src="report.html" style="width:%dpx;height:800px;border:0"></iframe><pre id="out"></pre>
+<script>
+document.getElementById("page").onload = () => {
+  const page = document.getElementById("page").contentDocument;
+  const shown = [...page.querySelectorAll(".score > div")].filter(e => e.offsetParent !== null);
+  const staffs = shown.map(score => {
+    const lines = [...score.querySelector("g.staff").children].filter(e => e.tagName === "path");
+    return lines[4].getBoundingClientRect().top - lines[0].getBoundingClientRect().top; });
+  document.getElementById("out").textContent = JSON.stringify({
+    scrollWidth: page.documentElement.scrollWidth, layouts: shown.map(e => e.className), staffs});
+};
+</script></body></html>"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("width, layout", [(390, "phone"), (1280, "laptop")])
+def test_the_page_fits_a_phone_and_a_laptop(written, tmp_path, width, layout):
+    # The page in a frame of a phone's width (headless Chromium's own window is 500 px at least):
+    # no sideways scrolling, and the scores engraved for that width, their staves large enough.
+    folder, _ = written
+    shutil.copy(folder / "report.html", tmp_path / "report.html")
+    (tmp_path / "frame.html").write_text(FRAME % width, encoding="utf-8")
+    result = chromium(tmp_path, "--allow-file-access-from-files", "--window-size=1400,900",
+                      "--virtual-time-budget=5000", "--dump-dom", (tmp_path / "frame.html").as_uri())
+    found = json.loads(html.unescape(re.search(r'<pre id="out">(.*?)</pre>', result.stdout, re.S)[1]))
+    assert found["scrollWidth"] <= width
+    assert found["layouts"] == [layout] * 5
+    assert all(staff >= 24 for staff in found["staffs"])  # 6 px and more between staff lines
+
+
 @needs_chromium
 def test_chromium_plays_every_wav_at_its_length(written, tmp_path):
     folder, summary = written
@@ -251,11 +368,12 @@ def test_cli_writes_the_report_and_prints_its_path(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert printed.splitlines()[-1] == f"report: {tmp_path / 'report.html'}"
     assert "(.mid, .musicxml, .svg, .wav)" in printed
-    assert {p.suffix for p in tmp_path.iterdir()} == {".mid", ".musicxml", ".svg", ".wav", ".png", ".html", ".json"}
+    assert {p.suffix for p in tmp_path.iterdir() if p.name != MANIFEST} == \
+        {".mid", ".musicxml", ".svg", ".wav", ".png", ".html", ".json"}
 
     other = tmp_path / "plain"
     assert main(["nabiya", "--model", "mlp", "--epochs", "1", "--quiet", "--out", str(other),
                  "--no-audio", "--no-report", "--no-scores"]) == 0
     printed = capsys.readouterr().out
     assert "report:" not in printed and "(.mid, .musicxml)" in printed
-    assert {p.suffix for p in other.iterdir()} == {".mid", ".musicxml", ".png", ".json"}
+    assert {p.suffix for p in other.iterdir() if p.name != MANIFEST} == {".mid", ".musicxml", ".png", ".json"}

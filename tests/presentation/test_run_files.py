@@ -1,6 +1,8 @@
 """presentation/run_files.py: the files of a run and summary.json, for a run with made-up predictions."""
 
 import json
+from fractions import Fraction
+from itertools import accumulate
 
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ from melodygen.core.note import Note
 from melodygen.learning.backend import configure_tensorflow
 from melodygen.learning.config import MODELS, TrainConfig
 from melodygen.learning.experiment import ModelRun, SongRun, prepare
+from melodygen.presentation.engrave import read_svg
+from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.run_files import build_summary, write_outputs
 
 configure_tensorflow()
@@ -49,7 +53,7 @@ def test_every_file_is_written(written):
     expected = {f"{stem}.{suffix}" for stem in STEMS for suffix in ("mid", "musicxml")}
     written_files = {path.name for path in folder.iterdir()}
     assert written_files >= expected | {"loss.png", "summary.json"}
-    assert not [name for name in written_files if name.startswith(".")]  # no temporary files
+    assert [name for name in written_files if name.startswith(".")] == [MANIFEST]  # no temporary files
     assert (folder / "loss.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
@@ -61,7 +65,11 @@ def test_summary_json_is_the_returned_summary(written):
 def test_summary_of_the_run(written):
     _, summary = written
     assert summary["song"] == {"title": "나비야", "source": summary["song"]["source"], "notes": 54,
-                               "time_signature": "2/4", "tempo": 100.0}
+                               "time_signature": "2/4", "tempo": 100.0, "key": "C major"}
+    assert summary["ambiguous_contexts"][0] == {
+        "context": "f8 d8 d4 c8", "next": [{"note": "e8", "positions": [22, 49]},
+                                           {"note": "d8", "positions": [8]}]}
+    assert len(summary["ambiguous_contexts"]) == 4
     assert summary["song"]["source"].endswith("nabiya.txt")
     assert (summary["window"], summary["samples"], summary["window_ceiling"]) == (4, 50, 46)
     assert summary["vocabulary"] == [[pitch, length] for length in ("1", "1/2")
@@ -88,6 +96,9 @@ def test_summary_of_each_model(written):
     }
     assert {key: mlp[key] for key in expected_mlp} == expected_mlp
     assert mlp["description"] == MODELS["mlp"].description
+    one_step = song[:4] + ["b8"] + song[5:29] + ["b8"] + song[30:]
+    assert mlp["predicted_tokens"] == {"one-step": " ".join(one_step),
+                                       "full-song": " ".join(song[:4] + ["d8"] * 50)}
     expected_stateful2 = {
         "encoding": "features", "stateful": True, "accuracy": 1.0, "one_step_right": 50,
         "full_song_right": 50, "one_step_wrong_positions": [], "full_song_wrong_positions": [],
@@ -140,3 +151,29 @@ def test_build_summary_names_no_files(nabiya):
     summary = build_summary(made_up_run(nabiya)).to_json()
     assert "original" not in summary and "loss_plot" not in summary
     assert all("outputs" not in model for model in summary["models"].values())
+
+
+def test_one_step_predictions_keep_the_songs_bar_lines(nabiya, tmp_path):
+    # One wrong length must not push every later note off its beat: a quarter predicted for the
+    # eighth at note 5 is cut to its eighth (labelled with the quarter's token), an eighth
+    # predicted for the quarter at note 6 is followed by a rest; every later note keeps its onset.
+    run = made_up_run(nabiya)
+    predicted = run.dataset.targets.copy()
+    predicted[0] = run.vocabulary.index(Note(67, 1))             # note 5: g4 for d8
+    predicted[1] = run.vocabulary.index(Note(62, Fraction(1, 2)))  # note 6: d8 for d4
+    run.models[0].one_step = predicted
+    summary = write_outputs(run, tmp_path, audio=False, report=False)
+    files = summary.models["mlp"].outputs["one-step"]
+    song = nabiya.notes
+    expected = song[:4] + (Note(67, Fraction(1, 2)), Note(62, Fraction(1, 2)),
+                           Note(None, Fraction(1, 2))) + song[6:]
+    assert files.notes == expected
+    assert midi_notes((tmp_path / files.midi).read_bytes()) == list(expected)
+    onsets = lambda notes: list(accumulate((n.duration for n in notes), initial=Fraction(0)))
+    assert onsets(expected)[7:] == onsets(song)[6:]  # from note 7 on, the song's own onsets
+    engraved = read_svg((tmp_path / files.svg).read_bytes())
+    assert [(e.note, e.label) for e in engraved if e.marked] == [
+        (Note(67, Fraction(1, 2)), "5\ng4"), (Note(62, Fraction(1, 2)), "6")]
+    # the grid and summary.json keep what the model predicted
+    assert summary.models["mlp"].predictions["one-step"][4:6] == (Note(67, 1), Note(62, Fraction(1, 2)))
+    assert summary.models["mlp"].one_step_wrong == [5, 6]
