@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import unicodedata
 
 from ..learning.config import RECIPES, TrainConfig
@@ -14,9 +15,9 @@ SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid
 
 def add_training_options(parser: argparse.ArgumentParser) -> None:
     """--epochs, --recipe, --learning-rate, --seed: how to train (``TrainConfig``)."""
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
+    parser.add_argument("--epochs", type=int, default=None,
                         help="fast recipe: most epochs before giving up; lecture recipe: epochs "
-                             "(default %(default)s)")
+                             f"(default {TrainConfig.epochs})")
     parser.add_argument("--recipe", choices=RECIPES, default=TrainConfig.recipe,
                         help="fast: compiled full-song steps that stop once the song is learnt; "
                              "lecture: the lecture's schedule, every epoch (default %(default)s)")
@@ -29,7 +30,8 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
 
 def train_config(args: argparse.Namespace, **more) -> TrainConfig:
     """The ``TrainConfig`` of the training options (a bad value is a ``ConfigError``)."""
-    return TrainConfig(epochs=args.epochs, seed=args.seed, recipe=args.recipe,
+    epochs = TrainConfig.epochs if args.epochs is None else args.epochs
+    return TrainConfig(epochs=epochs, seed=args.seed, recipe=args.recipe,
                        learning_rate=args.learning_rate, **more)
 
 
@@ -59,6 +61,45 @@ class ProgressPrinter:
     def done(self) -> None:
         if self.tty and self.shown:
             print(file=sys.stderr)
+
+
+class ProgressBar:
+    """Progress of a long job on stderr, called as (done, total): nothing during its first
+    second; then, on a terminal, one line that updates (done of total, the rate, the time left),
+    elsewhere a line at each quarter. ``unit`` names what is counted ("tunes")."""
+
+    def __init__(self, what: str, unit: str, quiet: bool = False) -> None:
+        self.what, self.unit, self.quiet = what, unit, quiet
+        self.tty = sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.shown = False
+        self.quarter = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.start
+        if self.quiet or elapsed < 1 or not total:
+            return
+        rate = done / elapsed
+        left = (total - done) / rate if rate else float("inf")
+        line = (f"{self.what}: {done:,}/{total:,} {self.unit} ({done / total:.0%}), "
+                f"{rate:,.0f} {self.unit}/s, {_seconds(left)} left")
+        if self.tty:
+            print("\r" + line + "\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = True
+        elif done * 4 // total > self.quarter:
+            self.quarter = done * 4 // total
+            print(line, file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+            self.shown = False
+
+
+def _seconds(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "?"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def text_width(text: str) -> int:
