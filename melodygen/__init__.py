@@ -22,6 +22,7 @@ from .core.versions import VERSION as __version__
 from .learning.backend import configure_tensorflow
 
 __all__ = [
+    "__version__",
     "ConfigError", "DEFAULT_MODELS", "GenerateConfig", "MODELS", "Melody", "MelodyError",
     "MelodyModel", "MelodyWarning", "ModelSpec", "Note", "TrainConfig", "bundled_songs",
     "configure_tensorflow", "format_song", "format_token", "generate", "load", "load_melody",

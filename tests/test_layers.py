@@ -13,7 +13,7 @@ from external import child_env
 
 PACKAGE = Path(__file__).resolve().parent.parent / "melodygen"
 # Bottom to top: a module may import its own layer and the layers below it, never one above.
-LAYERS = ("core", "formats", "learning", "generation", "presentation", "cli")
+LAYERS = ("core", "formats", "learning", "evaluation", "generation", "presentation", "cli")
 
 
 def modules() -> dict[str, Path]:

@@ -12,10 +12,11 @@ import sys
 import warnings
 
 from ..core.errors import MelodyError, MelodyWarning
-from . import generate, song, train
+from . import corpus, evaluate, generate, song, train
 from .progress import Progress
 
-COMMANDS = {"train": train, "generate": generate}  # melodygen NAME ...: module with build_parser, run
+# melodygen NAME ...: each a module with USAGE, HELP, build_parser() and run(args, parser)
+COMMANDS = {"train": train, "generate": generate, "corpus": corpus, "evaluate": evaluate}
 
 
 def entry_point() -> None:
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         command, argv = COMMANDS[argv[0]], argv[1:]
         parser = command.build_parser()
     else:
-        command, parser = song, song.build_parser(list(COMMANDS))
+        command, parser = song, song.build_parser({name: (module.USAGE, module.HELP)
+                                                   for name, module in COMMANDS.items()})
     args = parser.parse_args(argv)
     progress = Progress(quiet=getattr(args, "quiet", False))  # what runs, on stderr
     with warnings.catch_warnings():

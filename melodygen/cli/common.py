@@ -29,9 +29,9 @@ def add_reading_options(parser: argparse.ArgumentParser) -> None:
 
 def add_training_options(parser: argparse.ArgumentParser) -> None:
     """--epochs, --recipe, --learning-rate, --seed: how to train (``TrainConfig``)."""
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs,
+    parser.add_argument("--epochs", type=int, default=None,
                         help="fast recipe: most epochs before giving up; lecture recipe: epochs "
-                             "(default %(default)s)")
+                             f"(default {TrainConfig.epochs})")
     parser.add_argument("--recipe", choices=RECIPES, default=TrainConfig.recipe,
                         help="fast: compiled full-song steps that stop once the song is learnt; "
                              "lecture: the lecture's schedule, every epoch (default %(default)s)")
@@ -44,7 +44,8 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
 
 def train_config(args: argparse.Namespace, **more) -> TrainConfig:
     """The ``TrainConfig`` of the training options (a bad value is a ``ConfigError``)."""
-    return TrainConfig(epochs=args.epochs, seed=args.seed, recipe=args.recipe,
+    epochs = TrainConfig.epochs if args.epochs is None else args.epochs
+    return TrainConfig(epochs=epochs, seed=args.seed, recipe=args.recipe,
                        learning_rate=args.learning_rate, **more)
 
 

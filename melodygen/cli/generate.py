@@ -12,6 +12,7 @@ from ..formats.notation import note_label
 from .common import start_tensorflow, table
 from .progress import Progress
 
+USAGE = "generate FILE"
 HELP = "new melodies from a saved model"
 
 PRIMER_HELP = """\
@@ -73,6 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-audio", action="store_true", help="no audio (.wav)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress on stderr (warnings are still shown)")
+    tunes = parser.add_argument_group(
+        "a model of a collection (melodygen train SOURCE): new tunes in its style")
+    tunes.add_argument("--key", default=None, help="the key: G, D minor, F#m, Bb (default G)")
+    tunes.add_argument("--meter", default=None,
+                       help="the time signature, e.g. 3/4 (default: the collection's most common)")
+    tunes.add_argument("--bars", type=int, default=None, help="bars per tune (default 16)")
+    tunes.add_argument("--tempo", type=float, default=None,
+                       help="quarter notes per minute (default: the collection's median)")
+    tunes.add_argument("--end", choices=("tonic", "free"), default="tonic",
+                       help="tonic: the last note is the key's tonic, at the end of the last bar "
+                            "(default); free: any note")
+    tunes.add_argument("--primer-file", type=Path, default=None, metavar="FILE",
+                       help="start every tune with the notes of this file (MIDI, MusicXML, ABC, "
+                            "a song .txt)")
     return parser
 
 
@@ -87,6 +102,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     error = sampling_error(args.temperature, args.top_k, args.top_p)
     if error:  # whatever the model file
         raise ConfigError(error)
+    from ..learning.checkpoint import model_kind, read_metadata
+    metadata = read_metadata(args.model)
+    if model_kind(metadata) == "corpus":
+        from . import generate_tunes
+        return generate_tunes.run(args, metadata, progress)
+    for option in ("key", "meter"):
+        if getattr(args, option) is not None:
+            raise ConfigError(f"--{option} needs a model of a collection (melodygen train "
+                              f"SOURCE); a model of one song keeps its song's {option}")
     checkpoint = read_checkpoint(args.model)
     config = make_config(checkpoint, args.primer, args.length, args.temperature, args.top_k,
                          args.top_p, args.count, args.seed, args.include_primer)

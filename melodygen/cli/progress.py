@@ -121,6 +121,42 @@ class Progress:
                 self._print(f"{self._text}: {self._detail}")
                 self._logged = now
 
+    def count(self, done: int, total: int, unit: str) -> None:
+        """How far a stage of countable work is: "4,210/8,462 tunes (50%), 1,230 tunes/s, 3 s
+        left" (the rate and the time left from the stage's start)."""
+        if self.quiet or not total:
+            return
+        with self._lock:
+            seconds = self.clock() - self._started
+            rate = done / seconds if seconds > 0 else 0.0
+            left = f", {duration((total - done) / rate)} left" if rate and done < total else ""
+            self._left = left[2:]
+            self._detail = f"{done:,}/{total:,} {unit} ({done / total:.0%})" + \
+                (f", {rate:,.0f} {unit}/s" if rate else "") + left
+            self._update()
+
+    def report(self, detail: str, left: float | None = None, bound: bool = True) -> None:
+        """What the stage is at, in words ("epoch 5/100, validation 2.95 bits per note"), and
+        its time ``left`` in seconds when known (at most, with ``bound``)."""
+        if self.quiet:
+            return
+        with self._lock:
+            self._left = "" if left is None else f"{'≤ ' if bound else ''}{duration(left)} left"
+            self._detail = detail + (f", {self._left}" if self._left else "")
+            self._update()
+
+    def _update(self) -> None:
+        """Show the detail: redraw the terminal line, or a line at most every LOG_SECONDS."""
+        if self._pending and not self._delay_over():
+            return
+        self._pending = False
+        now = self.clock()
+        if self.tty:
+            self._draw()
+        elif now - self._logged >= LOG_SECONDS:
+            self._print(f"{self._text}: {self._detail}")
+            self._logged = now
+
     def step(self, number: int, of: int, what: str) -> None:
         """Step ``number`` of ``of`` of the stage: "3/11 mlp-full-song" (a terminal only)."""
         if self.quiet or not self.tty:

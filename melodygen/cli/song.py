@@ -17,18 +17,18 @@ from .progress import Progress
 ALL = "all"
 
 
-def build_parser(commands) -> argparse.ArgumentParser:
-    """The main command's parser; ``commands``: the other commands' names, for the help."""
+def build_parser(commands: dict) -> argparse.ArgumentParser:
+    """The main command's parser; ``commands``: the other commands' {name: (usage, help)}."""
     parser = argparse.ArgumentParser(
         prog="melodygen",
         description="Learn a melody with the lecture's MLP and LSTM models, then write what each "
                     "model plays back: MIDI, MusicXML, a loss plot and summary.json.",
         epilog="Example: melodygen nabiya --model all (the four models: the lesson is state, "
-               "not the LSTM). "
-               "Also: melodygen train SONG --save FILE (train one model and save it), and "
-               "melodygen generate FILE (new melodies from a saved model); see their --help. "
-               f"A song named {' or '.join(commands)} is read as "
-               f"{' or '.join('./' + name for name in commands)}.")
+               "not the LSTM). Also: "
+               + "; ".join(f"melodygen {usage} ({what})" for usage, what in commands.values())
+               + "; see their --help. "
+               f"A song named {_either(list(commands))} is read as "
+               f"{_either(['./' + name for name in commands])}.")
     parser.add_argument("song", nargs="?", help=SONG_HELP)
     parser.add_argument("--version", action="version", version=f"melodygen {VERSION}")
     parser.add_argument("--list", action="store_true", help="list the bundled songs and exit")
@@ -47,6 +47,10 @@ def build_parser(commands) -> argparse.ArgumentParser:
     parser.add_argument("--no-audio", action="store_true", help="no audio (.wav) and no players in the report")
     parser.add_argument("--no-report", action="store_true", help="no report.html")
     return parser
+
+
+def _either(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:

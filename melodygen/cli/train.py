@@ -12,18 +12,23 @@ from .common import SONG_HELP, add_reading_options, add_training_options, check_
     start_tensorflow, train_config, training_stages
 from .progress import Progress
 
+USAGE = "train SONG --save FILE"
 HELP = "train one model on a song and save it"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="melodygen train",
-        description="Train one of the lecture's models on a song and save it, with everything "
-                    "`melodygen generate` needs (vocabulary, encoding, window, the song's notes, "
-                    "time signature and tempo), in one file: a zip of model.keras and "
-                    "melodygen.json. Any file name works; .melodygen is the convention.",
-        epilog="Example: melodygen train nabiya --model stateful2 --save models/nabiya.melodygen")
-    parser.add_argument("song", help=SONG_HELP.replace(" (see --list)", ""))
+        description="Train one of the lecture's models on a song, or the corpus model on a "
+                    "collection, and save it, with everything `melodygen generate` needs, in "
+                    "one file: a zip of model.keras and melodygen.json. Any file name works; "
+                    ".melodygen is the convention.",
+        epilog="Examples: melodygen train nabiya --model stateful2 --save models/nabiya.melodygen; "
+               "melodygen train essen --save models/essen.melodygen (a collection: a folder, a "
+               "glob, a tunebook of several tunes, essen, essen/kinder, ...; Ctrl-C, then the same "
+               "command with --resume goes on from the last finished epoch)")
+    parser.add_argument("song", help=SONG_HELP.replace(" (see --list)", "")
+                        + ", or a collection (see melodygen corpus --help)")
     parser.add_argument("--model", default=DEFAULT_MODEL, metavar="MODEL",
                         help=f"the model to train: {', '.join(MODELS)} (default %(default)s, the "
                              "lecture's LSTM, which learns the whole song)")
@@ -35,10 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notes the model sees to predict the next one (default %(default)s)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress on stderr (warnings are still shown)")
+    collection = parser.add_argument_group("a collection")
+    collection.add_argument("--resume", action="store_true",
+                            help="go on with the training towards --save that stopped")
+    collection.add_argument("--units", type=int, default=None, help="LSTM units (default 128)")
+    collection.add_argument("--validation", type=float, default=0.05,
+                            help="share of the tunes held out for early stopping "
+                                 "(default %(default)s)")
     return parser
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
+    from . import train_collection
+    if train_collection.is_collection(args.song):
+        return train_collection.run(args, progress)
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name
     from ..learning.checkpoint import train_model

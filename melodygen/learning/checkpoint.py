@@ -46,7 +46,9 @@ if TYPE_CHECKING:
     from .training import Progress
 
 FORMAT = "melodygen-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1         # of a song model's melodygen.json (unchanged since the first)
+NEWEST_FORMAT_VERSION = 2  # the newest this melodygen reads: 2 adds models of collections
+SONG_KIND = "song"
 METADATA_MEMBER = "melodygen.json"
 MODEL_MEMBER = "model.keras"
 SUFFIX = ".melodygen"
@@ -205,23 +207,36 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict:
 def save(model: TrainedModel, path: str | Path) -> Path:
     """Write ``model`` to ``path`` (one zip file, written atomically); returns the path."""
     from .backend import load_keras
-    keras = load_keras()
+    load_keras()
     from .models import reset_state
+
+    reset_state(model.model)  # a stateful model is saved with a zero state
+    return write_archive(path, model.model, checkpoint_json(model.checkpoint))
+
+
+def write_archive(path: str | Path, model: keras.Model, metadata: dict,
+                  members: dict[str, bytes] | None = None) -> Path:
+    """A saved model: ``model`` as model.keras, ``metadata`` as melodygen.json and any other
+    ``members``, in one zip file written atomically at ``path`` (a folder that cannot be
+    written, or a path that is a folder, is a ``MelodyError``)."""
+    from .backend import load_keras
+    keras = load_keras()
 
     path = Path(path)
     if path.is_dir():
         raise MelodyError(f"is a folder; give a file name, e.g. {path / ('model' + SUFFIX)}",
                           source=str(path))
     prepare_folder(path.parent)
-    reset_state(model.model)  # a stateful model is saved with a zero state
     with tempfile.TemporaryDirectory(prefix="melodygen-") as folder:
         keras_file = Path(folder) / MODEL_MEMBER
-        keras.saving.save_model(model.model, keras_file)
+        keras.saving.save_model(model, keras_file)
         archive_file = Path(folder) / "checkpoint.zip"
         with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
-            metadata = json.dumps(checkpoint_json(model.checkpoint), ensure_ascii=False, indent=1)
-            archive.writestr(METADATA_MEMBER, metadata + "\n")
+            archive.writestr(METADATA_MEMBER,
+                             json.dumps(metadata, ensure_ascii=False, indent=1) + "\n")
             archive.write(keras_file, MODEL_MEMBER)
+            for name, data in (members or {}).items():
+                archive.writestr(name, data)
         return write_atomic(path, archive_file.read_bytes())
 
 
@@ -257,14 +272,11 @@ def _notes(rows, what: str) -> tuple[Note, ...]:
 
 
 def checkpoint_from_json(data: dict, source: str = "<checkpoint>") -> Checkpoint:
-    """The parsed ``melodygen.json`` -> Checkpoint; a missing or bad field is a MelodyError."""
+    """The parsed ``melodygen.json`` of a song model -> Checkpoint; a missing or bad field is a
+    MelodyError."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise MelodyError(f"corrupted model file: {METADATA_MEMBER} is not a melodygen model "
                           "description", source=source)
-    version = data.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise MelodyError(f"model file format {version!r} is newer than this melodygen reads "
-                          f"({FORMAT_VERSION}); update melodygen", source=source)
     try:
         spec = ModelSpec(**data["model"])
         window = int(data["window"])
@@ -297,8 +309,9 @@ def checkpoint_from_json(data: dict, source: str = "<checkpoint>") -> Checkpoint
                                versions)
 
 
-def read_checkpoint(path: str | Path) -> Checkpoint:
-    """The checkpoint data of a saved model, without its weights and without TensorFlow."""
+def read_metadata(path: str | Path) -> dict:
+    """The parsed melodygen.json of a saved model of either kind (no TensorFlow): a file that is
+    no melodygen model, a damaged one or one of a newer format is a ``MelodyError``."""
     path = Path(path)
     with _open_archive(path) as archive:
         names = set(archive.namelist())
@@ -315,18 +328,47 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     except (UnicodeDecodeError, ValueError) as error:
         raise MelodyError(f"corrupted model file: {METADATA_MEMBER} is not JSON ({error})",
                           source=str(path)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} is not a melodygen model "
+                          "description", source=str(path))
+    version = data.get("format_version")
+    if not isinstance(version, int) or version > NEWEST_FORMAT_VERSION:
+        raise MelodyError(f"model file format {version!r} is newer than this melodygen reads "
+                          f"({NEWEST_FORMAT_VERSION}); update melodygen", source=str(path))
+    return data
+
+
+def model_kind(metadata: dict) -> str:
+    """"song" (a model of one song: the lecture's) or "corpus" (a model of a collection)."""
+    return metadata.get("kind", SONG_KIND)
+
+
+def read_member(path: str | Path, name: str) -> bytes:
+    """One member of a saved model's archive."""
+    path = Path(path)
+    with _open_archive(path) as archive:
+        if name not in archive.namelist():
+            raise MelodyError(f"corrupted model file: it has no {name}", source=str(path))
+        return _read_member(archive, name, str(path))
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """The checkpoint data of a saved model of one song, without its weights and without
+    TensorFlow."""
+    data = read_metadata(path)
+    if model_kind(data) != SONG_KIND:
+        raise MelodyError(f"a model of a collection ({data.get('source', '?')}), not of one song",
+                          source=str(path))
     return checkpoint_from_json(data, str(path))
 
 
-def load(path: str | Path) -> TrainedModel:
-    """A saved model, ready to generate (imports TensorFlow)."""
-    path = Path(path)
-    checkpoint = read_checkpoint(path)
+def load_keras_member(path: str | Path):
+    """The Keras model of a saved model (imports TensorFlow); a broken one is a ``MelodyError``."""
     from .backend import load_keras
     keras = load_keras()
 
-    with _open_archive(path) as archive:
-        data = _read_member(archive, MODEL_MEMBER, str(path))
+    path = Path(path)
+    data = read_member(path, MODEL_MEMBER)
     if not zipfile.is_zipfile(io.BytesIO(data)):  # Keras would call it "File not found"
         raise MelodyError(f"corrupted model file: {MODEL_MEMBER} is not a Keras archive",
                           source=str(path))
@@ -334,12 +376,18 @@ def load(path: str | Path) -> TrainedModel:
         keras_file = Path(folder) / MODEL_MEMBER
         keras_file.write_bytes(data)
         try:
-            model = keras.saving.load_model(keras_file, compile=False)
+            return keras.saving.load_model(keras_file, compile=False)
         except Exception as error:  # Keras raises many types for a broken file
             reason = str(error).replace(str(keras_file), MODEL_MEMBER).splitlines()
             reason = reason[0][:200] if reason else type(error).__name__
             raise MelodyError(f"corrupted model file: Keras cannot load {MODEL_MEMBER} ({reason})",
                               source=str(path)) from None
+
+
+def load(path: str | Path) -> TrainedModel:
+    """A saved model of one song, ready to generate (imports TensorFlow)."""
+    checkpoint = read_checkpoint(path)
+    model = load_keras_member(path)
     _check_shapes(model, checkpoint, str(path))
     return TrainedModel(model, checkpoint)
 

@@ -1,8 +1,10 @@
-"""Model presets and the configuration of one training run."""
+"""Model presets and the configuration of training runs: the lecture's four models and
+``TrainConfig`` for one song; ``CorpusModelConfig`` and ``CorpusTrainConfig`` for the corpus model
+of a collection. Plain data, validated on creation (``ConfigError``); no TensorFlow."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..core.errors import ConfigError
 
@@ -75,3 +77,48 @@ def model_spec(name: str) -> ModelSpec:
         raise ConfigError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
     return MODELS[name]
 
+
+@dataclass(frozen=True)
+class CorpusModelConfig:
+    """The corpus model's sizes; a bad value is a ``ConfigError``."""
+
+    units: int = 128              # LSTM units per layer
+    layers: int = 1               # LSTM layers
+    pitch_embedding: int = 32     # width of a relative pitch's embedding
+    duration_embedding: int = 8   # width of a length's embedding (also for the rest before)
+    position_embedding: int = 8   # width of a bar position's embedding
+    meter_embedding: int = 4      # width of a time signature's embedding
+    dropout: float = 0.2          # on the LSTM's input and output, while training
+
+    def __post_init__(self) -> None:
+        for name in ("units", "layers", "pitch_embedding", "duration_embedding",
+                     "position_embedding", "meter_embedding"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name.replace('_', ' ')} must be a whole number >= 1, "
+                                  f"got {value!r}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CorpusTrainConfig:
+    """How the corpus model trains; a bad value is a ``ConfigError``."""
+
+    learning_rate: float = 6e-3   # Adam
+    batch_size: int = 32          # songs per step
+    max_epochs: int = 100         # most epochs
+    patience: int = 5             # epochs without a better validation score before stopping
+    clip_norm: float = 1.0        # gradient norm clip
+    seed: int = 0                 # initial weights, dropout and the order of batches
+
+    def __post_init__(self) -> None:
+        if not self.learning_rate > 0:
+            raise ConfigError(f"learning rate must be positive, got {self.learning_rate}")
+        for name in ("batch_size", "max_epochs", "patience"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name.replace('_', ' ')} must be at least 1, "
+                                  f"got {getattr(self, name)}")

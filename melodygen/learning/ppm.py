@@ -437,7 +437,6 @@ class CountIndex:
         total = int(lengths.sum())
         text = np.concatenate(arrays) if total else np.zeros(0, np.int64)
         position = np.concatenate([np.arange(n) for n in lengths]) if total else text
-        index = np.arange(total)
         # walk up the orders: ids[l][u] is target u's context of order l (-1: not matched)
         ids = [np.zeros(total, dtype=np.int64)]          # ids[l][u]: u's context of order l
         longest = np.zeros(total, dtype=np.int64)         # L: the longest match
@@ -630,7 +629,6 @@ class ReadingIndex:
         """The predictions of the notes of songs ``first``, ``first + 1``, ...: one
         (len(song), A) array per song."""
         config = self.config
-        size = config.alphabet_size
         lengths = self._lengths[first:]
         who = np.concatenate([self._song_first[first + i] + np.arange(n)
                               for i, n in enumerate(lengths)] + [np.zeros(0, np.int64)])

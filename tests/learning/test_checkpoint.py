@@ -143,7 +143,7 @@ def bad_files(tmp_path, source):
     noise.write_bytes(bytes(range(256)) * 8)
     plain = tmp_path / "plain.keras"
     plain.write_bytes(good["model.keras"])
-    newer = dict(description, format_version=2)
+    newer = dict(description, format_version=3)
     no_window = {key: value for key, value in description.items() if key != "window"}
     shorter = json.loads(json.dumps(description))
     shorter["vocabulary"]["notes"].pop()
@@ -162,7 +162,7 @@ def bad_files(tmp_path, source):
          "corrupted model file: melodygen.json is not JSON (Expecting property name enclosed in "
          "double quotes: line 1 column 2 (char 1))"),
         ("newer", rewrite(tmp_path, source, "c.melodygen", **{"melodygen.json": json.dumps(newer)}),
-         "model file format 2 is newer than this melodygen reads (1); update melodygen"),
+         "model file format 3 is newer than this melodygen reads (2); update melodygen"),
         ("no window", rewrite(tmp_path, source, "d.melodygen",
                               **{"melodygen.json": json.dumps(no_window)}),
          "corrupted model file: melodygen.json lacks 'window'"),

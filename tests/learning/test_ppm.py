@@ -20,8 +20,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from melodygen.core.errors import ConfigError, MelodyError
-from melodygen.learning.ppm import (PPM, CountIndex, PPMConfig, bits, combine, entropy, folds,
-                                    long_term_distributions, mean_bits, short_term_distributions)
+from melodygen.learning.ppm import (
+    PPM,
+    CountIndex,
+    PPMConfig,
+    bits,
+    combine,
+    entropy,
+    folds,
+    long_term_distributions,
+    mean_bits,
+    short_term_distributions,
+)
 
 CORPUS = ([0, 1], [0, 1], [1, 0])
 

@@ -1,0 +1,132 @@
+"""``melodygen evaluate SOURCE``: bits per note on songs the models have not seen, by k-fold
+cross-validation; PPM and the corpus LSTM on the same folds; a table, evaluation.json and
+report.html."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from .common import start_tensorflow, table
+from .corpus import read
+from .progress import Progress
+
+USAGE = "evaluate SOURCE"
+HELP = "bits per note on unseen songs: PPM and the corpus LSTM, cross-validated"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..evaluation.models import DEFAULT_MODELS
+
+    parser = argparse.ArgumentParser(
+        prog="melodygen evaluate",
+        description="How well models predict songs they have not seen: the cross-entropy in bits "
+                    "per note, by k-fold cross-validation over the songs of a collection, every "
+                    "model on the same seeded folds (Pearce 2005; IDyOM). Prints a table, writes "
+                    "OUT/evaluation.json and OUT/report.html.",
+        epilog="Models: PPM as ppm-PART-EOF, PART ltm (learnt from the training songs), ltm+ "
+               "(and each test song as it reads it), stm (each test song alone), both, both+ "
+               "(combined); E the escape c or x; O the order bound or * (unbounded, quote it in "
+               "a shell); F i interpolated, u update exclusion; short: ppm-c2i, 'ppm-c*i', "
+               "ppm-ltm+, ppm-stm, ppm-both+. The corpus LSTM: lstm (trained on the training "
+               "songs), lstm+ (also learning each test song as it reads it); with --pretrain: "
+               "pretrained, pretrained+ (first trained on that collection, every tune with the "
+               "same pitches as a tune of SOURCE left out). "
+               "Example: melodygen evaluate essen/kinder --folds 10 --pretrain essen "
+               "--models ppm-c2i 'ppm-c*i' ppm-ltm+ ppm-both+ lstm lstm+ pretrained pretrained+")
+    parser.add_argument("source", help="a collection: a folder, a tunebook, essen/kinder, essen, "
+                                       "... (see melodygen corpus --help)")
+    parser.add_argument("--folds", type=int, default=10, help="folds (default %(default)s)")
+    parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), metavar="MODEL",
+                        help=f"models to compare (default: {' '.join(DEFAULT_MODELS)})")
+    parser.add_argument("--pretrain", default=None, metavar="SOURCE",
+                        help="a collection the pretrained models learn first, e.g. essen")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="folds, weights and batches (default %(default)s)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="most epochs of the LSTM's training (default 40; it stops early)")
+    parser.add_argument("--units", type=int, default=None, help="LSTM units (default 128)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE",
+                        help="the results as JSON (default: OUT/evaluation.json)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: out/evaluate-SOURCE/)")
+    parser.add_argument("--no-report", action="store_true", help="no report.html")
+    parser.add_argument("--no-cache", action="store_true", help="read the collection afresh")
+    parser.add_argument("--quiet", action="store_true", help="no progress")
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
+    from dataclasses import replace
+
+    from ..core.errors import MelodyError
+    from ..evaluation.cross_validation import CorpusSettings, evaluate, models_named
+    from ..formats.files import prepare_folder, write_atomic
+    from ..learning.config import CorpusModelConfig, CorpusTrainConfig
+
+    names = models_named(args.models, args.pretrain is not None)
+    train = CorpusTrainConfig(seed=args.seed)
+    if args.epochs is not None:
+        train = replace(train, max_epochs=args.epochs)
+    model = CorpusModelConfig() if args.units is None else CorpusModelConfig(units=args.units)
+    if args.json is not None and args.json.is_dir():
+        raise MelodyError("is a folder; give a file name for the JSON results", source=str(args.json))
+    folder = prepare_folder(args.out or Path("out") / f"evaluate-{args.source.replace('/', '-')}")
+
+    collection = read(args.source, progress, use_cache=not args.no_cache)
+    pretrain = read(args.pretrain, progress, use_cache=not args.no_cache) if args.pretrain else None
+    if any(not name.startswith("ppm") for name in names):
+        start_tensorflow(progress)
+    shown = _Shown(progress)
+    result = evaluate(collection, names, args.folds, args.seed, pretrain,
+                      CorpusSettings(model, train), shown, shown.epoch)
+    progress.done()
+    write_atomic(args.json or folder / "evaluation.json",
+                 (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
+    report = None
+    if not args.no_report:
+        from ..presentation.evaluation_report import write_evaluation_report
+        report = write_evaluation_report(result, folder)
+    print(format_table(result, folder, report))
+    return 0
+
+
+class _Shown:
+    """The evaluation's progress as stages: the fold and model, and during an LSTM's training
+    its epoch and validation bits, with the time left of the whole evaluation."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.start, self.share, self.what = progress, time.perf_counter(), 0.0, ""
+
+    def __call__(self, what: str, share: float) -> None:
+        self.what, self.share = what, share
+        self.progress.stage(f"evaluating: {what}")
+        if 0.02 < share < 1:
+            elapsed = time.perf_counter() - self.start
+            self.progress.report(f"{share:.0%} done", left=elapsed / share * (1 - share),
+                                 bound=False)
+
+    def epoch(self, epoch: int, epochs: int, train_bits: float, validation_bits: float,
+              seconds: float) -> None:
+        self.progress.report(f"epoch {epoch} (at most {epochs}), validation "
+                             f"{validation_bits:.3f} bits per note",
+                             left=seconds / epoch * (epochs - epoch))
+
+
+def format_table(result, folder: Path, report: Path | None) -> str:
+    from ..presentation.evaluation_report import verdict
+
+    data, published = result.data, result.published()
+    rows = [("model", "bits/pitch", "published", "bits/note", "pitch right", "seconds")]
+    for model in result.models.values():
+        label, value = published.get(model.name, ("", None))
+        rows.append((model.name, f"{model.bits_pitch:.3f}",
+                     "" if value is None else f"{value:.3f} {label}", f"{model.bits_note:.3f}",
+                     f"{model.accuracy_pitch:.1%}", f"{model.seconds:.1f}"))
+    return "\n".join([
+        f"{result.source}: {data.songs:,} songs, {data.note_count:,} notes, {len(data.pitches)} "
+        f"pitches; {len(result.folds)} folds (seed {result.seed}), {result.seconds:.0f} s",
+        "", *table(rows, strip=True), "", verdict(result),
+        f"files in {folder}/: evaluation.json" + (f", {report.name}" if report else "")])

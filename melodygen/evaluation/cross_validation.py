@@ -1,0 +1,303 @@
+"""k-fold cross-validation over the songs of a collection: every model on the same seeded folds,
+scored by one metric (``metrics.py``).
+
+The folds come from ``learning.splits.k_folds`` (versions of one tune stay in one fold). For
+each fold, each model learns from the other folds and predicts every note of the fold's songs,
+the first note of a song too, from the notes before it in that song.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from ..core.collection import Collection
+from ..core.errors import ConfigError
+from ..learning.splits import k_folds, same_pitches_key, split
+from .data import EvaluationData
+from .metrics import SongScore, fold_means, score_song
+from .models import LSTM_NAMES, PRETRAINED_NAMES, LSTMModel, PPMModel
+
+# Pearce (2005), ch. 6, tables 6.2-6.6: chromatic pitch of the German children's songs (kinder),
+# 10-fold cross-validation; quoted in the evaluation issue.
+PUBLISHED = {"essen/kinder": {"ppm-c2i": ("LTM C2I", 2.613), "ppm-c*i": ("LTM C*I", 2.428),
+                              "ppm-ltm+": ("LTM+ C*I", 2.237), "ppm-both+": ("BOTH+", 2.106)}}
+Progress = Callable[[str, float], None]  # (what is being done, share of the whole work done)
+
+
+@dataclass
+class FoldScores:
+    """One model on one fold."""
+
+    songs: list[SongScore]
+    seconds: float
+
+    @property
+    def means(self) -> tuple[float, float, float]:
+        return fold_means(self.songs)
+
+
+@dataclass
+class ModelResult:
+    """One model over every fold."""
+
+    name: str
+    description: str
+    folds: list[FoldScores] = field(default_factory=list)
+    histories: list = field(default_factory=list)  # the LSTM's per fold (CorpusHistory)
+
+    @property
+    def fold_bits_pitch(self) -> list[float]:
+        return [fold.means[0] for fold in self.folds]
+
+    @property
+    def bits_pitch(self) -> float:
+        """Mean over folds of the bits per note of the pitch (Pearce's figure)."""
+        return sum(self.fold_bits_pitch) / len(self.folds)
+
+    @property
+    def bits_note(self) -> float:
+        return sum(fold.means[1] for fold in self.folds) / len(self.folds)
+
+    @property
+    def accuracy_pitch(self) -> float:
+        return sum(fold.means[2] for fold in self.folds) / len(self.folds)
+
+    @property
+    def seconds(self) -> float:
+        return sum(fold.seconds for fold in self.folds)
+
+    def song_bits(self) -> dict[str, float]:
+        """Tune name -> its mean bits per note of the pitch."""
+        return {song.name: float(song.pitch_bits.mean()) for fold in self.folds
+                for song in fold.songs}
+
+    def to_json(self) -> dict:
+        out = {"description": self.description, "bits_pitch": round(self.bits_pitch, 4),
+               "bits_note": round(self.bits_note, 4),
+               "accuracy_pitch": round(self.accuracy_pitch, 4),
+               "fold_bits_pitch": [round(x, 4) for x in self.fold_bits_pitch],
+               "fold_bits_note": [round(fold.means[1], 4) for fold in self.folds],
+               "seconds": round(self.seconds, 2)}
+        if self.histories:
+            out["learning_curves"] = [history.to_json() for history in self.histories]
+        return out
+
+
+@dataclass
+class Evaluation:
+    """Every model of an evaluation, on the same folds of one collection."""
+
+    source: str
+    folds: list[list[int]]
+    seed: int
+    data: EvaluationData
+    models: dict[str, ModelResult]
+    pretrain: str | None = None
+    pretrain_facts: dict = field(default_factory=dict)  # tunes used and left out, seconds, ...
+    seconds: float = 0.0
+
+    def published(self) -> dict[str, tuple[str, float]]:
+        """Model name -> (Pearce's label, bits per note) where the literature gives a figure."""
+        return PUBLISHED.get(self.source, {})
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "folds": len(self.folds), "seed": self.seed,
+                "songs": self.data.songs, "notes": self.data.note_count,
+                "pitches": len(self.data.pitches),
+                "tonics_from_the_files": self.data.keyed,
+                "pretrain": self.pretrain, "pretraining": self.pretrain_facts,
+                "seconds": round(self.seconds, 1),
+                "published": {name: {"label": label, "bits_pitch": value}
+                              for name, (label, value) in self.published().items()},
+                "models": {name: model.to_json() for name, model in self.models.items()}}
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """How the corpus LSTM of an evaluation is built and trained."""
+
+    model: object = None     # learning.config.CorpusModelConfig (None: its defaults)
+    train: object = None     # learning.config.CorpusTrainConfig (None: its defaults)
+    fine_tune_rate: float = 1e-3  # the learning rate after pretraining
+    pretrain: object = None  # CorpusTrainConfig of pretraining (None: PRETRAIN_DEFAULTS)
+    pretrain_validation: float = 0.05
+
+
+# Pretraining learns a big collection (all of Essen: 441,000 notes, about 30 s an epoch on two
+# cores): a few epochs of larger batches, so that it takes minutes.
+PRETRAIN_DEFAULTS = {"learning_rate": 3e-3, "batch_size": 64, "max_epochs": 8, "patience": 2}
+
+
+def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
+    """The models asked for, checked: PPM names, lstm, lstm+, and with ``pretrain`` also
+    pretrained, pretrained+."""
+    out = list(dict.fromkeys(names))
+    for name in out:
+        if name in LSTM_NAMES:
+            continue
+        if name in PRETRAINED_NAMES:
+            if not pretrain:
+                raise ConfigError(f"model {name!r} needs --pretrain SOURCE")
+            continue
+        PPMModel.named(name)
+    return out
+
+
+def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed: int = 0,
+             pretrain: Collection | None = None, settings: CorpusSettings = CorpusSettings(),
+             progress: Progress | None = None, epoch_progress=None) -> Evaluation:
+    """Every named model on the same ``folds`` folds of ``collection`` (see the module).
+    ``pretrain``: the collection the ``pretrained`` models learn first."""
+    start = time.perf_counter()
+    names = models_named(names, pretrain is not None)
+    data = EvaluationData.of(collection)
+    fold_sets = k_folds(collection, folds, seed)
+    evaluators = _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
+    results = {name: ModelResult(name, next(e.describe(name) for e, _ in evaluators
+                                            if name in e.names)) for name in names}
+    pretrain_facts = next((facts for _, facts in evaluators if facts), {})
+    work = len(fold_sets) * len(evaluators)
+    for number, test in enumerate(fold_sets):
+        train = [i for other, fold in enumerate(fold_sets) if other != number for i in fold]
+        for place, (evaluator, _) in enumerate(evaluators):
+            share = (number * len(evaluators) + place) / work
+
+            def report(what: str, share=share, number=number) -> None:
+                if progress:
+                    progress(f"fold {number + 1}/{len(fold_sets)}: {what}", share)
+
+            began = time.perf_counter()
+            if isinstance(evaluator, LSTMModel):
+                predictions = evaluator.fold(data, train, test, report, epoch_progress)
+            else:
+                predictions = evaluator.fold(data, train, test, report)
+            seconds = (time.perf_counter() - began) / len(predictions)
+            for name, songs in predictions.items():
+                scores = [score_song(collection.tunes[i].name, pitch_probs,
+                                     data.pitch_sequences[i], note_probs)
+                          for i, (pitch_probs, note_probs) in zip(test, songs)]
+                results[name].folds.append(FoldScores(scores, seconds))
+    for evaluator, _ in evaluators:
+        if isinstance(evaluator, LSTMModel):
+            for name in evaluator.names:
+                results[name].histories = list(evaluator.histories)
+    if progress:
+        progress("done", 1.0)
+    return Evaluation(collection.name, fold_sets, seed, data, results,
+                      pretrain.name if pretrain is not None else None, pretrain_facts,
+                      time.perf_counter() - start)
+
+
+def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress) -> list:
+    """(evaluator, facts of its pretraining) for the models asked for; one LSTM training per
+    fold serves both a model and its + (dynamic) form."""
+    out = [(PPMModel.named(name), {}) for name in names
+           if name not in LSTM_NAMES + PRETRAINED_NAMES]
+    wanted = [name for name in names if name in LSTM_NAMES + PRETRAINED_NAMES]
+    if not wanted:
+        return out
+    from ..learning.config import CorpusModelConfig, CorpusTrainConfig
+    from ..learning.sequences import EventVocabulary
+
+    model_config = settings.model or CorpusModelConfig()
+    train_config = settings.train or CorpusTrainConfig(seed=seed)
+    melodies = data.collection.melodies() + (pretrain.melodies() if pretrain is not None else [])
+    vocabulary = EventVocabulary.from_melodies(melodies)
+    if any(name in LSTM_NAMES for name in wanted):
+        out.append((LSTMModel("lstm" if "lstm" in wanted else None,
+                              "lstm+" if "lstm+" in wanted else None,
+                              model_config, train_config, vocabulary), {}))
+    if any(name in PRETRAINED_NAMES for name in wanted):
+        pretrain_config = settings.pretrain or CorpusTrainConfig(seed=seed, **PRETRAIN_DEFAULTS)
+        weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
+                                   settings, progress, epoch_progress)
+        from dataclasses import replace
+        fine_tune = replace(train_config, learning_rate=settings.fine_tune_rate)
+        out.append((LSTMModel("pretrained" if "pretrained" in wanted else None,
+                              "pretrained+" if "pretrained+" in wanted else None,
+                              model_config, fine_tune, vocabulary, pretrained=weights), facts))
+    return out
+
+
+def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_config, vocabulary,
+              settings: CorpusSettings, progress, epoch_progress):
+    """Weights learnt from ``pretrain`` without any tune that has the same pitches, in any
+    transposition, as a tune of the evaluated collection; and the facts of it. The weights are
+    kept in the cache folder, keyed by everything they come from, and taken from there the next
+    time."""
+    from ..learning import corpus_training as training
+    from ..learning.sequences import encode_song, tonic
+
+    began = time.perf_counter()
+    evaluated = {same_pitches_key(tune.melody) for tune in data.collection.tunes}
+    kept = [tune for tune in pretrain.tunes if same_pitches_key(tune.melody) not in evaluated]
+    key = _pretraining_key(kept, model_config, train_config, vocabulary, settings)
+    found = _cached_weights(key)
+    if found is not None:
+        weights, facts = found
+        if progress:
+            progress(f"pretrained on {pretrain.name}: taken from the cache", 0.0)
+        return weights, {**facts, "from_cache": True}
+    if progress:
+        progress(f"pretraining on {pretrain.name}: {len(kept):,} tunes "
+                 f"({len(pretrain) - len(kept):,} left out as tunes of {data.collection.name})",
+                 0.0)
+    rows = [encode_song(tune.melody, tonic(tune.key, tune.melody), vocabulary) for tune in kept]
+    parts = split([tune.melody for tune in kept], settings.pretrain_validation,
+                  seed=train_config.seed)
+    model = training.new_model(model_config, vocabulary, train_config.seed)
+    history = training.train_corpus(model, [rows[i] for i in parts.train],
+                                    [rows[i] for i in parts.validation], train_config,
+                                    epoch_progress)
+    facts = {"source": pretrain.name, "tunes": len(kept), "left_out": len(pretrain) - len(kept),
+             "epochs": len(history.validation_bits), "best_epoch": history.best_epoch,
+             "validation_bits": round(history.validation_bits[history.best_epoch - 1], 4),
+             "seconds": round(time.perf_counter() - began, 1),
+             "learning_curve": history.to_json()}
+    weights = model.get_weights()
+    _keep_weights(key, weights, facts)
+    return weights, facts
+
+
+def _pretraining_key(tunes, model_config, train_config, vocabulary, settings) -> str:
+    """What pretrained weights come from: the tunes' notes, the settings, the vocabulary."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    digest = hashlib.sha256()
+    for tune in tunes:
+        digest.update(repr((tune.key, tune.melody.time_signature, tune.melody.pickup,
+                            tune.melody.notes)).encode())
+    digest.update(json.dumps([model_config.to_json(), asdict(train_config),
+                              vocabulary.to_json(), settings.pretrain_validation,
+                              PRETRAINING_VERSION], sort_keys=True, default=str).encode())
+    return "pretrained-" + digest.hexdigest()[:32]
+
+
+PRETRAINING_VERSION = 1  # raise it when the corpus model or its training changes
+
+
+def _cached_weights(key: str):
+    """(weights, facts) kept under ``key``, or None (a damaged entry is never trusted)."""
+    from ..formats.cache import load_arrays
+
+    found = load_arrays(key)
+    if found is None:
+        return None
+    arrays, facts = found
+    try:
+        return [arrays[f"w{i}"] for i in range(facts["weights"])], facts["facts"]
+    except KeyError:
+        return None
+
+
+def _keep_weights(key: str, weights, facts) -> None:
+    """Keep pretrained weights in the cache folder (a folder that cannot be written only costs
+    the next evaluation its time)."""
+    from ..formats.cache import save_arrays
+
+    save_arrays(key, {f"w{i}": w for i, w in enumerate(weights)},
+                {"weights": len(weights), "facts": facts})

@@ -1,0 +1,57 @@
+"""A collection prepared for evaluation: its alphabets and every tune's notes as indices.
+
+As IDyOM does (``set-alphabet-from-dataset``), the alphabets come from the whole collection,
+training and test songs alike: every model gives its probabilities over the same pitches (27 for
+the German children's songs) and the same (pitch, length) pairs, so a model is never charged for
+a pitch the collection does not have, and no model can give probability to one outside it.
+The notes of a tune are its pitched notes (``learning.sequences.note_events``): a rest is no
+note to predict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..core.collection import Collection
+from ..learning.sequences import note_events, tonic
+
+
+@dataclass(frozen=True)
+class EvaluationData:
+    """The collection, its alphabets, and per tune its notes as alphabet indices and its tonic."""
+
+    collection: Collection
+    pitches: tuple[int, ...]                    # the pitch alphabet, MIDI numbers, rising
+    notes: tuple[tuple[int, Fraction], ...]     # the note alphabet: (pitch, length), sorted
+    durations: tuple[Fraction, ...]             # the lengths of the notes, rising
+    pitch_sequences: tuple[np.ndarray, ...]     # per tune: (notes,) indices into ``pitches``
+    note_sequences: tuple[np.ndarray, ...]      # per tune: (notes,) indices into ``notes``
+    tonics: tuple[int, ...]                     # per tune: the tonic's pitch class
+    keyed: int                                  # tunes whose tonic comes from their file's key
+
+    @classmethod
+    def of(cls, collection: Collection) -> "EvaluationData":
+        events = [note_events(tune.melody) for tune in collection.tunes]
+        pitches = tuple(sorted({event.pitch for song in events for event in song}))
+        notes = tuple(sorted({(event.pitch, event.duration) for song in events for event in song}))
+        durations = tuple(sorted({duration for _, duration in notes}))
+        pitch_index = {pitch: i for i, pitch in enumerate(pitches)}
+        note_index = {note: i for i, note in enumerate(notes)}
+        return cls(
+            collection, pitches, notes, durations,
+            tuple(np.array([pitch_index[e.pitch] for e in song], dtype=np.int64) for song in events),
+            tuple(np.array([note_index[(e.pitch, e.duration)] for e in song], dtype=np.int64)
+                  for song in events),
+            tuple(tonic(tune.key, tune.melody) for tune in collection.tunes),
+            sum(1 for tune in collection.tunes if tune.key))
+
+    @property
+    def songs(self) -> int:
+        return len(self.collection)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(song) for song in self.pitch_sequences)

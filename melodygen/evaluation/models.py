@@ -1,0 +1,192 @@
+"""The models an evaluation compares, each behind one interface: for a fold (training and test
+tunes of an ``EvaluationData``), the probabilities it gives every test song's notes.
+
+PPM (``learning.ppm``, IDyOM's models), named in Pearce's notation: ``ppm-PART-EOF`` where PART is
+``ltm`` (learnt from the training songs), ``ltm+`` (and from each test song as it reads it),
+``stm`` (each test song alone, as it reads it), ``both`` / ``both+`` (``ltm`` / ``ltm+`` with
+``stm``, combined by entropy, arithmetic, bias 2 as in Pearce 2005, table 6.6); E the escape
+(``c`` or ``x``, also ``a``, ``b``, ``d``), O the order bound (a number, or ``*`` for
+unbounded: PPM*), F the flags: ``i`` interpolated, ``u`` update exclusion. Short names:
+``ppm-c2i`` (``ppm-ltm-c2i``), ``ppm-c*i`` (``ppm-ltm-c*i``), ``ppm-ltm+``, ``ppm-stm``,
+``ppm-both+`` (all C*I). The pitch is predicted over the pitch alphabet, the whole note by the
+same model over the alphabet of (pitch, length) pairs.
+
+The corpus LSTM (``learning.corpus_model``): ``lstm`` is trained on the training songs (a tenth
+of them held out for early stopping) and predicts each test song; ``lstm+`` is the same trained
+model kept learning on each test song as it reads it (dynamic evaluation: the network's LTM+).
+``pretrained`` and ``pretrained+`` first learn another collection (``--pretrain``), every tune
+that has the same pitches as a tune of the evaluated collection (in any transposition) left out,
+then the training songs. Its pitch distribution over the tonic-relative pitches is read at the
+alphabet's pitches and renormalized over them; the note's probability is the pitch's times the
+length's given the pitch, renormalized over the collection's lengths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..core.errors import ConfigError
+from ..learning import ppm
+from ..learning.sequences import EventVocabulary, encode_song, relative_pitch
+from .data import EvaluationData
+
+# (pitch distributions over the alphabet (notes, A), probabilities of the true notes (notes,))
+SongPrediction = tuple[np.ndarray, np.ndarray]
+FoldProgress = Callable[[str], None]  # what the model is doing now, in a few words
+
+PPM_ALIASES = {"ppm-c2i": "ppm-ltm-c2i", "ppm-c*i": "ppm-ltm-c*i", "ppm-ltm+": "ppm-ltm+-c*i",
+               "ppm-stm": "ppm-stm-c*i", "ppm-both+": "ppm-both+-c*i"}
+_PPM_NAME = re.compile(r"ppm-(ltm\+?|stm|both\+?)-([abcdx])(\d+|\*)(i|u|iu|ui)?")
+LSTM_NAMES = ("lstm", "lstm+")
+PRETRAINED_NAMES = ("pretrained", "pretrained+")
+DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+")
+COMBINATION = ("arithmetic", 2.0)  # Pearce (2005), table 6.6
+
+
+@dataclass(frozen=True)
+class PPMModel:
+    """One PPM model of an evaluation (see the module for its name)."""
+
+    name: str
+    part: str       # "ltm", "ltm+", "stm", "both" or "both+"
+    escape: str
+    order: int | None
+    interpolated: bool
+    update_exclusion: bool
+
+    @classmethod
+    def named(cls, name: str) -> "PPMModel":
+        found = _PPM_NAME.fullmatch(PPM_ALIASES.get(name, name))
+        if not found:
+            raise ConfigError(f"unknown PPM model {name!r}: write ppm-PART-EOF (PART ltm, ltm+, "
+                              "stm, both or both+; E the escape c or x; O the order bound or *; "
+                              "F i for interpolated, u for update exclusion), e.g. ppm-ltm-c*i, "
+                              f"or one of {', '.join(PPM_ALIASES)}")
+        part, escape, order, flags = found.groups()
+        return cls(name, part, escape.upper(), None if order == "*" else int(order),
+                   "i" in (flags or ""), "u" in (flags or ""))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def describe(self, name: str) -> str:
+        return self.description
+
+    @property
+    def description(self) -> str:
+        label = (f"{self.escape}{'*' if self.order is None else self.order}"
+                 f"{'U' if self.update_exclusion else ''}{'I' if self.interpolated else ''}")
+        what = {"ltm": "long-term", "ltm+": "long-term, learning each test song",
+                "stm": "short-term (each song alone)",
+                "both": "long-term and short-term combined",
+                "both+": "long-term learning each test song, and short-term, combined"}[self.part]
+        return f"PPM {label}, {what}"
+
+    def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
+             progress: FoldProgress | None = None) -> dict[str, list[SongPrediction]]:
+        if progress:
+            progress(self.name)
+        pitch = self._distributions(data.pitch_sequences, len(data.pitches), train, test)
+        note = self._distributions(data.note_sequences, len(data.notes), train, test)
+        out = []
+        for index, pitch_rows, note_rows in zip(test, pitch, note):
+            notes = data.note_sequences[index]
+            out.append((pitch_rows, note_rows[np.arange(len(notes)), notes]))
+        return {self.name: out}
+
+    def _distributions(self, sequences, alphabet: int, train, test) -> list[np.ndarray]:
+        config = ppm.PPMConfig(alphabet, self.order, self.escape, self.interpolated,
+                               self.update_exclusion)
+        training = [sequences[i] for i in train]
+        tests = [sequences[i] for i in test]
+        long_term = short_term = None
+        if self.part != "stm":
+            long_term = ppm.long_term_distributions(config, training, tests,
+                                                    learn=self.part.endswith("+"))
+        if self.part in ("stm", "both", "both+"):
+            short_term = ppm.short_term_distributions(config, tests)
+        if long_term is None:
+            return short_term
+        if short_term is None:
+            return long_term
+        method, bias = COMBINATION
+        return [ppm.combine([lt, st], bias=bias, method=method)
+                for lt, st in zip(long_term, short_term)]
+
+
+@dataclass
+class LSTMModel:
+    """The corpus LSTM of an evaluation: ``lstm`` and/or ``lstm+`` from one training per fold
+    (``pretrained``, ``pretrained+`` when it starts from pretrained weights)."""
+
+    plain: str | None                      # the name of the model as trained, if asked for
+    dynamic: str | None                    # the name of it learning each test song, if asked for
+    model_config: object                   # learning.corpus_model.CorpusModelConfig
+    train_config: object                   # learning.corpus_training.CorpusTrainConfig
+    vocabulary: EventVocabulary
+    pretrained: list | None = None         # weights to start from
+    dynamic_rate: float = 0.03             # SGD learning rate of dynamic evaluation
+    segment: int = 4                       # notes predicted between two dynamic steps
+    validation: float = 0.1                # share of the training songs held out
+    histories: list = field(default_factory=list)  # per fold: the CorpusHistory
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name in (self.plain, self.dynamic) if name)
+
+    def describe(self, name: str) -> str:
+        what = "corpus LSTM" + (", pretrained" if self.pretrained is not None else "")
+        return what + (", learning each test song as it reads it" if name == self.dynamic else "")
+
+    def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
+             progress: FoldProgress | None = None,
+             epoch_progress=None) -> dict[str, list[SongPrediction]]:
+        from ..learning import corpus_training as training
+        from ..learning.splits import split
+
+        rows = {i: encode_song(data.collection.tunes[i].melody, data.tonics[i], self.vocabulary)
+                for i in list(train) + list(test)}
+        train = list(train)
+        parts = split([data.collection.tunes[i].melody for i in train], self.validation,
+                      seed=self.train_config.seed)
+        model = training.new_model(self.model_config, self.vocabulary, self.train_config.seed)
+        if self.pretrained is not None:
+            model.set_weights(self.pretrained)
+        if progress:
+            progress(f"{' and '.join(self.names)}: training")
+        history = training.train_corpus(model, [rows[train[i]] for i in parts.train],
+                                        [rows[train[i]] for i in parts.validation],
+                                        self.train_config, epoch_progress)
+        self.histories.append(history)
+        tests = [rows[i] for i in test]
+        out = {}
+        if self.plain:
+            out[self.plain] = self._read(data, test, training.distributions(model, tests))
+        if self.dynamic:
+            if progress:
+                progress(f"{self.dynamic}: learning each test song as it reads it")
+            out[self.dynamic] = self._read(data, test, training.dynamic_distributions(
+                model, tests, self.dynamic_rate, self.segment))
+        return out
+
+    def _read(self, data: EvaluationData, test: Sequence[int], predicted) -> list[SongPrediction]:
+        """Relative pitch and length probabilities -> the alphabet's pitches, the true notes."""
+        durations = np.array([self.vocabulary.duration_index(d) for d in data.durations])
+        out = []
+        for index, (pitch_rows, duration_rows) in zip(test, predicted):
+            classes = [relative_pitch(pitch, data.tonics[index]) for pitch in data.pitches]
+            pitch_probs = pitch_rows[:, classes].astype(np.float64)
+            pitch_probs /= pitch_probs.sum(axis=1, keepdims=True)
+            length_probs = duration_rows[:, durations].astype(np.float64)
+            length_probs /= length_probs.sum(axis=1, keepdims=True)
+            pitches = data.pitch_sequences[index]
+            lengths = np.array([data.durations.index(data.notes[n][1])
+                                for n in data.note_sequences[index]])
+            steps = np.arange(len(pitches))
+            out.append((pitch_probs, pitch_probs[steps, pitches] * length_probs[steps, lengths]))
+        return out
