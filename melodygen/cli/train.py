@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
     from . import train_collection
-    if train_collection.is_collection(args.song):
+    if args.tune is None and train_collection.is_collection(args.song):
         return train_collection.run(args, progress)
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name

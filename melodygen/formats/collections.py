@@ -78,7 +78,16 @@ def named_collections() -> list[str]:
 
 
 def source_files(source: str) -> tuple[Path, list[Path]]:
-    """(the folder file names are given relative to, the files) of a source; see the module."""
+    """(the folder file names are given relative to, the files) of a source; see the module.
+    A source that does not exist, or holds no melody file, is a ``MelodyError``."""
+    root, files = _source_files(source)
+    if not files:
+        raise MelodyError("no melody files (.abc, .mid, .midi, .musicxml, .xml, .mxl, .krn, "
+                          ".txt)", source=source)
+    return root, files
+
+
+def _source_files(source: str) -> tuple[Path, list[Path]]:
     if source == "essen" or source.startswith("essen/"):
         folder = music21_corpus() / ESSEN
         if source == "essen":
@@ -241,9 +250,6 @@ def read_collection(source: str, *, use_cache: bool = True, workers: int | None 
                     progress: Progress | None = None) -> Collection:
     """Every tune of ``source`` (see the module); ``workers``: processes (default: the cores)."""
     root, files = source_files(source)
-    if not files:
-        raise MelodyError("no melody files (.abc, .mid, .midi, .musicxml, .xml, .mxl, .krn, "
-                          ".txt)", source=source)
     names = [_file_name(path, root) for path in files]
     sizes = {name: count_tunes(path) for path, name in zip(files, names)}
     total, done = sum(sizes.values()), 0

@@ -38,9 +38,12 @@ def test_tune_of_a_multi_tune_abc_file(command):
     tunes = str(BAD_INPUTS / "tunes.abc")
     code, lines = read_by(command, tunes)
     assert code == 2
-    assert lines[0] == (f"warning: {tunes}: 3 tunes; reading the first, X:1 'First' (--tune N or "
-                        "tunes.abc:N reads the tune of X:N)")
-    assert lines[1].startswith(f"{UNWRITABLE}: cannot write output folder")
+    if command == "main":
+        assert lines[0] == (f"warning: {tunes}: 3 tunes; reading the first, X:1 'First' (--tune "
+                            "N or tunes.abc:N reads the tune of X:N)")
+        assert lines[1].startswith(f"{UNWRITABLE}: cannot write output folder")
+    else:  # train takes a tunebook for a collection (all its tunes); --tune N for one of them
+        assert len(lines) == 1 and lines[0].startswith(f"{UNWRITABLE}: cannot write output folder")
     for spec, option in ((f"{tunes}:2", []), (tunes, ["--tune", "2"])):
         code, lines = read_by(command, spec, *option)
         assert (code, lines[0]) == (2, f"warning: {tunes}: 3 of 12 notes are grace notes "
