@@ -147,9 +147,11 @@ def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
 
 def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed: int = 0,
              pretrain: Collection | None = None, settings: CorpusSettings = CorpusSettings(),
-             progress: Progress | None = None, epoch_progress=None) -> Evaluation:
+             progress: Progress | None = None, epoch_progress=None,
+             workers: int | None = None) -> Evaluation:
     """Every named model on the same ``folds`` folds of ``collection`` (see the module).
-    ``pretrain``: the collection the ``pretrained`` models learn first."""
+    ``pretrain``: the collection the ``pretrained`` models learn first. The PPM models' folds
+    run in ``workers`` processes (default: one per core); the networks' in this process."""
     start = time.perf_counter()
     names = models_named(names, pretrain is not None)
     data = EvaluationData.of(collection)
@@ -158,27 +160,32 @@ def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed
     results = {name: ModelResult(name, next(e.describe(name) for e, _ in evaluators
                                             if name in e.names)) for name in names}
     pretrain_facts = next((facts for _, facts in evaluators if facts), {})
-    work = len(fold_sets) * len(evaluators)
-    for number, test in enumerate(fold_sets):
+    jobs = [(evaluator, number) for evaluator, _ in evaluators for number in range(len(fold_sets))]
+    done = {}  # (evaluator's place, fold) -> {model name: FoldScores}
+
+    def report(job: int, what: str) -> None:
+        if progress:
+            evaluator, number = jobs[job]
+            progress(f"fold {number + 1}/{len(fold_sets)}: {what}", job / len(jobs))
+
+    ppm_jobs = [place for place, (evaluator, _) in enumerate(jobs)
+                if not isinstance(evaluator, LSTMModel)]
+    for place, scores in _ppm_folds(data, fold_sets, [jobs[i] for i in ppm_jobs], workers,
+                                    lambda count: report(ppm_jobs[min(count, len(ppm_jobs) - 1)],
+                                                         "PPM models")):
+        done[ppm_jobs[place]] = scores
+    for place, (evaluator, number) in enumerate(jobs):
+        if place in done:
+            continue
+        test = fold_sets[number]
         train = [i for other, fold in enumerate(fold_sets) if other != number for i in fold]
-        for place, (evaluator, _) in enumerate(evaluators):
-            share = (number * len(evaluators) + place) / work
-
-            def report(what: str, share=share, number=number) -> None:
-                if progress:
-                    progress(f"fold {number + 1}/{len(fold_sets)}: {what}", share)
-
-            began = time.perf_counter()
-            if isinstance(evaluator, LSTMModel):
-                predictions = evaluator.fold(data, train, test, report, epoch_progress)
-            else:
-                predictions = evaluator.fold(data, train, test, report)
-            seconds = (time.perf_counter() - began) / len(predictions)
-            for name, songs in predictions.items():
-                scores = [score_song(collection.tunes[i].name, pitch_probs,
-                                     data.pitch_sequences[i], note_probs)
-                          for i, (pitch_probs, note_probs) in zip(test, songs)]
-                results[name].folds.append(FoldScores(scores, seconds))
+        began = time.perf_counter()
+        predictions = evaluator.fold(data, train, test, lambda what, place=place:
+                                     report(place, what), epoch_progress)
+        done[place] = _scores(data, test, predictions, time.perf_counter() - began)
+    for place in sorted(done, key=lambda place: (jobs[place][1], place)):
+        for name, scores in done[place].items():
+            results[name].folds.append(scores)
     for evaluator, _ in evaluators:
         if isinstance(evaluator, LSTMModel):
             for name in evaluator.names:
@@ -188,6 +195,56 @@ def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed
     return Evaluation(collection.name, fold_sets, seed, data, results,
                       pretrain.name if pretrain is not None else None, pretrain_facts,
                       time.perf_counter() - start)
+
+
+def _scores(data: EvaluationData, test: Sequence[int], predictions: dict,
+            seconds: float) -> dict[str, FoldScores]:
+    """A fold's predictions, model by model, scored: {model name: FoldScores}."""
+    tunes = data.collection.tunes
+    return {name: FoldScores([score_song(tunes[i].name, pitch_probs, data.pitch_sequences[i],
+                                         note_probs)
+                              for i, (pitch_probs, note_probs) in zip(test, songs)],
+                             seconds / len(predictions))
+            for name, songs in predictions.items()}
+
+
+def _ppm_folds(data: EvaluationData, fold_sets, jobs, workers, progress):
+    """(index of the job, its scores) for PPM (evaluator, fold) jobs, as they finish, in
+    ``workers`` processes (numpy only: the folds are independent)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for count, (evaluator, number) in enumerate(jobs):
+            progress(count)
+            yield count, _ppm_fold(data, fold_sets, evaluator, number)
+        return
+    with ProcessPoolExecutor(workers, initializer=_share, initargs=(data, fold_sets)) as pool:
+        futures = {pool.submit(_ppm_fold_shared, evaluator, number): count
+                   for count, (evaluator, number) in enumerate(jobs)}
+        for finished, future in enumerate(as_completed(futures)):
+            progress(finished)
+            yield futures[future], future.result()
+
+
+_SHARED: dict = {}  # in a worker process: the evaluation's data, sent once
+
+
+def _share(data: EvaluationData, fold_sets) -> None:
+    _SHARED.update(data=data, folds=fold_sets)
+
+
+def _ppm_fold_shared(evaluator, number: int) -> dict[str, FoldScores]:
+    return _ppm_fold(_SHARED["data"], _SHARED["folds"], evaluator, number)
+
+
+def _ppm_fold(data: EvaluationData, fold_sets, evaluator, number: int) -> dict[str, FoldScores]:
+    test = fold_sets[number]
+    train = [i for other, fold in enumerate(fold_sets) if other != number for i in fold]
+    began = time.perf_counter()
+    predictions = evaluator.fold(data, train, test)
+    return _scores(data, test, predictions, time.perf_counter() - began)
 
 
 def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress) -> list:

@@ -2,8 +2,8 @@
 
 As IDyOM does (``set-alphabet-from-dataset``), the alphabets come from the whole collection,
 training and test songs alike: every model gives its probabilities over the same pitches (27 for
-the German children's songs) and the same (pitch, length) pairs, so a model is never charged for
-a pitch the collection does not have, and no model can give probability to one outside it.
+the German children's songs) and the same lengths, so a model is never charged for a pitch the
+collection does not have, and no model can give probability to one outside it.
 The notes of a tune are its pitched notes (``learning.sequences.note_events``): a rest is no
 note to predict.
 """
@@ -25,10 +25,9 @@ class EvaluationData:
 
     collection: Collection
     pitches: tuple[int, ...]                    # the pitch alphabet, MIDI numbers, rising
-    notes: tuple[tuple[int, Fraction], ...]     # the note alphabet: (pitch, length), sorted
-    durations: tuple[Fraction, ...]             # the lengths of the notes, rising
+    durations: tuple[Fraction, ...]             # the length alphabet, quarter notes, rising
     pitch_sequences: tuple[np.ndarray, ...]     # per tune: (notes,) indices into ``pitches``
-    note_sequences: tuple[np.ndarray, ...]      # per tune: (notes,) indices into ``notes``
+    duration_sequences: tuple[np.ndarray, ...]  # per tune: (notes,) indices into ``durations``
     tonics: tuple[int, ...]                     # per tune: the tonic's pitch class
     keyed: int                                  # tunes whose tonic comes from their file's key
 
@@ -36,14 +35,13 @@ class EvaluationData:
     def of(cls, collection: Collection) -> "EvaluationData":
         events = [note_events(tune.melody) for tune in collection.tunes]
         pitches = tuple(sorted({event.pitch for song in events for event in song}))
-        notes = tuple(sorted({(event.pitch, event.duration) for song in events for event in song}))
-        durations = tuple(sorted({duration for _, duration in notes}))
+        durations = tuple(sorted({event.duration for song in events for event in song}))
         pitch_index = {pitch: i for i, pitch in enumerate(pitches)}
-        note_index = {note: i for i, note in enumerate(notes)}
+        duration_index = {duration: i for i, duration in enumerate(durations)}
         return cls(
-            collection, pitches, notes, durations,
+            collection, pitches, durations,
             tuple(np.array([pitch_index[e.pitch] for e in song], dtype=np.int64) for song in events),
-            tuple(np.array([note_index[(e.pitch, e.duration)] for e in song], dtype=np.int64)
+            tuple(np.array([duration_index[e.duration] for e in song], dtype=np.int64)
                   for song in events),
             tuple(tonic(tune.key, tune.melody) for tune in collection.tunes),
             sum(1 for tune in collection.tunes if tune.key))

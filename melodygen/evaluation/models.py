@@ -8,8 +8,9 @@ PPM (``learning.ppm``, IDyOM's models), named in Pearce's notation: ``ppm-PART-E
 (``c`` or ``x``, also ``a``, ``b``, ``d``), O the order bound (a number, or ``*`` for
 unbounded: PPM*), F the flags: ``i`` interpolated, ``u`` update exclusion. Short names:
 ``ppm-c2i`` (``ppm-ltm-c2i``), ``ppm-c*i`` (``ppm-ltm-c*i``), ``ppm-ltm+``, ``ppm-stm``,
-``ppm-both+`` (all C*I). The pitch is predicted over the pitch alphabet, the whole note by the
-same model over the alphabet of (pitch, length) pairs.
+``ppm-both+`` (all C*I). The pitch is predicted over the pitch alphabet; the length by a second
+model of the same kind over the length alphabet, as IDyOM predicts each viewpoint by a model of
+its own; the note's probability is the pitch's times the length's.
 
 The corpus LSTM (``learning.corpus_model``): ``lstm`` is trained on the training songs (a tenth
 of them held out for early stopping) and predicts each test song; ``lstm+`` is the same trained
@@ -88,15 +89,18 @@ class PPMModel:
         return f"PPM {label}, {what}"
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
-             progress: FoldProgress | None = None) -> dict[str, list[SongPrediction]]:
+             progress: FoldProgress | None = None, epoch_progress=None
+             ) -> dict[str, list[SongPrediction]]:
         if progress:
             progress(self.name)
         pitch = self._distributions(data.pitch_sequences, len(data.pitches), train, test)
-        note = self._distributions(data.note_sequences, len(data.notes), train, test)
+        length = self._distributions(data.duration_sequences, len(data.durations), train, test)
         out = []
-        for index, pitch_rows, note_rows in zip(test, pitch, note):
-            notes = data.note_sequences[index]
-            out.append((pitch_rows, note_rows[np.arange(len(notes)), notes]))
+        for index, pitch_rows, length_rows in zip(test, pitch, length):
+            steps = np.arange(len(pitch_rows))
+            true = (pitch_rows[steps, data.pitch_sequences[index]]
+                    * length_rows[steps, data.duration_sequences[index]])
+            out.append((pitch_rows, true))
         return {self.name: out}
 
     def _distributions(self, sequences, alphabet: int, train, test) -> list[np.ndarray]:
@@ -184,9 +188,7 @@ class LSTMModel:
             pitch_probs /= pitch_probs.sum(axis=1, keepdims=True)
             length_probs = duration_rows[:, durations].astype(np.float64)
             length_probs /= length_probs.sum(axis=1, keepdims=True)
-            pitches = data.pitch_sequences[index]
-            lengths = np.array([data.durations.index(data.notes[n][1])
-                                for n in data.note_sequences[index]])
+            pitches, lengths = data.pitch_sequences[index], data.duration_sequences[index]
             steps = np.arange(len(pitches))
             out.append((pitch_probs, pitch_probs[steps, pitches] * length_probs[steps, lengths]))
         return out
