@@ -82,9 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     tunes.add_argument("--bars", type=int, default=None, help="bars per tune (default 16)")
     tunes.add_argument("--tempo", type=float, default=None,
                        help="quarter notes per minute (default: the collection's median)")
-    tunes.add_argument("--end", choices=("tonic", "free"), default="tonic",
+    tunes.add_argument("--end", choices=("tonic", "free"), default=None,
                        help="tonic: the last note is the key's tonic, at the end of the last bar "
-                            "(default); free: any note")
+                            "(default for a model of a collection); free: any note (default for a "
+                            "model of one song)")
     tunes.add_argument("--primer-file", type=Path, default=None, metavar="FILE",
                        help="start every tune with the notes of this file (MIDI, MusicXML, ABC, "
                             "a song .txt)")
@@ -112,8 +113,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
             raise ConfigError(f"--{option} needs a model of a collection (melodygen train "
                               f"SOURCE); a model of one song keeps its song's {option}")
     checkpoint = read_checkpoint(args.model)
-    config = make_config(checkpoint, args.primer, args.length, args.temperature, args.top_k,
-                         args.top_p, args.count, args.seed, args.include_primer)
+    primer = args.primer
+    if args.primer_file is not None:
+        if primer is not None:
+            raise ConfigError("give --primer or --primer-file, not both")
+        from ..formats.songs import load_melody
+        primer = load_melody(args.primer_file).notes
+    config = make_config(checkpoint, primer, args.length, args.temperature, args.top_k,
+                         args.top_p, args.count, args.seed, args.include_primer,
+                         tempo=args.tempo, bars=args.bars, end_on_tonic=args.end == "tonic")
     folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
 
     start_tensorflow(progress)

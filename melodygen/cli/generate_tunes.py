@@ -26,7 +26,7 @@ def run(args: argparse.Namespace, metadata: dict, progress: Progress) -> int:
                         parse_meter(args.meter) if args.meter else checkpoint.meter,
                         16 if args.bars is None else args.bars,
                         args.tempo if args.tempo is not None else checkpoint.tempo,
-                        args.end == "tonic", primer,
+                        args.end != "free", primer,
                         1.0 if args.temperature is None else args.temperature, args.top_k,
                         args.top_p, args.count, args.seed)
     folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
@@ -49,7 +49,8 @@ def run(args: argparse.Namespace, metadata: dict, progress: Progress) -> int:
                         checkpoint.facts.validation_bits) for tune in tunes]
     beats, unit = config.meter
     settings = {"key": str(config.key), "meter": f"{beats}/{unit}", "bars": config.bars,
-                "tempo": config.tempo, "end": args.end, "count": config.count,
+                "tempo": config.tempo, "end": "tonic" if config.end_on_tonic else "free",
+                "count": config.count,
                 "choosing": config.describe(), "temperature": config.temperature,
                 "top_k": config.top_k, "top_p": config.top_p, "seed": config.seed,
                 "primer": len(config.primer)}

@@ -16,6 +16,7 @@ so the same seed gives the same notes, and melody ``i`` does not depend on ``cou
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
@@ -107,6 +108,10 @@ class GenerateConfig:
     seed: int | None = None         # melody i samples with PCG64 seeded (seed, i); None when
                                     # sampling: a fresh random seed, kept here; unused when greedy
     include_primer: bool = True     # written melodies start with the primer
+    tempo: float | None = None      # quarter notes per minute of the melodies; None: the song's
+    bars: int | None = None         # melodies last this many bars (after the pickup); None: the
+                                    # notes of ``length``, then to the next bar line
+    end_on_tonic: bool = False      # the last note is the song key's tonic (nearest in pitch)
 
     def __post_init__(self) -> None:
         problems = [
@@ -114,6 +119,9 @@ class GenerateConfig:
             (self.length < 1, f"length must be at least 1 note, got {self.length}"),
             (self.count < 1, f"count must be at least 1, got {self.count}"),
             (self.seed is not None and self.seed < 0, f"seed must be 0 or more, got {self.seed}"),
+            (self.bars is not None and self.bars < 1, f"bars must be at least 1, got {self.bars}"),
+            (self.tempo is not None and not 10 <= self.tempo <= 400,
+             f"tempo must be 10..400 quarter notes per minute, got {self.tempo}"),
         ]
         error = sampling_error(self.temperature, self.top_k, self.top_p) or \
             next((message for bad, message in problems if bad), None)
@@ -169,18 +177,27 @@ def resolve_primer(checkpoint: Checkpoint, primer: str | Sequence[Note] | None) 
 def make_config(checkpoint: Checkpoint, primer: str | Sequence[Note] | None = None,
                 length: int | None = None, temperature: float | None = None,
                 top_k: int | None = None, top_p: float | None = None, count: int = 1,
-                seed: int | None = None, include_primer: bool = True) -> GenerateConfig:
+                seed: int | None = None, include_primer: bool = True,
+                tempo: float | None = None, bars: int | None = None,
+                end_on_tonic: bool = False) -> GenerateConfig:
     """A checked GenerateConfig; defaults: the song's opening as primer, as many notes as the
-    song has after it, greedy, and when sampling a fresh random seed (kept in the config, so the
-    run can be repeated)."""
+    song has after it (with ``bars``: as many as the bars can hold), greedy, and when sampling a
+    fresh random seed (kept in the config, so the run can be repeated)."""
     error = sampling_error(temperature, top_k, top_p)
     if error:  # before the primer: a bad setting is reported whatever the primer
         raise ConfigError(error)
+    if bars is not None and length is not None:
+        raise ConfigError("give --length (notes) or --bars, not both")
+    if length is None:
+        length = checkpoint.defaults.length
+        if bars is not None and bars >= 1:  # enough notes to fill the bars with the shortest
+            beats, unit = checkpoint.defaults.time_signature
+            shortest = min(note.duration for note in checkpoint.vocabulary.notes)
+            length = max(1, math.ceil(bars * Fraction(4 * beats, unit) / shortest))
     return GenerateConfig(
-        primer=resolve_primer(checkpoint, primer),
-        length=checkpoint.defaults.length if length is None else length,
+        primer=resolve_primer(checkpoint, primer), length=length,
         temperature=temperature, top_k=top_k, top_p=top_p, count=count, seed=seed,
-        include_primer=include_primer)
+        include_primer=include_primer, tempo=tempo, bars=bars, end_on_tonic=end_on_tonic)
 
 
 def continuations(model: TrainedModel, config: GenerateConfig) -> list[tuple[Note, ...]]:
@@ -226,13 +243,52 @@ def to_melodies(checkpoint: Checkpoint, config: GenerateConfig,
     primer_length = sum((note.duration for note in config.primer), Fraction(0))
     pickup = defaults.pickup if config.include_primer \
         else (defaults.pickup - primer_length) % measure
+    tonic = reference_tonic(checkpoint) if config.end_on_tonic else None
     out = []
     for number, continuation in enumerate(notes, start=1):
         body = (config.primer if config.include_primer else ()) + continuation
-        out.append(Melody(end_on_bar(body, measure, pickup),
-                          f"{defaults.title} - generated {number}", defaults.time_signature,
-                          defaults.tempo, source=f"generated {number}", pickup=pickup))
+        if config.bars is not None:
+            body = cut_at(body, pickup + config.bars * measure if pickup else config.bars * measure)
+        body = end_on_bar(body, measure, pickup)
+        if tonic is not None:
+            body = end_on(body, tonic)
+        out.append(Melody(body, f"{defaults.title} - generated {number}",
+                          defaults.time_signature, config.tempo or defaults.tempo,
+                          source=f"generated {number}", pickup=pickup))
     return out
+
+
+def cut_at(notes: Sequence[Note], length: Fraction) -> tuple[Note, ...]:
+    """The notes up to ``length`` quarter notes: the one that crosses it shortened to end there."""
+    out, now = [], Fraction(0)
+    for note in notes:
+        if now >= length:
+            break
+        out.append(note if now + note.duration <= length else Note(note.pitch, length - now))
+        now += out[-1].duration
+    return tuple(out)
+
+
+def end_on(notes: Sequence[Note], tonic: int) -> tuple[Note, ...]:
+    """The notes with the last pitched one moved to the nearest pitch of class ``tonic``."""
+    notes = list(notes)
+    for place in range(len(notes) - 1, -1, -1):
+        note = notes[place]
+        if note.pitch is not None:
+            low = note.pitch - (note.pitch - tonic) % 12
+            nearest = low if note.pitch - low <= low + 12 - note.pitch else low + 12
+            notes[place] = Note(min(max(nearest, 0), 127), note.duration)
+            break
+    return tuple(notes)
+
+
+def reference_tonic(checkpoint: Checkpoint) -> int:
+    """The tonic's pitch class of the model's song (its key, else found in its notes)."""
+    from ..core.keys import song_key
+
+    song = checkpoint.song
+    key = song.key if song.key is not None else song_key(song)
+    return key.tonic if key is not None else 0
 
 
 def generate(model: TrainedModel, primer: str | Sequence[Note] | None = None,

@@ -258,7 +258,11 @@ class GenerationSummary:
                          "temperature": config.temperature, "top_k": config.top_k,
                          "top_p": config.top_p, "count": config.count,
                          "seed": None if config.greedy else config.seed,
-                         "include_primer": config.include_primer},
+                         "include_primer": config.include_primer,
+                         **{name: value for name, value in (("tempo", config.tempo),
+                                                            ("bars", config.bars),
+                                                            ("end_on_tonic", config.end_on_tonic))
+                            if value}},
             "melodies": [melody.to_json() for melody in self.melodies],
             "versions": self.versions,
         }

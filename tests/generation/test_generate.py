@@ -232,3 +232,17 @@ def test_without_the_primer_a_melody_starts_where_the_primer_ended(model, nabiya
     [melody] = model.generate(primer="g8 e8 e4 f8", length=3, include_primer=False)
     assert tokens(melody.notes) == "d8 d4 c2"  # d8 d4 c8, the c lengthened to the bar line
     assert melody.pickup == Fraction(3, 2)
+
+
+def test_bars_tempo_and_the_tonic_at_the_end_for_a_song_model(model):
+    melodies = model.generate(primer="g8 e8 e4", temperature=1.0, count=3, seed=4)
+    config = make_config(model.checkpoint, "g8 e8 e4", temperature=1.0, count=3, seed=4, bars=8,
+                         tempo=90, end_on_tonic=True)
+    from melodygen.generation.generate import to_melodies
+    shaped = to_melodies(model.checkpoint, config, continuations(model, config))
+    for melody in shaped:
+        assert melody.total_length == 8 * 2 and melody.tempo == 90  # 8 bars of 2/4
+        assert [n for n in melody.notes if n.pitch is not None][-1].pitch % 12 == 0  # C major
+    assert len(melodies) == 3 and all(m.tempo == 100 for m in melodies)  # the song's by default
+    with pytest.raises(MelodyError, match="give --length \\(notes\\) or --bars, not both"):
+        make_config(model.checkpoint, length=8, bars=4)
