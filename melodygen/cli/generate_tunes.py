@@ -58,9 +58,9 @@ def run(args: argparse.Namespace, metadata: dict, progress: Progress) -> int:
     model_facts = {"file": str(args.model), "source": checkpoint.source, "tunes": facts.tunes,
                    "validation_bits": facts.validation_bits}
     progress.stage("writing the files")
-    written = write_tunes(folder, [(tune.melody, stat) for tune, stat in zip(tunes, stats)],
-                          config.key, settings, model_facts, scores=not args.no_scores,
-                          audio=not args.no_audio)
+    written, removed = write_tunes(folder, [(tune.melody, stat) for tune, stat in zip(tunes, stats)],
+                                   config.key, settings, model_facts, scores=not args.no_scores,
+                                   audio=not args.no_audio, progress=progress.step)
     progress.done()
     rows = [STATS_HEADER] + [stats_row(tune.stem, tune.stats) for tune in written]
     print(f"{checkpoint.source} ({args.model}): {config.count} tunes of {config.bars} bars of "
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace, metadata: dict, progress: Progress) -> int:
     stems = [tune.stem for tune in written]
     named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
     print(f"files in {folder}/: {named} ({suffixes}), gallery.html, summary.json")
+    if removed:
+        print(f"removed {len(removed)} files of the run before that this one did not write again")
     return 0
 
 

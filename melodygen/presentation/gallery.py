@@ -18,9 +18,9 @@ from ..core.keys import Key
 from ..core.note import Melody, notes_json
 from ..core.versions import versions
 from ..formats.abc import abc_text
-from ..formats.files import write_atomic
 from ..formats.notation import tokens_text
 from ..generation.stats import TuneStats
+from .folder import RunFolder
 from .run_files import write_melody
 
 GALLERY = "gallery.html"
@@ -56,26 +56,28 @@ class TuneFiles:
 
 
 def write_tunes(folder: str | Path, tunes: list[tuple[Melody, TuneStats]], key: Key,
-                settings: dict, model: dict, *, scores: bool = True, audio: bool = True
-                ) -> list[TuneFiles]:
-    """Every tune's files, summary.json and gallery.html into ``folder`` (which must exist)."""
-    folder = Path(folder)
+                settings: dict, model: dict, *, scores: bool = True, audio: bool = True,
+                progress=None) -> tuple[list[TuneFiles], list[str]]:
+    """Every tune's files, summary.json and gallery.html into ``folder`` (which must exist);
+    files of an earlier run there that this one does not write again are removed. Returns the
+    tunes written and the names removed. ``progress`` (step, of steps, name) hears of each
+    tune before it is written."""
+    run = RunFolder(folder)
     width = len(str(len(tunes)))
     written = []
     for number, (melody, stats) in enumerate(tunes, start=1):
         stem = f"tune-{number:0{width}d}"
-        files = write_melody(folder, stem, melody, scores=scores, audio=audio,
-                             subtitle=_subtitle(stats))
-        abc = write_atomic(folder / f"{stem}.abc",
-                           abc_text(melody, key, number=number).encode("utf-8")).name
-        names = {**files.files(), "abc": abc}
-        written.append(TuneFiles(melody, stem, names, stats))
+        if progress:
+            progress(number, len(tunes), stem)
+        files = write_melody(run, stem, melody, scores=scores, audio=audio,
+                             subtitle=_subtitle(stats), key=key)
+        abc = run.write(f"{stem}.abc", abc_text(melody, key, number=number).encode("utf-8")).name
+        written.append(TuneFiles(melody, stem, {**files.files(), "abc": abc}, stats))
     summary = {"model": model, "settings": settings,
                "tunes": [tune.to_json() for tune in written], "versions": versions()}
-    write_atomic(folder / SUMMARY,
-                 (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    write_atomic(folder / GALLERY, gallery_html(written, settings, model, folder).encode("utf-8"))
-    return written
+    run.write(SUMMARY, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    run.write(GALLERY, gallery_html(written, settings, model, run.path).encode("utf-8"))
+    return written, run.finish()
 
 
 def _subtitle(stats: TuneStats) -> str:
