@@ -27,6 +27,7 @@ does, which is how the benchmark checks that every other difference is zero.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ RULES = {
     "default-length":
         "a tune with neither L: nor M: before its first note has eighth notes as its unit note "
         "length (ABC 2.1, 3.1.7); music21 cannot read it",
+    "tempo-spaces":
+        "spaces in a Q: field are only spaces (Q:1/4 =50 is 50 quarter notes a minute); music21 "
+        "counts each one as one more whole note in the beat (250)",
     "broken-rhythm-over-marks":
         "a broken rhythm (> or <) applies across the decorations, slurs and ties written "
         "between its two notes; music21 applies it only to notes written right beside it",
@@ -248,7 +252,7 @@ class _Token:
         self.tuplet = None    # (actual, normal) notes
         self.grace = False
         self.default = None   # the length of a note without a number here (quarter notes)
-        self.key = None       # the key signature here: step -> alteration
+        self.key = ()         # the key signature here: (step, alteration) pairs
         self.length = Fraction(0)  # quarter notes
         self.pitch = None     # MIDI pitch (a chord's highest); None for a rest or an empty chord
         self.tones = 0        # a chord's notes
@@ -278,10 +282,11 @@ class _Text:
         return MelodyError(what, **self.where(pos))
 
 
-def _tokenize(text: _Text, start: int, end: int, propagation, rules) -> list[_Token]:
-    """music21's tokens of ``text.value[start:end]``; ``propagation(directives)`` gives how
-    accidentals carry: "not", "octave" or "pitch" (ABC 2.1's %%propagate-accidentals)."""
+def _tokenize(text: _Text, propagation, rules) -> list[_Token]:
+    """music21's tokens of ``text``; ``propagation(directives)`` says how accidentals carry:
+    "not", "octave" or "pitch" (ABC 2.1's %%propagate-accidentals)."""
     src = text.value
+    end = len(src)
     tokens: list[_Token] = []
     append = tokens.append
     directives: dict[str, str] = {}
@@ -290,7 +295,7 @@ def _tokenize(text: _Text, start: int, end: int, propagation, rules) -> list[_To
     pitch_text = ""               # until a note takes it, as it keeps the last pitch text)
     chord_symbol = ""
     fermata = "keep-fermata" in rules
-    i = start
+    i = 0
     while i < end:
         c = src[i]
         following = src[i + 1] if i + 1 < end else None
@@ -468,7 +473,8 @@ _TUPLET_NORMAL = {1: 1, 2: 3, 3: 2, 4: 3, 5: None, 6: 2, 7: None, 8: 3, 9: None}
 def key_alterations(value: str) -> dict[str, int] | None:
     """A ``K:`` value -> step -> alteration of its key signature, as music21 reads it:
     ``'F'`` -> {'B': -1}, ``'Edor'`` -> {'F': 1, 'C': 1}, ``'Hp'`` -> {'F': 1, 'C': 1}; a name it
-    does not know is C major. None for a clef (music21 transposes the tune for it)."""
+    does not know is C major. None for what ``read_tune`` does not read: a clef (music21
+    transposes the tune for it) or more than 7 sharps or flats; ValueError where music21 fails."""
     lowered = value.lower()
     if "-8va" in lowered or "bass" in lowered:
         return None
@@ -485,10 +491,8 @@ def key_alterations(value: str) -> dict[str, int] | None:
         name, shift = "C", 0
     elif name == "Hp":
         name, shift = "D", 0
-    elif name.lower() == "hp":
-        return None
-    if name[1:] not in ("", "#", "b"):
-        return None
+    elif name.lower() == "hp" or name[1:] not in ("", "#", "b"):
+        raise ValueError(f"key {value!r} is not a key music21 reads")
     step, alter = name[0].upper(), {"": 0, "#": 1, "b": -1}[name[1:]]
     sharps = _FIFTHS.index(step) - 1 + 7 * alter + shift
     if sharps > 7 or sharps < -7:
@@ -518,6 +522,7 @@ def _default_length(value: str) -> Fraction:
     return Fraction(4 * int(numerator.strip()), 4 if denominator == "G" else int(denominator.strip()))
 
 
+@functools.lru_cache(maxsize=4096)
 def _length(text: str, default: Fraction, broken) -> Fraction:
     """A note's length text (after its letter: ``2``, ``/``, ``3/2``...) -> quarter notes, as
     music21 computes it (``3/`` is 3/2, ``1/2/`` is 1/2, ``a//b`` patterns give a quarter)."""
@@ -543,32 +548,49 @@ def _length(text: str, default: Fraction, broken) -> Fraction:
     return length
 
 
-def _pitch(text: _Text, token: _Token, note: str, carried: str, key: dict[str, int]) -> int | None:
-    """A note's text (no chord symbol) -> MIDI pitch, None for a rest (music21's getPitchName)."""
+class _Problem(Exception):
+    """What is wrong with a note, before its place is known: ``unsupported`` or broken."""
+
+    def __init__(self, message: str, unsupported: bool = True) -> None:
+        super().__init__(message)
+        self.unsupported = unsupported
+
+
+def _pitch(text: _Text, token: _Token, note: str, carried: str, key: tuple) -> int | None:
+    """A note's text (no chord symbol) -> MIDI pitch, None for a rest (music21's getPitchName);
+    ``key``: the key signature's (step, alteration) pairs."""
+    try:
+        return _pitch_of(note, carried, key)
+    except _Problem as problem:
+        message = f"{token.text!r}: {problem}"
+        raise (text.unsupported if problem.unsupported else text.broken)(token.pos, message) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _pitch_of(note: str, carried: str, key: tuple) -> int | None:
     if len(note) > 1 and note[0] in "uT":
         note = note[1:]
     note = note.replace("T", "")
     found = _PITCH_LETTER.search(note)
     if found is None:
-        raise text.unsupported(token.pos, f"{token.text!r} has no pitch letter (music21 reads C4)")
+        raise _Problem("no pitch letter (music21 reads C4)")
     name = found.group()
     if name == "z":
         return None
     written = note.count("_"), note.count("^"), note.count("=")
     if carried and any(written):
-        raise text.unsupported(token.pos, f"{token.text!r}: a carried and a written accidental "
-                                          "(music21 reads C4)")
+        raise _Problem("a carried and a written accidental (music21 reads C4)")
     flats, sharps, naturals = (carried.count("_"), carried.count("^"), carried.count("=")) \
         if carried else written
     if sum(1 for count in (flats, sharps, naturals) if count) > 1 or naturals > 1 \
             or flats > 3 or sharps > 3:
-        raise text.unsupported(token.pos, f"accidentals in {token.text!r}")
+        raise _Problem("accidentals music21 does not read")
     step = name.upper()
-    alter = sharps - flats if (flats or sharps or naturals) else key.get(step, 0)
+    alter = sharps - flats if (flats or sharps or naturals) else dict(key).get(step, 0)
     octave = (5 if name.islower() else 4) - note.count(",") + note.count("'")
     pitch = 12 * (octave + 1) + _STEPS[step] + alter
     if not 0 <= pitch <= 127:
-        raise text.broken(token.pos, f"{token.text!r} is outside the MIDI range 0..127")
+        raise _Problem("outside the MIDI range 0..127", unsupported=False)
     return pitch
 
 
@@ -601,7 +623,7 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
     """
     text = _Text(tune)
     propagation = _version_propagation(text.value, rules)
-    tokens = _tokenize(text, 0, len(text.value), propagation, rules)
+    tokens = _tokenize(text, propagation, rules)
     meters, tempos = _context(text, tokens, rules)
     pickup = _pickup(tokens, meters[0][1] if meters else None)
     events, graces, tones = [], 0, 0
@@ -634,7 +656,7 @@ def _context(text: _Text, tokens: list[_Token], rules):
     from the fields, marks and notes around it. Returns the meters [(token index, (beats, unit))]
     and the tempos (quarter notes per minute) of the fields, in order."""
     default = None       # quarter notes of a note without a number (L:, else from M:)
-    key: dict[str, int] = {}
+    key: tuple = ()      # (step, alteration) of the key signature
     meter = None
     meters, tempos = [], []
     tuplet = None        # [notes left, (actual, normal)]
@@ -662,12 +684,13 @@ def _context(text: _Text, tokens: list[_Token], rules):
                         raise ValueError(f"note length {data!r} is not 1/n")
                     default = _default_length(data)
                 elif tag == "K":
-                    key = key_alterations(data)
-                    if key is None:
-                        raise text.unsupported(token.pos, f"key {data!r}: music21 reads a clef "
-                                                          "there and transposes")
+                    alterations = key_alterations(data)
+                    if alterations is None:
+                        raise text.unsupported(token.pos, f"key {data!r}: a clef, which music21 "
+                                                          "transposes for, or over 7 sharps or flats")
+                    key = tuple(sorted(alterations.items()))
                 elif tag == "Q":
-                    bpm = _tempo(data)
+                    bpm = _tempo(data, rules)
                     if bpm is not None:
                         tempos.append(bpm)
                 elif tag == "V" and data[:1].isdigit():
@@ -796,7 +819,7 @@ def _chord(text: _Text, token: _Token, rules) -> None:
         raise text.unsupported(token.pos, f"chord length in {token.text!r}") from None
     inner = _Text(Tune(chord[1:close], 1, None, source=text.tune.source))
     pitches, first = [], Fraction(0)
-    for sub in _tokenize(inner, 0, len(inner.value), lambda directives: "not", rules):
+    for sub in _tokenize(inner, lambda directives: "not", rules):
         if sub.kind != NOTE:
             if sub.kind != FIELD:
                 continue
@@ -818,7 +841,7 @@ def _chord(text: _Text, token: _Token, rules) -> None:
         raise text.unsupported(token.pos, f"chord {token.text!r} has no length")
 
 
-def _tempo(data: str) -> float | None:
+def _tempo(data: str, rules) -> float | None:
     """A ``Q:`` value -> quarter notes per minute as music21 reads it (``1/4=120``, ``3/8=50``,
     ``90``, ``"Allegro" 1/4=120``); None when it gives no number."""
     plain = re.sub(r'"[^"]*"?', "", data).strip() if '"' in data else data.strip()
@@ -827,10 +850,10 @@ def _tempo(data: str) -> float | None:
     if "=" in plain:
         lengths, number = plain.split("=")
         referent = 0.0
-        for length in lengths.split(" "):
+        for length in lengths.split() if "tempo-spaces" in rules else lengths.split(" "):
             numerator, denominator = length.split("/") if "/" in length else ("1", "1")
             referent += float(numerator) / float(denominator) * 4
-        return round(float(number) * referent, 2)
+        return round(float(number) * referent, 2) if referent else None
     return round(float(plain), 2)
 
 
@@ -958,7 +981,7 @@ def music21_tune(tune: Tune, abc_version: tuple[int, int, int] | None = None) ->
                 meters.append(value[:2])
         elif isinstance(token, abcFormat.ABCMetadata) and token.isTempo():
             mark = token.getMetronomeMarkObject()
-            if mark is not None and mark.number is not None:
+            if mark is not None and mark.number is not None and not mark.numberImplicit:
                 tempos.append(round(float(mark.getQuarterBPM()), 2))
     first_tempo = round(float(marks[0].getQuarterBPM()), 2) if marks else None
     return _reading(tune, events,

@@ -77,7 +77,8 @@ def test_split_tunes_keeps_text_line_number_header_and_fields():
     assert [(t.line, t.number, t.title) for t in tunes] == [(4, 1, "First"), (15, 2, "Second"),
                                                             (20, None, "X:?")]
     first = tunes[0]
-    assert first.text.splitlines()[0] == "X:1" and first.text.splitlines()[-1] == "T:not a header field any more"
+    lines = first.text.splitlines()
+    assert lines[0] == "X:1" and lines[-1] == "T:not a header field any more"
     assert (first.meter, first.key, first.origin, first.remarks) == ("2/4", "G", "Europa, Mitteleuropa",
                                                                      "K0001; second remark")
     assert first.fields[-1] == ("K", "G") and first.field("L") == "1/8" and first.field("R") is None
@@ -166,7 +167,8 @@ def test_pickup_is_a_short_first_measure():
     assert reading.melody.notes == notes(("A4", 1), ("D5", 2), ("E5", 1), ("F#5", 3))
     # Essen writes a bar line first: the first measure is the one after it
     essen = assert_as_music21("X:1\nM:2/4\nL:1/16\nK:F\n | c4B2G2 | F4z2\nFA | c2c2B2G2 | F4 |\n")
-    assert essen.melody.pickup == 0 and essen.melody.notes[:3] == notes(("C5", 1), ("Bb4", "1/2"), ("G4", "1/2"))
+    assert essen.melody.pickup == 0
+    assert essen.melody.notes[:3] == notes(("C5", 1), ("Bb4", "1/2"), ("G4", "1/2"))
 
 
 @pytest.mark.parametrize(("header", "length"), [
@@ -197,6 +199,13 @@ def test_first_meter_and_tempo_kept_changes_counted():
     assert (melody.title, melody.time_signature, melody.tempo) == ("Changes", (2, 4), 90.0)
     assert (reading.meter_changes, reading.tempo_changes) == (1, 1)
     assert melody.source == "tune.abc:1"
+
+
+def test_tempo_is_the_first_q_with_a_number_and_a_space_is_only_a_space():
+    text = 'X:1\nM:2/4\nL:1/4\nQ:"Allegro"\nQ:1/4 =50\nK:C\nc d |\n'
+    assert abc.music21_tune(tune(text)).melody.tempo == 250.0  # music21: 1/4 and a whole note
+    assert abc.read_tune(tune(text), MUSIC21).melody.tempo == 250.0
+    assert abc.read_tune(tune(text)).melody.tempo == 50.0
 
 
 def test_repeats_read_as_written():
