@@ -155,12 +155,12 @@ def main() -> None:
     wall = time.perf_counter()
     child = subprocess.run([sys.executable, "-c", COLD, *map(str, paths)], capture_output=True,
                            text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
-    wall = time.perf_counter() - wall
+    cold_wall = time.perf_counter() - wall
     if child.returncode:
         sys.exit(child.stderr)
     cold = json.loads(child.stdout)
     print(f"{args.corpus}: {len(paths)} files")
-    print(f"melodygen, cold (a fresh process, 1 core): {cold['tunes']} tunes read in {wall:.2f} s "
+    print(f"melodygen, cold (a fresh process, 1 core): {cold['tunes']} tunes read in {cold_wall:.2f} s "
           f"wall ({cold['seconds']:.2f} s after Python started); {cold['notes']} notes, "
           f"{cold['pitches']} distinct pitches; {cold['fallbacks']} tunes read by music21 "
           f"(fallback); {len(cold['failed'])} dropped")
@@ -240,13 +240,14 @@ def main() -> None:
     if args.quick:
         measured = f"measured now on a sample of {compared} tunes, extrapolated to all {total_tunes}"
     else:
-        measured = (f"measured on all {compared} tunes, {compared - fresh} of them in an earlier run "
-                    f"(cache: {args.cache})" if fresh < compared else f"measured now on all {compared} tunes")
+        earlier = ("in an earlier run" if fresh == 0 else f"{compared - fresh} of them in an earlier run")
+        measured = (f"measured on all {compared} tunes, {earlier} (cached in {args.cache})"
+                    if fresh < compared else f"measured now on all {compared} tunes")
     print(f"music21: {per_tune * 1000:.1f} ms a tune ({measured}): {music21_total:.0f} s for the "
           f"{total_tunes} tunes in 1 process" + (f"; this run: {wall:.0f} s wall in {args.jobs} processes"
                                                 if jobs else ""))
-    print(f"speed: melodygen cold {music21_total / cold['seconds']:.0f}x faster than music21 "
-          f"(1 process each; {music21_total / cold['seconds'] / args.jobs:.0f}x against music21 in "
+    print(f"speed: melodygen cold {music21_total / cold_wall:.0f}x faster than music21 "
+          f"(1 process each; {music21_total / cold_wall / args.jobs:.0f}x against music21 in "
           f"{args.jobs} processes)")
     print(f"compared {compared} tunes with music21: {len(mismatches)} mismatches, "
           f"{len(unsupported)} not read by melodygen (music21 reads them: the fallbacks), "
