@@ -427,7 +427,7 @@ def _tokenize(text: _Text, propagation, rules) -> list[_Token]:
             if len(collected) > 1 and collected[0] == "=" and collected[1].isdigit():
                 continue
             if not pitch_text:
-                raise text.unsupported(i, f"{collected!r} before any note (music21 reads C4)")
+                raise text.unsupported(begin, f"{collected!r} before any note (music21 reads C4)")
             letter, mode = pitch_text[0].upper(), propagation(directives)
             carry = ""
             if accidental:
@@ -491,9 +491,9 @@ def key_alterations(value: str) -> dict[str, int] | None:
         name, shift = "C", 0
     elif name == "Hp":
         name, shift = "D", 0
-    elif name.lower() == "hp" or name[1:] not in ("", "#", "b"):
+    elif name.lower() == "hp":
         raise ValueError(f"key {value!r} is not a key music21 reads")
-    step, alter = name[0].upper(), {"": 0, "#": 1, "b": -1}[name[1:]]
+    step, alter = name[0].upper(), {"": 0, "#": 1, "b": -1, "B": -1}[name[1:]]  # "AB" is A flat
     sharps = _FIFTHS.index(step) - 1 + 7 * alter + shift
     if sharps > 7 or sharps < -7:
         return None
@@ -693,6 +693,8 @@ def _context(text: _Text, tokens: list[_Token], rules):
                     bpm = _tempo(data, rules)
                     if bpm is not None:
                         tempos.append(bpm)
+                elif tag == "X" and not _is_number(data):
+                    raise ValueError(f"reference number {data!r} is not a number")
                 elif tag == "V" and data[:1].isdigit():
                     voices += 1
                     if voices > 1:
@@ -749,6 +751,15 @@ def _context(text: _Text, tokens: list[_Token], rules):
         elif token.kind == CHORD:
             _chord(text, token, rules)
     return meters, tempos
+
+
+def _is_number(text: str) -> bool:
+    """Whether Python's int() (music21's reading of X:) takes ``text``."""
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _tuplet_ratio(text: _Text, token: _Token, meter) -> tuple[int, int]:

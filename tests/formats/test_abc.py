@@ -143,7 +143,8 @@ def test_key_signature_and_accidentals_carried_through_the_bar():
     ("G", [67, 69, 71, 72, 74, 76, 78]), ("Bb", [67, 69, 70, 72, 74, 75, 77]),
     ("Edor", [67, 69, 71, 73, 74, 76, 78]), ("Amix", [67, 69, 71, 73, 74, 76, 78]),
     ("Gm", [67, 69, 70, 72, 74, 75, 77]), ("Hp", [67, 69, 71, 73, 74, 76, 78]),
-    ("Es", [68, 69, 71, 73, 75, 76, 78]), ("H", [67, 69, 71, 72, 74, 76, 77])])
+    ("Es", [68, 69, 71, 73, 75, 76, 78]), ("H", [67, 69, 71, 72, 74, 76, 77]),
+    ("AB", [67, 68, 70, 72, 73, 75, 77])])  # music21 takes a capital B for a flat too
 def test_keys_as_music21_names_them(key, pitches):
     reading = assert_as_music21(f"X:1\nM:4/4\nL:1/4\nK:{key}\nGABc | defz |\n")
     assert [n.pitch for n in reading.melody.notes] == pitches
@@ -256,6 +257,14 @@ def test_a_broken_tune_drops_only_itself_with_its_reason(tmp_path):
         (2, f"{path}:10:1: M: meter '3' is not beats/unit, C, C| or none"),
         (4, f"{path}:20: no notes in the tune")]
     assert len(book) == 2 and book.fallbacks == 0
+
+
+def test_a_reference_number_that_is_not_a_number_is_a_broken_tune():
+    text = "X:1a\nM:2/4\nL:1/4\nK:C\nc d |\n"
+    with pytest.raises(MelodyError, match="music21 cannot read the tune"):
+        abc.music21_tune(tune(text))
+    with pytest.raises(MelodyError, match=r"^tune.abc:1:1: X: reference number '1a' is not a number"):
+        abc.read_tune(tune(text))
 
 
 def test_a_tunebook_that_is_not_one_is_an_error(tmp_path):
