@@ -47,6 +47,13 @@ CACHE = Path("/work/cache/abc-m21")
 QUICK_SAMPLE = 12  # tunes of each file with --quick
 MUSIC21 = frozenset()
 
+CONVERTER = """
+import json, sys, time
+import music21
+start = time.perf_counter()
+opus = music21.converter.parse(sys.argv[1], format="abc", forceSource=True)
+print(json.dumps({"seconds": time.perf_counter() - start, "tunes": len(opus.scores)}))
+"""
 COLD = """
 import json, sys, time
 start = time.perf_counter()
@@ -246,9 +253,27 @@ def main() -> None:
     print(f"music21: {per_tune * 1000:.1f} ms a tune ({measured}): {music21_total:.0f} s for the "
           f"{total_tunes} tunes in 1 process" + (f"; this run: {wall:.0f} s wall in {args.jobs} processes"
                                                 if jobs else ""))
-    print(f"speed: melodygen cold {music21_total / cold_wall:.0f}x faster than music21 "
+    print(f"speed: melodygen cold {music21_total / cold_wall:.0f}x faster than music21 tune by tune "
           f"(1 process each; {music21_total / cold_wall / args.jobs:.0f}x against music21 in "
           f"{args.jobs} processes)")
+
+    # music21's converter on whole files, as a user would read a tunebook: a sample, extrapolated
+    chosen = paths[::max(1, len(paths) // (2 if args.quick else 6))][:2 if args.quick else 6]
+    took = tunes = 0
+    for path in chosen:
+        run = subprocess.run(["nice", "-n", "10", sys.executable, "-c", CONVERTER, str(path)],
+                             capture_output=True, text=True)
+        if run.returncode:
+            print(f"music21's converter failed on {path.name}: {run.stderr.strip().splitlines()[-1:]}")
+            continue
+        result = json.loads(run.stdout)
+        took, tunes = took + result["seconds"], tunes + result["tunes"]
+    if tunes:
+        whole = took / tunes * total_tunes
+        print(f"music21's converter on whole files (converter.parse, a fresh process each): "
+              f"{took / tunes * 1000:.1f} ms a tune, measured on {len(chosen)} files "
+              f"({', '.join(path.stem for path in chosen)}: {tunes} tunes) and extrapolated to all "
+              f"{total_tunes}: {whole:.0f} s; melodygen cold {whole / cold_wall:.0f}x faster")
     print(f"compared {compared} tunes with music21: {len(mismatches)} mismatches, "
           f"{len(unsupported)} not read by melodygen (music21 reads them: the fallbacks), "
           f"{len(both_failed)} that neither reads")

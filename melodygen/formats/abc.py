@@ -22,7 +22,11 @@ What a reading keeps (units: quarter notes, exact ``Fraction``s):
 
 Where music21 is clearly wrong, melodygen keeps a rule of its own (``RULES``; the README gives
 the number of tunes each one changes). ``read_tune(tune, rules=frozenset())`` reads as music21
-does, which is how the benchmark checks that every other difference is zero.
+does, which is how the benchmark checks that every other difference is zero. Two music21 faults
+are not reproduced at all: when it re-bars a measure longer than its meter (translate.reBar) it
+can lose the end of a chord or tuplet note split at the bar, and a chord-symbol text its chord
+parser fails on (``"Transcribed by ..."``) makes it fail on the whole tune; melodygen keeps the
+notes as written and passes over chord symbols.
 """
 
 from __future__ import annotations
@@ -243,7 +247,7 @@ class _Token:
     """One token; notes and chords get their context (length, tie, tuplet, grace) later."""
 
     __slots__ = ("kind", "pos", "text", "carried", "broken", "tie", "tuplet", "grace", "default",
-                 "key", "length", "pitch", "tones", "dropped")
+                 "key", "length", "pitch", "tones", "dropped", "value")
 
     def __init__(self, kind: int, pos: int, text: str, carried: str = "") -> None:
         self.kind, self.pos, self.text, self.carried = kind, pos, text, carried
@@ -257,6 +261,7 @@ class _Token:
         self.pitch = None     # MIDI pitch (a chord's highest); None for a rest or an empty chord
         self.tones = 0        # a chord's notes
         self.dropped = False  # music21 reads the token but adds nothing for it
+        self.value = None     # a field's meaning: M: (beats, unit), Q: quarter notes a minute
 
 
 class _Text:
@@ -625,7 +630,7 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
     propagation = _version_propagation(text.value, rules)
     tokens = _tokenize(text, propagation, rules)
     meters, tempos = _context(text, tokens, rules)
-    pickup = _pickup(tokens, meters[0][1] if meters else None)
+    meter, tempo, pickup = _layout(text, tokens)
     events, graces, tones = [], 0, 0
     for token in tokens:
         if token.kind == NOTE or token.kind == CHORD:
@@ -640,9 +645,8 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
             else:
                 events.append((token.pitch, token.length, token.tie in ("start", "continue"),
                                token.tie in ("stop", "continue")))
-    return _reading(tune, events, meter=meters[0][1] if meters else None,
-                    tempo=tempos[0] if tempos else None, pickup=pickup, reader="melodygen",
-                    grace_notes=graces, chord_tones=tones, meter_changes=_changes(m for _, m in meters),
+    return _reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
+                    grace_notes=graces, chord_tones=tones, meter_changes=_changes(meters),
                     tempo_changes=_changes(tempos))
 
 
@@ -653,8 +657,8 @@ def _changes(values) -> int:
 
 def _context(text: _Text, tokens: list[_Token], rules):
     """music21's tokenProcess: each note and chord gets its length, pitch, tie, tuplet and grace
-    from the fields, marks and notes around it. Returns the meters [(token index, (beats, unit))]
-    and the tempos (quarter notes per minute) of the fields, in order."""
+    from the fields, marks and notes around it. Returns the meters (beats, unit) and the tempos
+    (quarter notes per minute) of all the fields, in order."""
     default = None       # quarter notes of a note without a number (L:, else from M:)
     key: tuple = ()      # (step, alteration) of the key signature
     meter = None
@@ -673,9 +677,9 @@ def _context(text: _Text, tokens: list[_Token], rules):
             data = data.split("%")[0].strip()
             try:
                 if tag == "M":
-                    meter = _meter(data)
+                    meter = token.value = _meter(data)
                     if meter is not None:
-                        meters.append((index, meter))
+                        meters.append(meter)
                     if default is None:
                         default = Fraction(1, 2) if meter is None or \
                             Fraction(*meter) >= Fraction(3, 4) else Fraction(1, 4)
@@ -690,9 +694,9 @@ def _context(text: _Text, tokens: list[_Token], rules):
                                                           "transposes for, or over 7 sharps or flats")
                     key = tuple(sorted(alterations.items()))
                 elif tag == "Q":
-                    bpm = _tempo(data, rules)
-                    if bpm is not None:
-                        tempos.append(bpm)
+                    token.value = _tempo(data, rules)
+                    if token.value is not None:
+                        tempos.append(token.value)
                 elif tag == "X" and not _is_number(data):
                     raise ValueError(f"reference number {data!r} is not a number")
                 elif tag == "V" and data[:1].isdigit():
@@ -868,28 +872,48 @@ def _tempo(data: str, rules) -> float | None:
     return round(float(plain), 2)
 
 
-def _pickup(tokens: list[_Token], meter) -> Fraction:
-    """The length of the first measure when it is shorter than a measure of its time signature
-    (music21's abcToStreamPart: measures when the tune has two regular bar lines, the first
-    measure with notes as the anacrusis), else 0. In quarter notes."""
+def _layout(text: _Text, tokens: list[_Token]):
+    """What music21's abcToStreamPart makes of the tune: (the first time signature or None, the
+    first tempo or None, the pickup in quarter notes).
+
+    With two regular bar lines music21 cuts the tune into measures (``_measures``); each measure
+    keeps the last meter of its fields, the first measure with notes is the anacrusis when it is
+    shorter than its meter, and the fields that fall between the cuts are lost. Otherwise the
+    part holds every field and has no pickup."""
     if sum(1 for token in tokens if token.kind == BAR and token.text in _REGULAR_BARS) < 2:
-        return Fraction(0)
+        return _first_field(tokens, "M:"), _first_field(tokens, "Q:"), Fraction(0)
     handlers = _measures(tokens)
-    with_notes = [tokens_ for tokens_ in handlers if any(t.kind in (NOTE, CHORD) for t in tokens_)]
-    if len(with_notes) <= 1:
-        return Fraction(0)
-    first = with_notes[0]
-    signature = None
-    for token in first:
-        if token.kind == FIELD and token.text.startswith("M:"):
-            value = _meter(token.text[2:].split("%")[0].strip())
-            signature = value if value is not None else signature
-    if signature is None:
-        return Fraction(0)
-    length = sum((t.length for t in first if t.kind in (NOTE, CHORD) and not t.dropped
-                  and not (t.kind == NOTE and t.grace)), Fraction(0))
-    bar = Fraction(4 * signature[0], signature[1])
-    return length if 0 < length < bar else Fraction(0)
+    if len(handlers) == 1:
+        return _first_field(handlers[0], "M:"), _first_field(handlers[0], "Q:"), Fraction(0)
+    measures = []
+    for part in handlers:
+        if any(t.kind in (NOTE, CHORD) for t in part):
+            measures.append(part)
+        else:  # fields outside the measures: music21 puts them in the part, out of order
+            kept = next((t for t in part if t.kind == FIELD and t.value is not None), None)
+            if kept is not None:
+                raise text.unsupported(kept.pos, f"{kept.text!r} outside the measures")
+    signatures = [_last_field(part, "M:") for part in measures]
+    meter = next((signature for signature in signatures if signature is not None), None)
+    tempo = next((value for part in measures if (value := _first_field(part, "Q:")) is not None), None)
+    pickup = Fraction(0)
+    if signatures[0] is not None:
+        length = sum((t.length for t in measures[0] if t.kind in (NOTE, CHORD) and not t.dropped
+                      and not (t.kind == NOTE and t.grace)), Fraction(0))
+        if 0 < length < Fraction(4 * signatures[0][0], signatures[0][1]):
+            pickup = length
+    return meter, tempo, pickup
+
+
+def _first_field(tokens, tag: str):
+    """The first meaning (``_Token.value``) of a field ``tag`` ("M:", "Q:") among ``tokens``."""
+    return next((t.value for t in tokens if t.kind == FIELD and t.value is not None
+                 and t.text.startswith(tag)), None)
+
+
+def _last_field(tokens, tag: str):
+    return next((t.value for t in reversed(tokens) if t.kind == FIELD and t.value is not None
+                 and t.text.startswith(tag)), None)
 
 
 def _measures(tokens: list[_Token]) -> list[list[_Token]]:

@@ -233,6 +233,16 @@ def test_music21_drops_fermata_notes_and_quoted_accent_notes_melodygen_keeps_the
     assert abc.read_tune(tune(text)).melody.notes == notes(("C5", 1), ("D5", 1), ("E5", 1), ("F5", 1))
 
 
+def test_an_overfull_measure_keeps_its_notes_music21_can_lose_them():
+    """music21 re-bars a measure longer than its meter (translate.reBar); when it cannot give
+    the rest of a split chord a meter, that rest is lost. melodygen reads the notes as written."""
+    text = "X:1\nM:3/8\nL:1/8\nK:C\nE3/2 b[d3/2FG2]2|c6|\n"
+    assert abc.music21_tune(tune(text)).melody.notes == notes(
+        ("E4", "3/4"), ("B5", "1/2"), ("D5", "1/4"), (None, "5/4"), ("C5", 3))
+    assert abc.read_tune(tune(text), MUSIC21).melody.notes == notes(
+        ("E4", "3/4"), ("B5", "1/2"), ("D5", "3/2"), ("C5", 3))
+
+
 def test_inline_fields_are_not_read_music21_reads_the_tune():
     one = tune("X:1\nM:2/4\nL:1/4\nK:C\nc d | [K:D] f2 |\n")
     with pytest.raises(abc.UnsupportedAbc, match=r"^tune.abc:5:7: inline field '\[K:D\]'"):
