@@ -30,6 +30,7 @@ import inspect
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -50,10 +51,13 @@ MUSIC21 = frozenset()
 CONVERTER = """
 import json, sys, time
 import music21
-start = time.perf_counter()
-opus = music21.converter.parse(sys.argv[1], format="abc", forceSource=True)
-print(json.dumps({"seconds": time.perf_counter() - start, "tunes": len(opus.scores)}))
+for path in sys.argv[1:]:
+    start = time.perf_counter()
+    parsed = music21.converter.parse(path, format="abc", forceSource=True)
+    tunes = len(parsed.scores) if isinstance(parsed, music21.stream.Opus) else 1
+    print(json.dumps({"seconds": time.perf_counter() - start, "tunes": tunes}), flush=True)
 """
+CONVERTER_SAMPLE = {False: (1500, 100), True: (300, 20)}  # --quick: (tunes wanted, at most files)
 COLD = """
 import json, sys, time
 start = time.perf_counter()
@@ -144,8 +148,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SAMPLE} tunes of each file against music21, live, no cache")
     parser.add_argument("--jobs", type=int, default=2, help="processes for music21 (default 2)")
+    parser.add_argument("--rounds", type=int, help="cold reads by melodygen, the median counts "
+                        "(default 3, 1 with --quick)")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"music21's readings (default {CACHE})")
     args = parser.parse_args()
+    args.rounds = args.rounds or (1 if args.quick else 3)
 
     folder = corpus_folder(args.corpus)
     paths = sorted(path for path in folder.glob("*.abc") if not path.name.startswith("test"))
@@ -158,19 +165,22 @@ def main() -> None:
     if not paths:
         sys.exit(f"bench_abc.py: no ABC files in {folder}")
 
-    # 1. the fast reader, cold
-    wall = time.perf_counter()
-    child = subprocess.run([sys.executable, "-c", COLD, *map(str, paths)], capture_output=True,
-                           text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
-    cold_wall = time.perf_counter() - wall
-    if child.returncode:
-        sys.exit(child.stderr)
+    # 1. the fast reader, cold: --rounds fresh processes, the median wall time
+    walls = []
+    for _ in range(args.rounds):
+        wall = time.perf_counter()
+        child = subprocess.run([sys.executable, "-c", COLD, *map(str, paths)], capture_output=True,
+                               text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+        walls.append(time.perf_counter() - wall)
+        if child.returncode:
+            sys.exit(child.stderr)
     cold = json.loads(child.stdout)
+    cold_wall = statistics.median(walls)
     print(f"{args.corpus}: {len(paths)} files")
     print(f"melodygen, cold (a fresh process, 1 core): {cold['tunes']} tunes read in {cold_wall:.2f} s "
-          f"wall ({cold['seconds']:.2f} s after Python started); {cold['notes']} notes, "
-          f"{cold['pitches']} distinct pitches; {cold['fallbacks']} tunes read by music21 "
-          f"(fallback); {len(cold['failed'])} dropped")
+          f"wall (median of {len(walls)}: {', '.join(f'{w:.2f}' for w in walls)} s, Python's start "
+          f"and melodygen's import included); {cold['notes']} notes, {cold['pitches']} distinct "
+          f"pitches; {cold['fallbacks']} tunes read by music21 (fallback); {len(cold['failed'])} dropped")
     for reason in cold["failed"]:
         print(f"  dropped: {reason}")
 
@@ -258,22 +268,22 @@ def main() -> None:
           f"{args.jobs} processes)")
 
     # music21's converter on whole files, as a user would read a tunebook: a sample, extrapolated
-    chosen = paths[::max(1, len(paths) // (2 if args.quick else 6))][:2 if args.quick else 6]
-    took = tunes = 0
-    for path in chosen:
-        run = subprocess.run(["nice", "-n", "10", sys.executable, "-c", CONVERTER, str(path)],
-                             capture_output=True, text=True)
-        if run.returncode:
-            print(f"music21's converter failed on {path.name}: {run.stderr.strip().splitlines()[-1:]}")
-            continue
-        result = json.loads(run.stdout)
-        took, tunes = took + result["seconds"], tunes + result["tunes"]
-    if tunes:
+    wanted, most = CONVERTER_SAMPLE[args.quick]
+    files = min(most, len(paths), max(2, round(wanted * len(paths) / total_tunes)))
+    chosen = [paths[round(i * (len(paths) - 1) / max(1, files - 1))] for i in range(files)]
+    run = subprocess.run(["nice", "-n", "10", sys.executable, "-c", CONVERTER, *map(str, chosen)],
+                         capture_output=True, text=True)
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    if run.returncode or len(results) != len(chosen):
+        print(f"music21's converter failed: {run.stderr.strip().splitlines()[-1:]}")
+    else:
+        took, tunes = sum(r["seconds"] for r in results), sum(r["tunes"] for r in results)
         whole = took / tunes * total_tunes
-        print(f"music21's converter on whole files (converter.parse, a fresh process each): "
-              f"{took / tunes * 1000:.1f} ms a tune, measured on {len(chosen)} files "
-              f"({', '.join(path.stem for path in chosen)}: {tunes} tunes) and extrapolated to all "
-              f"{total_tunes}: {whole:.0f} s; melodygen cold {whole / cold_wall:.0f}x faster")
+        names = ", ".join(path.stem for path in chosen[:6]) + (", ..." if len(chosen) > 6 else "")
+        print(f"music21's converter on whole files (converter.parse, in 1 process): "
+              f"{took / tunes * 1000:.1f} ms a tune, measured on {len(chosen)} files ({names}: "
+              f"{tunes} tunes) and extrapolated to all {total_tunes}: {whole:.0f} s; melodygen cold "
+              f"{whole / cold_wall:.0f}x faster")
     print(f"compared {compared} tunes with music21: {len(mismatches)} mismatches, "
           f"{len(unsupported)} not read by melodygen (music21 reads them: the fallbacks), "
           f"{len(both_failed)} that neither reads")

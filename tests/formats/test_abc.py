@@ -10,6 +10,8 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from melodygen.core.errors import MelodyError
 from melodygen.core.note import Note, pitch_number
@@ -250,6 +252,20 @@ def test_inline_fields_are_not_read_music21_reads_the_tune():
     (reading,), failed = abc.read_tunes([one])
     assert failed == [] and reading.reader == "music21"
     assert reading.melody.notes == notes(("C5", 1), ("D5", 1), ("F5", 2))  # music21 ignores [K:D]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcgABGzxHTuvK^_=,'/0123()[]{}<>-|:.~!\"%\\ \nMLQV", max_size=60),
+       st.sampled_from(["M:2/4\nL:1/8\n", "M:6/8\n", "L:1/16\nQ:1/4=90\n", ""]))
+def test_any_text_reads_or_is_a_melody_error(body, header):
+    """Whatever the text, read_tune gives a reading or a MelodyError (UnsupportedAbc is one):
+    a tunebook never stops at a tune."""
+    one = tune(f"X:1\n{header}K:G\n{body}\n")
+    for rules in (abc.ALL_RULES, MUSIC21):
+        try:
+            abc.read_tune(one, rules)
+        except MelodyError as error:
+            assert error.source == "tune.abc" and error.line >= 1
 
 
 # --- a tunebook with a broken tune ---------------------------------------------------------------
