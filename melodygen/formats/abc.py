@@ -22,17 +22,24 @@ What a reading keeps (units: quarter notes, exact ``Fraction``s):
 
 Where music21 is clearly wrong, melodygen keeps a rule of its own (``RULES``; the README gives
 the number of tunes each one changes). ``read_tune(tune, rules=frozenset())`` reads as music21
-does, which is how the benchmark checks that every other difference is zero.
+does, which is how the benchmark checks that every other difference is zero. Two music21 faults
+are not reproduced at all: when it re-bars a measure longer than its meter (translate.reBar) it
+can lose the end of a chord or tuplet note split at the bar, and a chord-symbol text its chord
+parser fails on (``"Transcribed by ..."``) makes it fail on the whole tune; melodygen keeps the
+notes as written and passes over chord symbols.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError
+from ..core.keys import Key, key_alters, song_key, spell
 from ..core.note import Melody, Note
 from .timeline import tidy_rests, usable_tempo
 
@@ -49,6 +56,12 @@ RULES = {
         "the note (it takes the text for a fingering diagram)",
     "keep-fermata":
         "a note with a fermata (H) is kept; music21 drops the note",
+    "default-length":
+        "a tune with neither L: nor M: before its first note has eighth notes as its unit note "
+        "length (ABC 2.1, 3.1.7); music21 cannot read it",
+    "tempo-spaces":
+        "spaces in a Q: field are only spaces (Q:1/4 =50 is 50 quarter notes a minute); music21 "
+        "counts each one as one more whole note in the beat (250)",
     "broken-rhythm-over-marks":
         "a broken rhythm (> or <) applies across the decorations, slurs and ties written "
         "between its two notes; music21 applies it only to notes written right beside it",
@@ -235,7 +248,7 @@ class _Token:
     """One token; notes and chords get their context (length, tie, tuplet, grace) later."""
 
     __slots__ = ("kind", "pos", "text", "carried", "broken", "tie", "tuplet", "grace", "default",
-                 "key", "length", "pitch", "tones", "dropped")
+                 "key", "length", "pitch", "tones", "dropped", "value")
 
     def __init__(self, kind: int, pos: int, text: str, carried: str = "") -> None:
         self.kind, self.pos, self.text, self.carried = kind, pos, text, carried
@@ -244,11 +257,12 @@ class _Token:
         self.tuplet = None    # (actual, normal) notes
         self.grace = False
         self.default = None   # the length of a note without a number here (quarter notes)
-        self.key = None       # the key signature here: step -> alteration
+        self.key = ()         # the key signature here: (step, alteration) pairs
         self.length = Fraction(0)  # quarter notes
         self.pitch = None     # MIDI pitch (a chord's highest); None for a rest or an empty chord
         self.tones = 0        # a chord's notes
         self.dropped = False  # music21 reads the token but adds nothing for it
+        self.value = None     # a field's meaning: M: (beats, unit), Q: quarter notes a minute
 
 
 class _Text:
@@ -274,10 +288,11 @@ class _Text:
         return MelodyError(what, **self.where(pos))
 
 
-def _tokenize(text: _Text, start: int, end: int, propagation, rules) -> list[_Token]:
-    """music21's tokens of ``text.value[start:end]``; ``propagation(directives)`` gives how
-    accidentals carry: "not", "octave" or "pitch" (ABC 2.1's %%propagate-accidentals)."""
+def _tokenize(text: _Text, propagation, rules) -> list[_Token]:
+    """music21's tokens of ``text``; ``propagation(directives)`` says how accidentals carry:
+    "not", "octave" or "pitch" (ABC 2.1's %%propagate-accidentals)."""
     src = text.value
+    end = len(src)
     tokens: list[_Token] = []
     append = tokens.append
     directives: dict[str, str] = {}
@@ -286,7 +301,7 @@ def _tokenize(text: _Text, start: int, end: int, propagation, rules) -> list[_To
     pitch_text = ""               # until a note takes it, as it keeps the last pitch text)
     chord_symbol = ""
     fermata = "keep-fermata" in rules
-    i = start
+    i = 0
     while i < end:
         c = src[i]
         following = src[i + 1] if i + 1 < end else None
@@ -418,7 +433,7 @@ def _tokenize(text: _Text, start: int, end: int, propagation, rules) -> list[_To
             if len(collected) > 1 and collected[0] == "=" and collected[1].isdigit():
                 continue
             if not pitch_text:
-                raise text.unsupported(i, f"{collected!r} before any note (music21 reads C4)")
+                raise text.unsupported(begin, f"{collected!r} before any note (music21 reads C4)")
             letter, mode = pitch_text[0].upper(), propagation(directives)
             carry = ""
             if accidental:
@@ -464,7 +479,8 @@ _TUPLET_NORMAL = {1: 1, 2: 3, 3: 2, 4: 3, 5: None, 6: 2, 7: None, 8: 3, 9: None}
 def key_alterations(value: str) -> dict[str, int] | None:
     """A ``K:`` value -> step -> alteration of its key signature, as music21 reads it:
     ``'F'`` -> {'B': -1}, ``'Edor'`` -> {'F': 1, 'C': 1}, ``'Hp'`` -> {'F': 1, 'C': 1}; a name it
-    does not know is C major. None for a clef (music21 transposes the tune for it)."""
+    does not know is C major. None for what ``read_tune`` does not read: a clef (music21
+    transposes the tune for it) or more than 7 sharps or flats; ValueError where music21 fails."""
     lowered = value.lower()
     if "-8va" in lowered or "bass" in lowered:
         return None
@@ -482,10 +498,8 @@ def key_alterations(value: str) -> dict[str, int] | None:
     elif name == "Hp":
         name, shift = "D", 0
     elif name.lower() == "hp":
-        return None
-    if name[1:] not in ("", "#", "b"):
-        return None
-    step, alter = name[0].upper(), {"": 0, "#": 1, "b": -1}[name[1:]]
+        raise ValueError(f"key {value!r} is not a key music21 reads")
+    step, alter = name[0].upper(), {"": 0, "#": 1, "b": -1, "B": -1}[name[1:]]  # "AB" is A flat
     sharps = _FIFTHS.index(step) - 1 + 7 * alter + shift
     if sharps > 7 or sharps < -7:
         return None
@@ -508,12 +522,13 @@ def _meter(value: str):
     return int(digits[0]), int(digits[1])
 
 
-def _default_length(value: str, meter) -> Fraction:
+def _default_length(value: str) -> Fraction:
     """``L:`` -> the length of a note without a number, in quarter notes."""
     numerator, _, denominator = value.partition("/")
     return Fraction(4 * int(numerator.strip()), 4 if denominator == "G" else int(denominator.strip()))
 
 
+@functools.lru_cache(maxsize=4096)
 def _length(text: str, default: Fraction, broken) -> Fraction:
     """A note's length text (after its letter: ``2``, ``/``, ``3/2``...) -> quarter notes, as
     music21 computes it (``3/`` is 3/2, ``1/2/`` is 1/2, ``a//b`` patterns give a quarter)."""
@@ -539,32 +554,49 @@ def _length(text: str, default: Fraction, broken) -> Fraction:
     return length
 
 
-def _pitch(text: _Text, token: _Token, note: str, carried: str, key: dict[str, int]) -> int | None:
-    """A note's text (no chord symbol) -> MIDI pitch, None for a rest (music21's getPitchName)."""
+class _Problem(Exception):
+    """What is wrong with a note, before its place is known: ``unsupported`` or broken."""
+
+    def __init__(self, message: str, unsupported: bool = True) -> None:
+        super().__init__(message)
+        self.unsupported = unsupported
+
+
+def _pitch(text: _Text, token: _Token, note: str, carried: str, key: tuple) -> int | None:
+    """A note's text (no chord symbol) -> MIDI pitch, None for a rest (music21's getPitchName);
+    ``key``: the key signature's (step, alteration) pairs."""
+    try:
+        return _pitch_of(note, carried, key)
+    except _Problem as problem:
+        message = f"{token.text!r}: {problem}"
+        raise (text.unsupported if problem.unsupported else text.broken)(token.pos, message) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _pitch_of(note: str, carried: str, key: tuple) -> int | None:
     if len(note) > 1 and note[0] in "uT":
         note = note[1:]
     note = note.replace("T", "")
     found = _PITCH_LETTER.search(note)
     if found is None:
-        raise text.unsupported(token.pos, f"{token.text!r} has no pitch letter (music21 reads C4)")
+        raise _Problem("no pitch letter (music21 reads C4)")
     name = found.group()
     if name == "z":
         return None
     written = note.count("_"), note.count("^"), note.count("=")
     if carried and any(written):
-        raise text.unsupported(token.pos, f"{token.text!r}: a carried and a written accidental "
-                                          "(music21 reads C4)")
+        raise _Problem("a carried and a written accidental (music21 reads C4)")
     flats, sharps, naturals = (carried.count("_"), carried.count("^"), carried.count("=")) \
         if carried else written
     if sum(1 for count in (flats, sharps, naturals) if count) > 1 or naturals > 1 \
             or flats > 3 or sharps > 3:
-        raise text.unsupported(token.pos, f"accidentals in {token.text!r}")
+        raise _Problem("accidentals music21 does not read")
     step = name.upper()
-    alter = sharps - flats if (flats or sharps or naturals) else key.get(step, 0)
+    alter = sharps - flats if (flats or sharps or naturals) else dict(key).get(step, 0)
     octave = (5 if name.islower() else 4) - note.count(",") + note.count("'")
     pitch = 12 * (octave + 1) + _STEPS[step] + alter
     if not 0 <= pitch <= 127:
-        raise text.broken(token.pos, f"{token.text!r} is outside the MIDI range 0..127")
+        raise _Problem("outside the MIDI range 0..127", unsupported=False)
     return pitch
 
 
@@ -597,9 +629,9 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
     """
     text = _Text(tune)
     propagation = _version_propagation(text.value, rules)
-    tokens = _tokenize(text, 0, len(text.value), propagation, rules)
+    tokens = _tokenize(text, propagation, rules)
     meters, tempos = _context(text, tokens, rules)
-    pickup = _pickup(tokens, meters[0][1] if meters else None)
+    meter, tempo, pickup = _layout(text, tokens)
     events, graces, tones = [], 0, 0
     for token in tokens:
         if token.kind == NOTE or token.kind == CHORD:
@@ -614,23 +646,22 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
             else:
                 events.append((token.pitch, token.length, token.tie in ("start", "continue"),
                                token.tie in ("stop", "continue")))
-    return _reading(tune, events, meter=meters[0][1] if meters else None,
-                    tempo=tempos[0] if tempos else None, pickup=pickup, reader="melodygen",
-                    grace_notes=graces, chord_tones=tones, meter_changes=_changes(m for _, m in meters),
+    return _reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
+                    grace_notes=graces, chord_tones=tones, meter_changes=_changes(meters),
                     tempo_changes=_changes(tempos))
 
 
 def _changes(values) -> int:
-    values = list(values)
-    return sum(1 for before, after in zip(values, values[1:]) if after != before)
+    """How many of ``values`` differ from the one before."""
+    return sum(1 for before, after in itertools.pairwise(values) if after != before)
 
 
 def _context(text: _Text, tokens: list[_Token], rules):
     """music21's tokenProcess: each note and chord gets its length, pitch, tie, tuplet and grace
-    from the fields, marks and notes around it. Returns the meters [(token index, (beats, unit))]
-    and the tempos (quarter notes per minute) of the fields, in order."""
+    from the fields, marks and notes around it. Returns the meters (beats, unit) and the tempos
+    (quarter notes per minute) of all the fields, in order."""
     default = None       # quarter notes of a note without a number (L:, else from M:)
-    key: dict[str, int] = {}
+    key: tuple = ()      # (step, alteration) of the key signature
     meter = None
     meters, tempos = [], []
     tuplet = None        # [notes left, (actual, normal)]
@@ -647,25 +678,28 @@ def _context(text: _Text, tokens: list[_Token], rules):
             data = data.split("%")[0].strip()
             try:
                 if tag == "M":
-                    meter = _meter(data)
+                    meter = token.value = _meter(data)
                     if meter is not None:
-                        meters.append((index, meter))
+                        meters.append(meter)
                     if default is None:
                         default = Fraction(1, 2) if meter is None or \
                             Fraction(*meter) >= Fraction(3, 4) else Fraction(1, 4)
                 if tag == "L":
                     if "/" not in data:
                         raise ValueError(f"note length {data!r} is not 1/n")
-                    default = _default_length(data, meter)
+                    default = _default_length(data)
                 elif tag == "K":
-                    key = key_alterations(data)
-                    if key is None:
-                        raise text.unsupported(token.pos, f"key {data!r}: music21 reads a clef "
-                                                          "there and transposes")
+                    alterations = key_alterations(data)
+                    if alterations is None:
+                        raise text.unsupported(token.pos, f"key {data!r}: a clef, which music21 "
+                                                          "transposes for, or over 7 sharps or flats")
+                    key = tuple(sorted(alterations.items()))
                 elif tag == "Q":
-                    bpm = _tempo(data)
-                    if bpm is not None:
-                        tempos.append(bpm)
+                    token.value = _tempo(data, rules)
+                    if token.value is not None:
+                        tempos.append(token.value)
+                elif tag == "X" and not _is_number(data):
+                    raise ValueError(f"reference number {data!r} is not a number")
                 elif tag == "V" and data[:1].isdigit():
                     voices += 1
                     if voices > 1:
@@ -699,8 +733,10 @@ def _context(text: _Text, tokens: list[_Token], rules):
             in_grace = False
         elif kind == NOTE or kind == CHORD:
             if default is None:
-                raise text.broken(token.pos, "no note length: the tune has neither L: nor M: "
-                                             "before its first note (music21 cannot read it)")
+                if "default-length" not in rules:
+                    raise text.broken(token.pos, "no note length: neither L: nor M: before the "
+                                                 "first note (music21 cannot read the tune)")
+                default = Fraction(1, 2)
             token.default, token.key = default, key
             if tie_pending:
                 token.tie = "stop"
@@ -720,6 +756,15 @@ def _context(text: _Text, tokens: list[_Token], rules):
         elif token.kind == CHORD:
             _chord(text, token, rules)
     return meters, tempos
+
+
+def _is_number(text: str) -> bool:
+    """Whether Python's int() (music21's reading of X:) takes ``text``."""
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _tuplet_ratio(text: _Text, token: _Token, meter) -> tuple[int, int]:
@@ -790,7 +835,7 @@ def _chord(text: _Text, token: _Token, rules) -> None:
         raise text.unsupported(token.pos, f"chord length in {token.text!r}") from None
     inner = _Text(Tune(chord[1:close], 1, None, source=text.tune.source))
     pitches, first = [], Fraction(0)
-    for sub in _tokenize(inner, 0, len(inner.value), lambda directives: "not", rules):
+    for sub in _tokenize(inner, lambda directives: "not", rules):
         if sub.kind != NOTE:
             if sub.kind != FIELD:
                 continue
@@ -812,7 +857,7 @@ def _chord(text: _Text, token: _Token, rules) -> None:
         raise text.unsupported(token.pos, f"chord {token.text!r} has no length")
 
 
-def _tempo(data: str) -> float | None:
+def _tempo(data: str, rules) -> float | None:
     """A ``Q:`` value -> quarter notes per minute as music21 reads it (``1/4=120``, ``3/8=50``,
     ``90``, ``"Allegro" 1/4=120``); None when it gives no number."""
     plain = re.sub(r'"[^"]*"?', "", data).strip() if '"' in data else data.strip()
@@ -821,35 +866,55 @@ def _tempo(data: str) -> float | None:
     if "=" in plain:
         lengths, number = plain.split("=")
         referent = 0.0
-        for length in lengths.split(" "):
+        for length in lengths.split() if "tempo-spaces" in rules else lengths.split(" "):
             numerator, denominator = length.split("/") if "/" in length else ("1", "1")
             referent += float(numerator) / float(denominator) * 4
-        return round(float(number) * referent, 2)
+        return round(float(number) * referent, 2) if referent else None
     return round(float(plain), 2)
 
 
-def _pickup(tokens: list[_Token], meter) -> Fraction:
-    """The length of the first measure when it is shorter than a measure of its time signature
-    (music21's abcToStreamPart: measures when the tune has two regular bar lines, the first
-    measure with notes as the anacrusis), else 0. In quarter notes."""
+def _layout(text: _Text, tokens: list[_Token]):
+    """What music21's abcToStreamPart makes of the tune: (the first time signature or None, the
+    first tempo or None, the pickup in quarter notes).
+
+    With two regular bar lines music21 cuts the tune into measures (``_measures``); each measure
+    keeps the last meter of its fields, the first measure with notes is the anacrusis when it is
+    shorter than its meter, and the fields that fall between the cuts are lost. Otherwise the
+    part holds every field and has no pickup."""
     if sum(1 for token in tokens if token.kind == BAR and token.text in _REGULAR_BARS) < 2:
-        return Fraction(0)
+        return _first_field(tokens, "M:"), _first_field(tokens, "Q:"), Fraction(0)
     handlers = _measures(tokens)
-    with_notes = [tokens_ for tokens_ in handlers if any(t.kind in (NOTE, CHORD) for t in tokens_)]
-    if len(with_notes) <= 1:
-        return Fraction(0)
-    first = with_notes[0]
-    signature = None
-    for token in first:
-        if token.kind == FIELD and token.text.startswith("M:"):
-            value = _meter(token.text[2:].split("%")[0].strip())
-            signature = value if value is not None else signature
-    if signature is None:
-        return Fraction(0)
-    length = sum((t.length for t in first if t.kind in (NOTE, CHORD) and not t.dropped
-                  and not (t.kind == NOTE and t.grace)), Fraction(0))
-    bar = Fraction(4 * signature[0], signature[1])
-    return length if 0 < length < bar else Fraction(0)
+    if len(handlers) == 1:
+        return _first_field(handlers[0], "M:"), _first_field(handlers[0], "Q:"), Fraction(0)
+    measures = []
+    for part in handlers:
+        if any(t.kind in (NOTE, CHORD) for t in part):
+            measures.append(part)
+        else:  # fields outside the measures: music21 puts them in the part, out of order
+            kept = next((t for t in part if t.kind == FIELD and t.value is not None), None)
+            if kept is not None:
+                raise text.unsupported(kept.pos, f"{kept.text!r} outside the measures")
+    signatures = [_last_field(part, "M:") for part in measures]
+    meter = next((signature for signature in signatures if signature is not None), None)
+    tempo = next((value for part in measures if (value := _first_field(part, "Q:")) is not None), None)
+    pickup = Fraction(0)
+    if signatures[0] is not None:
+        length = sum((t.length for t in measures[0] if t.kind in (NOTE, CHORD) and not t.dropped
+                      and not (t.kind == NOTE and t.grace)), Fraction(0))
+        if 0 < length < Fraction(4 * signatures[0][0], signatures[0][1]):
+            pickup = length
+    return meter, tempo, pickup
+
+
+def _first_field(tokens, tag: str):
+    """The first meaning (``_Token.value``) of a field ``tag`` ("M:", "Q:") among ``tokens``."""
+    return next((t.value for t in tokens if t.kind == FIELD and t.value is not None
+                 and t.text.startswith(tag)), None)
+
+
+def _last_field(tokens, tag: str):
+    return next((t.value for t in reversed(tokens) if t.kind == FIELD and t.value is not None
+                 and t.text.startswith(tag)), None)
 
 
 def _measures(tokens: list[_Token]) -> list[list[_Token]]:
@@ -871,9 +936,8 @@ def _measures(tokens: list[_Token]) -> list[list[_Token]]:
         x_clip, y_clip = x, y
         if tokens[x].kind == BAR or (x != 0 and tokens[x].kind == FIELD):
             x_clip = x + 1
-        if tokens[y].kind == BAR:
-            y_clip = y - 1
-        elif tokens[y].kind != FIELD and not (tokens[y].kind in (NOTE, CHORD) and y == count - 1):
+        last_note = tokens[y].kind in (NOTE, CHORD) and y == count - 1
+        if tokens[y].kind == BAR or (tokens[y].kind != FIELD and not last_note):
             y_clip = y - 1
         part = tokens[x_clip:y_clip + 1]
         if part:
@@ -953,7 +1017,7 @@ def music21_tune(tune: Tune, abc_version: tuple[int, int, int] | None = None) ->
                 meters.append(value[:2])
         elif isinstance(token, abcFormat.ABCMetadata) and token.isTempo():
             mark = token.getMetronomeMarkObject()
-            if mark is not None and mark.number is not None:
+            if mark is not None and mark.number is not None and not mark.numberImplicit:
                 tempos.append(round(float(mark.getQuarterBPM()), 2))
     first_tempo = round(float(marks[0].getQuarterBPM()), 2) if marks else None
     return _reading(tune, events,
@@ -1031,16 +1095,14 @@ def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
 
 # --- writing -------------------------------------------------------------------------------------
 
-def abc_text(melody: Melody, key=None, number: int = 1) -> str:
+def abc_text(melody: Melody, key: Key | None = None, number: int = 1) -> str:
     """Melody -> one ABC tune (ABC 2.1) that ``read_tune`` and music21 read back as the same
     notes: X:, T:, M:, L:1/8 (1/16 when the tune has lengths shorter than a 16th that 1/8
     cannot write as n/2), Q:1/4=tempo, K: (``key``: a ``core.keys.Key``, else the melody's own
     key, else found in its notes); notes spelt in the key with accidentals where the key and the
     bar so far do not give the pitch, lengths as multiples of L (``3/2``, ``2/3``), notes tied
     over bar lines, a pickup bar when the melody has one, four bars a line."""
-    from ..core.keys import song_key
-
-    found = key or getattr(melody, "key", None) or song_key(melody)
+    found = key or melody.key or song_key(melody)
     fifths = found.fifths if found is not None else 0
     unit = Fraction(1, 2)  # L:1/8, in quarter notes
     if any(((note.duration / unit) * 4).denominator not in (1, 2, 4) and
@@ -1049,7 +1111,7 @@ def abc_text(melody: Melody, key=None, number: int = 1) -> str:
     beats, beat_unit = melody.time_signature
     header = [f"X:{number}", f"T:{melody.title}", f"M:{beats}/{beat_unit}",
               f"L:1/{int(4 / unit)}", f"Q:1/4={melody.tempo:g}", f"K:{_abc_key(found)}"]
-    alters = _key_alters(fifths)
+    alters = key_alters(fifths)
     bars, words, shown = [], [], {}
     measure = melody.measure_length
     position = (measure - melody.pickup) % measure if melody.pickup else Fraction(0)
@@ -1071,11 +1133,8 @@ def abc_text(melody: Melody, key=None, number: int = 1) -> str:
     return "\n".join(header + [body]) + "\n"
 
 
-_ABC_STEPS = ("C", "D", "E", "F", "G", "A", "B")
-_ABC_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-
-
-def _abc_key(key) -> str:
+def _abc_key(key: Key | None) -> str:
+    """A key as K: writes it: G, F#m, Bb, Ebm."""
     if key is None:
         return "C"
     from ..core.note import PITCH_CLASS_NAMES
@@ -1084,11 +1143,6 @@ def _abc_key(key) -> str:
     if key.fifths < 0 and key.tonic == 6:
         name = "Gb"
     return name + ("m" if key.mode == "minor" else "")
-
-
-def _key_alters(fifths: int) -> dict[str, int]:
-    sharps, flats = "FCGDAEB", "BEADGCF"
-    return {s: 1 for s in sharps[:fifths]} if fifths >= 0 else {s: -1 for s in flats[:-fifths]}
 
 
 def _abc_note(pitch, length: Fraction, unit: Fraction, fifths: int, alters, shown) -> str:
@@ -1100,7 +1154,6 @@ def _abc_note(pitch, length: Fraction, unit: Fraction, fifths: int, alters, show
                                        + "/" + str(multiple.denominator))
     if pitch is None:
         return "z" + suffix
-    from .musicxml import spell
     step, alter, octave = spell(pitch, fifths)
     accidental = ""
     if shown.get((step, octave), alters.get(step, 0)) != alter:
