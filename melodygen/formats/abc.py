@@ -179,6 +179,35 @@ class TuneReading:
     tempo_changes: int = 0
     unjoined_ties: int = 0
     reader: str = "melodygen"
+    odd_measures: tuple[int, int] = (0, 0)  # (measures between the first and the last that do
+                                            # not last a measure of their meter, such measures)
+    passed_over: int = 0      # words and characters of no ABC meaning, passed over (as by music21)
+
+
+# ABC's modes: how far the tonic lies above the major tonic of the key signature
+_MODES = {"": 0, "maj": 0, "major": 0, "ion": 0, "ionian": 0, "m": 9, "min": 9, "minor": 9,
+          "aeo": 9, "aeolian": 9, "mix": 7, "mixolydian": 7, "dor": 2, "dorian": 2, "phr": 4,
+          "phrygian": 4, "lyd": 5, "lydian": 5, "loc": 11, "locrian": 11}
+_ABC_KEY = re.compile(r"\s*([A-Ga-g])([#b]?)\s*([A-Za-z]*)")
+
+
+def abc_key(value: str | None) -> Key | None:
+    """A ``K:`` field -> the key of its signature: 'G' and 'Em' as written, a mode as the major
+    key of its signature ('Dmix' -> G major, 'Ador' -> G major); None for none ('K:none', a
+    bagpipe key, a key melodygen cannot place)."""
+    found = _ABC_KEY.match(value or "")
+    if not found:
+        return None
+    letter, accidental, mode = found.groups()
+    mode = mode.lower()
+    if mode not in _MODES and mode[:3] not in _MODES:
+        return None
+    offset = _MODES.get(mode, _MODES.get(mode[:3]))
+    tonic = ({"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}[letter.upper()]
+             + {"#": 1, "b": -1, "": 0}[accidental]) % 12
+    if offset == 9:
+        return Key(tonic, "minor")
+    return Key((tonic - offset) % 12, "major")
 
 
 def _reading(tune: Tune, events, *, meter, tempo, pickup, reader: str, **counts) -> TuneReading:
@@ -207,7 +236,7 @@ def _reading(tune: Tune, events, *, meter, tempo, pickup, reader: str, **counts)
     try:
         melody = Melody(tuple(line), tune.title, meter or (4, 4),
                         usable_tempo(tempo, tune.where) if tempo else DEFAULT_TEMPO,
-                        tune.where, pickup)
+                        tune.where, pickup, abc_key(tune.key))
     except ValueError as error:
         raise MelodyError(str(error), source=tune.source, line=tune.line) from None
     return TuneReading(tune, melody, unjoined_ties=unjoined, reader=reader, **counts)
@@ -269,6 +298,7 @@ class _Text:
     """The text being read, for positions in messages: ``header`` then the tune."""
 
     def __init__(self, tune: Tune) -> None:
+        self.passed = 0  # characters of no ABC meaning passed over
         self.tune, self.value = tune, tune.header + tune.text
 
     def where(self, pos: int) -> dict:
@@ -448,6 +478,8 @@ def _tokenize(text: _Text, propagation, rules) -> list[_Token]:
                 carry = carried.get(pitch_text, "")
             append(_Token(NOTE, begin, collected, carry))
             continue
+        if not src[i].isspace() and src[i] not in "\\`":
+            text.passed += 1  # a character of no ABC meaning, which music21 passes over too
         i += 1  # white space, line continuations and what music21 passes over
     return tokens
 
@@ -632,10 +664,11 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
     tokens = _tokenize(text, propagation, rules)
     meters, tempos = _context(text, tokens, rules)
     meter, tempo, pickup = _layout(text, tokens)
-    events, graces, tones = [], 0, 0
+    events, graces, tones, passed = [], 0, 0, 0
     for token in tokens:
         if token.kind == NOTE or token.kind == CHORD:
             if token.dropped:
+                passed += 1
                 continue
             if token.kind == CHORD:
                 if token.tones:
@@ -648,7 +681,30 @@ def read_tune(tune: Tune, rules=ALL_RULES) -> TuneReading:
                                token.tie in ("stop", "continue")))
     return _reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
                     grace_notes=graces, chord_tones=tones, meter_changes=_changes(meters),
-                    tempo_changes=_changes(tempos))
+                    tempo_changes=_changes(tempos), odd_measures=_odd_measures(tokens, meter),
+                    passed_over=passed + text.passed)
+
+
+def _odd_measures(tokens: list[_Token], meter) -> tuple[int, int]:
+    """(measures between the first and the last whose notes do not last a whole number of
+    measures of the meter, measures checked): a hint that a tune is broken, which music21 reads
+    as far as it can. Two bars without a bar line between them are one measure here (Essen ends
+    a line of bars without one), and a measure beside a repeat sign may be short (its other part
+    is at the other side of the sign)."""
+    if meter is None or sum(1 for t in tokens if t.kind == BAR and t.text in _REGULAR_BARS) < 2:
+        return 0, 0
+    parts = [part for part in _measures(tokens) if any(t.kind in (NOTE, CHORD) for t in part)]
+    wrong = checked = 0
+    for index in range(1, len(parts) - 1):
+        signature = _last_field(parts[index], "M:") or meter
+        should = Fraction(4 * signature[0], signature[1])
+        length = sum((t.length for t in parts[index] if t.kind in (NOTE, CHORD) and not t.dropped
+                      and not (t.kind == NOTE and t.grace)), Fraction(0))
+        beside_repeat = any(t.kind == BAR and ":" in t.text
+                            for part in parts[index - 1:index + 2] for t in part)
+        checked += 1
+        wrong += (length > should and length % should != 0) or (length < should and not beside_repeat)
+    return wrong, checked
 
 
 def _changes(values) -> int:
@@ -1092,6 +1148,78 @@ def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
     readings, failed = read_tunes(tunes, rules=rules, fallback=fallback)
     return Tunebook(source, tuple(readings), tuple(failed))
 
+
+
+def read_abc(path: str | Path, tune: int | None = None) -> Melody:
+    """One tune of an ABC file -> Melody: the tune whose ``X:`` number is ``tune``, by default
+    the first (with a warning naming how many the file has and how to read another). Only that
+    tune is read, by ``read_tune`` (``music21_tune`` for what it does not read); what the
+    reading drops is said in one warning line each, with counts. A file without an ``X:`` line
+    is read as one tune; text without a ``K:`` line is no ABC tune."""
+    import warnings
+
+    from ..core.errors import MelodyWarning
+
+    path = Path(path)
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise MelodyError("is a folder, not an ABC file", source=source) from None
+    except OSError as error:
+        raise MelodyError(f"cannot read: {error.strerror or error}", source=source) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # older ABC files are Latin-1
+    if not text.strip():
+        raise MelodyError("cannot read score: the file is empty", source=source)
+    tunes = split_tunes(text, source) or split_tunes("X:1\n" + text, source)
+    numbers = [t.number for t in tunes]
+    if tune is None:
+        chosen = tunes[0]
+        if len(tunes) > 1:
+            title = f" {chosen.field('T')!r}" if chosen.field("T") else ""
+            warnings.warn(MelodyWarning(
+                f"{source}: {len(tunes)} tunes; reading the first, X:{chosen.number}{title} "
+                f"(--tune N or {path.name}:N reads the tune of X:N)"), stacklevel=2)
+    elif tune in numbers:
+        chosen = tunes[numbers.index(tune)]
+    else:
+        shown = [str(n) for n in numbers if n is not None]
+        listed = ", ".join(shown[:5]) + (f" ... {shown[-1]}" if len(shown) > 5 else "")
+        raise MelodyError(f"no tune X:{tune} in the file (its tunes: X:{listed or 'none numbered'})",
+                          source=source)
+    if chosen.key is None:
+        raise MelodyError("not an ABC tune: no K: line (an ABC tune starts with X:, and K:, the "
+                          "key, ends its header)", source=source)
+    try:
+        reading = read_tune(chosen)
+    except UnsupportedAbc:
+        reading = music21_tune(chosen)
+    notes = sum(1 for note in reading.melody.notes if not note.is_rest)
+    for count, what in ((reading.grace_notes, "are grace notes (ornaments)"),
+                        (reading.chord_tones, "are chord tones below the top note")):
+        if count:
+            warnings.warn(MelodyWarning(
+                f"{source}: {count} of {notes + count} notes {what} and were dropped"
+                + ("; to keep them, write them as notes of a length" if "grace" in what else "")),
+                stacklevel=2)
+    for count, what in ((reading.meter_changes, "time signature"), (reading.tempo_changes, "tempo")):
+        if count:
+            shown = "/".join(map(str, reading.melody.time_signature)) if what == "time signature" \
+                else f"{reading.melody.tempo:g} bpm"
+            warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
+                                        f"first, {shown}"), stacklevel=2)
+    wrong, checked = reading.odd_measures
+    if reading.passed_over and wrong * 3 >= checked > 0:  # both: many tunes break only one rule
+        warnings.warn(MelodyWarning(
+            f"{source}: {wrong} of {checked} measure{'s' * (checked != 1)} between the first and "
+            "the last do not last a measure of their time signature: the tune may be broken "
+            "(read as far as it is understood)"), stacklevel=2)
+    melody = reading.melody
+    return Melody(melody.notes, melody.title, melody.time_signature, melody.tempo, source,
+                  melody.pickup, melody.key)
 
 # --- writing -------------------------------------------------------------------------------------
 

@@ -25,9 +25,10 @@ import zipfile
 from fractions import Fraction
 from pathlib import Path
 
+from ..core.keys import Key
 from ..core.note import Melody, Note
 
-FORMAT = 1  # the layout of an entry; part of every key
+FORMAT = 2  # the layout of an entry; part of every key (2: melodies keep their key)
 
 
 def cache_folder() -> Path:
@@ -60,7 +61,8 @@ def encode_melodies(melodies) -> dict:
             denominators.append(note.duration.denominator)
         offsets.append(len(pitches))
         heads.append([melody.title, list(melody.time_signature), melody.tempo, melody.source,
-                      str(melody.pickup)])
+                      str(melody.pickup), None if melody.key is None else
+                      [melody.key.tonic, melody.key.mode]])
     return {"pitch": np.array(pitches, dtype=np.int16),
             "numerator": np.array(numerators, dtype=np.int64),
             "denominator": np.array(denominators, dtype=np.int64),
@@ -81,10 +83,10 @@ def decode_melodies(arrays: dict, heads: list) -> list[Melody]:
             note = made[key] = Note(None if p < 0 else p, Fraction(n, d))
         notes.append(note)
     melodies = []
-    for (start, end), (title, signature, tempo, source, pickup) in zip(zip(offsets, offsets[1:]),
-                                                                      heads):
+    for (start, end), (title, signature, tempo, source, pickup, key) in \
+            zip(zip(offsets, offsets[1:]), heads):
         melodies.append(Melody(tuple(notes[start:end]), title, tuple(signature), tempo, source,
-                               Fraction(pickup)))
+                               Fraction(pickup), None if key is None else Key(*key)))
     return melodies
 
 

@@ -174,7 +174,7 @@ def _place(error: MelodyError) -> str:
 def _named(melody: Melody, source: str) -> Melody:
     """The melody with the collection's name of it as its source."""
     return Melody(melody.notes, melody.title, melody.time_signature, melody.tempo, source,
-                  melody.pickup)
+                  melody.pickup, melody.key)
 
 
 def _reason(message: str) -> str:

@@ -17,7 +17,7 @@ makes one melody line of it like the MIDI reader (``timeline.melody_line``: time
 written, tuplets included, the highest voice where notes overlap, chords to their highest note,
 gaps as rests, no rest at the end); grace notes are dropped and counted. The first time
 signature, tempo and key, the title and the pickup are kept. Of an ABC file with several tunes
-only the one asked for is parsed (``abc_tunes``: the file's text cut at its ``X:`` lines).
+only the one asked for is read, by melodygen's ABC reader (``abc.read_abc``).
 """
 
 from __future__ import annotations
@@ -420,7 +420,7 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     """A MusicXML (.musicxml, .xml, .mxl), ABC (.abc) or Humdrum (.krn) file -> Melody.
 
     ``tune``: of an ABC file with several tunes, the one whose ``X:`` number it is (default the
-    first, with a warning naming how many there are); only that tune's text goes to music21.
+    first, with a warning naming how many there are); ABC is read by ``abc.read_abc``.
     ``quantize``: ``auto`` (times as written) or a grid (``timeline.quantize_grid``).
     ``kind``: the format as a suffix (``".abc"``) for a file whose name does not say it."""
     path = Path(path)
@@ -431,76 +431,19 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     if path.stat().st_size == 0:
         raise MelodyError("cannot read score: the file is empty", source=str(path))
     suffix = (kind or path.suffix).lower()
-    if suffix == ".abc":
-        text = _abc_tune(path, tune)
-    elif tune is not None:
+    if suffix == ".abc":  # melodygen's ABC reader: the one tune asked for
+        from .abc import read_abc
+        return read_abc(path, tune)
+    if tune is not None:
         raise MelodyError(f"a tune number is for ABC files with several tunes, not {suffix or 'this'} "
                           "files", source=str(path))
     import music21
 
     try:
-        if suffix == ".abc":
-            score = music21.converter.parse(text, format="abc")
-        else:
-            score = music21.converter.parse(str(path), format=_FORMATS.get(suffix), forceSource=True)
+        score = music21.converter.parse(str(path), format=_FORMATS.get(suffix), forceSource=True)
     except Exception as error:  # music21 raises many types for a broken file
         raise MelodyError(f"cannot read score: {_reason(error)}", source=str(path)) from None
-    melody = from_score(score, source=str(path), quantize=quantize)
-    if suffix == ".abc":
-        _check_measures(score, melody, str(path))
-    return melody
-
-
-def abc_tunes(text: str) -> list[tuple[int | None, str]]:
-    """The tunes of an ABC file's text: (the number of its ``X:`` line, its text), in file order,
-    each with the fields of the file header (before the first ``X:``) that apply to every tune.
-    Text without an ``X:`` line is one tune, numbered None."""
-    starts = [match.start() for match in re.finditer(r"^[ \t]*X:", text, re.MULTILINE)]
-    if not starts:
-        return [(None, text)]
-    header = "".join(line for line in text[:starts[0]].splitlines(keepends=True)
-                     if re.match(r"[A-Za-z]:", line) and not line.startswith(("X:", "T:", "K:")))
-    tunes = []
-    for start, end in zip(starts, starts[1:] + [len(text)]):
-        first_line, _, body = text[start:end].partition("\n")
-        number = re.match(r"\s*X:\s*(\d+)", first_line)
-        tunes.append((int(number[1]) if number else None, f"{first_line}\n{header}{body}"))
-    return tunes
-
-
-def _abc_tune(path: Path, tune: int | None) -> str:
-    """The text of one tune of an ABC file (see ``abc_tunes``), checked to be ABC at all."""
-    source = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("latin-1")  # older ABC files are Latin-1
-    except OSError as error:
-        raise MelodyError(f"cannot read: {error.strerror or error}", source=source) from None
-    tunes = abc_tunes(text)
-    numbers = [number for number, _ in tunes]
-    if tune is None:
-        number, chosen = tunes[0]
-        if len(tunes) > 1:
-            warnings.warn(MelodyWarning(
-                f"{source}: {len(tunes)} tunes; reading the first, X:{number}{_abc_title(chosen)} "
-                f"(--tune N or {path.name}:N reads the tune of X:N)"), stacklevel=3)
-    elif tune in numbers:
-        chosen = tunes[numbers.index(tune)][1]
-    else:
-        shown = [str(n) for n in numbers if n is not None]
-        listed = ", ".join(shown[:5]) + (f" ... {shown[-1]}" if len(shown) > 5 else "")
-        raise MelodyError(f"no tune X:{tune} in the file (its tunes: X:{listed or 'none numbered'})",
-                          source=source)
-    if not re.search(r"^[ \t]*K:", chosen, re.MULTILINE):
-        raise MelodyError("not an ABC tune: no K: line (an ABC tune starts with X:, and K:, the "
-                          "key, ends its header)", source=source)
-    return chosen
-
-
-def _abc_title(tune: str) -> str:
-    title = re.search(r"^[ \t]*T:(.*)$", tune, re.MULTILINE)
-    return f" {title[1].strip()!r}" if title and title[1].strip() else ""
+    return from_score(score, source=str(path), quantize=quantize)
 
 
 def _reason(error: Exception) -> str:
@@ -508,34 +451,6 @@ def _reason(error: Exception) -> str:
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     text = re.split(r"\s*(?:tPrev:|<music21\.|\bat 0x)", text)[0].rstrip(" .,:;")
     return (text[:150] + " ...") if len(text) > 150 else text or type(error).__name__
-
-
-def _check_measures(score, melody: Melody, source: str) -> None:
-    """A hint for a broken ABC tune, which music21 reads as far as it can: the measures between
-    the first and the last that do not last one measure of their time signature (a measure
-    beside a repeat sign may be short: its pickup is at the other side of the sign)."""
-    from music21 import bar as barline
-    from music21 import stream
-
-    parts = list(score.parts) if isinstance(score, stream.Score) and score.parts else [score]
-    bars = list(parts[0].getElementsByClass(stream.Measure))
-    signature, checked, wrong = None, 0, 0
-    for index, measure in enumerate(bars):
-        signature = measure.timeSignature or signature
-        if signature is None or index in (0, len(bars) - 1):
-            continue
-        beside_repeat = any(isinstance(line, barline.Repeat) for line in (
-            measure.leftBarline, measure.rightBarline, bars[index + 1].leftBarline,
-            bars[index - 1].rightBarline))
-        length = Fraction(measure.duration.quarterLength)
-        should = Fraction(signature.barDuration.quarterLength)
-        checked += 1
-        wrong += length > should or (length < should and not beside_repeat)
-    if wrong:
-        warnings.warn(MelodyWarning(
-            f"{source}: {of(wrong, checked, 'measure')} between the first and the last do not "
-            "last a measure of their time signature: the tune may be broken (music21 reads what "
-            "it understands and skips the rest)"), stacklevel=3)
 
 
 def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:

@@ -81,6 +81,9 @@ def load_melody(spec: str | Path, quantize=AUTO, tune: int | None = None) -> Mel
     if kind == "midi":
         from .midi import read_midi
         return read_midi(path, quantize)
+    if kind == ".abc":
+        from .abc import read_abc
+        return read_abc(path, tune)
     if kind in SCORE_SUFFIXES:
         from .musicxml import read_score
         return read_score(path, quantize, tune, kind)

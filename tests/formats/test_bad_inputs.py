@@ -94,10 +94,9 @@ READS = {
                            "notes": [[74, "1"], [71, "1"], [71, "2"], [72, "1"], [69, "1"],
                                      [69, "2"], [67, "1"], [69, "1"], [71, "1"], [72, "1"],
                                      [74, "1"], [74, "1"], [74, "2"]]}),
-    "broken.abc": (["the time signature changes during the song; kept the first, 4/4",
-                    "1 of 9 measures between the first and the last do not last a measure of "
-                    "their time signature: the tune may be broken (music21 reads what it "
-                    "understands and skips the rest)"], {"count": 64}),
+    "broken.abc": (["3 of 7 measures between the first and the last do not last a measure of "
+                    "their time signature: the tune may be broken (read as far as it is "
+                    "understood)"], {"count": 64}),
     "tunes.abc": (["3 tunes; reading the first, X:1 'First' (--tune N or tunes.abc:N reads the "
                    "tune of X:N)"], {"title": "First", "time_signature": (2, 4),
                                      "notes": NABIYA_LINE_NOTES}),

@@ -14,7 +14,7 @@ from external import BAD_INPUTS, run_melodygen
 from melodygen.core.errors import ConfigError, MelodyError, MelodyWarning
 from melodygen.core.note import Note
 from melodygen.formats.midi import from_midi, read_midi, to_midi
-from melodygen.formats.musicxml import abc_tunes, from_score, read_score
+from melodygen.formats.musicxml import from_score, read_score
 from melodygen.formats.notation import parse_notes, parse_song
 from melodygen.formats.songs import load_melody
 from melodygen.formats.timeline import Timed, melody_line, quantize_grid
@@ -644,8 +644,9 @@ def test_a_score_of_another_name_is_read_by_what_it_holds(tmp_path):
     assert len(load_melody(tmp_path / "song")) == 3  # a song file, as before
 
 
-def test_abc_tunes_are_cut_at_x_lines_with_the_file_header():
-    text = "% book\nL:1/8\nT:The book\n\nX:1\nT:One\nK:C\nCDEF|\n\nX: 7\nT:Seven\nK:G\nGABc|\n"
-    assert abc_tunes(text) == [(1, "X:1\nL:1/8\nT:One\nK:C\nCDEF|\n\n"),
-                               (7, "X: 7\nL:1/8\nT:Seven\nK:G\nGABc|\n")]
-    assert abc_tunes("T:x\nK:C\nC|") == [(None, "T:x\nK:C\nC|")]
+def test_a_tune_of_a_book_gets_the_books_header_fields(tmp_path):
+    path = tmp_path / "book.abc"
+    path.write_text("% book\nL:1/8\nT:The book\n\nX:1\nT:One\nK:C\nCDEF|\n\nX: 7\nT:Seven\n"
+                    "K:G\nGABc|\n")
+    melody = load_melody(path, tune=7)
+    assert (melody.title, melody.notes) == ("Seven", tuple(parse_song("g8 a8 b8 c'8").notes))
