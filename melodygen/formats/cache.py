@@ -83,8 +83,9 @@ def decode_melodies(arrays: dict, heads: list) -> list[Melody]:
             note = made[key] = Note(None if p < 0 else p, Fraction(n, d))
         notes.append(note)
     melodies = []
-    for (start, end), (title, signature, tempo, source, pickup, key) in \
-            zip(zip(offsets, offsets[1:]), heads):
+    for (start, end), (title, signature, tempo, source, pickup, *key) in \
+            zip(zip(offsets, offsets[1:]), heads):  # (an older head has no key)
+        key = key[0] if key else None
         melodies.append(Melody(tuple(notes[start:end]), title, tuple(signature), tempo, source,
                                Fraction(pickup), None if key is None else Key(*key)))
     return melodies

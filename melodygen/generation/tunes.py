@@ -10,9 +10,9 @@ sampling (masked choices get probability 0, the rest is renormalized):
 - every bar is whole: a note's length never reaches past the bar line, so bar lines fall where
   the meter puts them and nothing is tied over;
 - the tune lasts exactly ``bars`` bars (after the primer, which starts on a downbeat);
-- with ``end_on_tonic`` the last note is the key's tonic: a note that would end the tune must be
-  the tonic, and in the last bar, once too little time is left for another note after it, the
-  pitch must be the tonic;
+- with ``end_on_tonic`` the tune ends on the key's tonic, held to the end of the last bar: in the
+  last bar a tonic ends the tune there, any other note leaves at least a beat for the tonic, and
+  in the last beat only the tonic is left;
 - pitches stay within the range, relative to the tonic, of the tunes the model learnt.
 
 Sampling is temperature / top-k / top-p (``sampling.py``); tune ``i`` draws from numpy's PCG64
@@ -158,28 +158,34 @@ def _one_tune(stepper, vocabulary: EventVocabulary, pitch_range: tuple[int, int]
                             vocabulary)) if notes else []
     previous = _previous(rows, notes, vocabulary, config) if notes else (NO_PITCH, 0, 0, 0)
     now, total_bits = config.primer_length, 0.0
+    beat = _beat(config.meter)
     while now < config.length:
         room = config.measure - now % config.measure  # to the next bar line
         left = config.length - now                    # to the end of the tune
+        last_bar = config.end_on_tonic and left <= config.measure
         row = np.array(previous + (meter_index, 0, 0), dtype=np.int32)
         history = np.array(rows + [row], dtype=np.int32).reshape(-1, len(row))
         pitch_probs = stepper.pitch(history)
         allowed = pitch_allowed.copy()
-        if config.end_on_tonic and left <= room and left < 2 * shortest:
-            allowed &= tonic_classes  # too little time for another note after this one
+        if last_bar and left <= beat:
+            allowed &= tonic_classes  # the last beat: the tonic
         relative = _choose(pitch_probs, allowed, config, rng)
         history[-1, 5] = relative
         duration_probs = stepper.duration(history)
-        fits = np.zeros(len(lengths), dtype=bool)
-        for index, length in enumerate(lengths[1:], start=1):
-            ends_tune = length == left
-            fits[index] = length <= room and (ends_tune or left - length >= shortest) and \
-                (not ends_tune or not config.end_on_tonic or tonic_classes[relative])
-        if fits.any():
-            choice = _choose(duration_probs, fits, config, rng)
-            length = lengths[choice]
-        else:  # no known length fits what is left of the bar: the note fills it
-            choice, length = 0, room
+        if last_bar and tonic_classes[relative]:  # the tonic ends the tune, held to its end
+            choice = lengths.index(left) if left in lengths else 0
+            length = left
+        else:
+            fits = np.zeros(len(lengths), dtype=bool)
+            for index, length in enumerate(lengths[1:], start=1):
+                fits[index] = length <= room and (
+                    left - length >= beat if last_bar else left - length >= shortest or
+                    (length == left and not config.end_on_tonic))
+            if fits.any():
+                choice = _choose(duration_probs, fits, config, rng)
+                length = lengths[choice]
+            else:  # no known length fits what is left of the bar: the note fills it
+                choice, length = 0, room
         total_bits -= float(np.log2(pitch_probs[relative])
                             + np.log2(max(duration_probs[choice], 1e-12)))
         history[-1, 6] = choice
@@ -192,6 +198,14 @@ def _one_tune(stepper, vocabulary: EventVocabulary, pitch_range: tuple[int, int]
         previous = (relative, choice, 0, position)
     generated = max(len(notes) - len(config.primer), 1)
     return notes, total_bits / generated
+
+
+def _beat(meter: tuple[int, int]) -> Fraction:
+    """One beat in quarter notes: a dotted quarter in 6/8, 9/8, 12/8; else the meter's unit."""
+    beats, unit = meter
+    if unit == 8 and beats % 3 == 0 and beats > 3:
+        return Fraction(3, 2)
+    return Fraction(4, unit)
 
 
 def _previous(rows, notes, vocabulary, config) -> tuple[int, int, int, int]:

@@ -51,7 +51,8 @@ class TuneFiles:
     stats: TuneStats
 
     def to_json(self) -> dict:
-        return {"title": self.melody.title, **self.files, "tokens": tokens_text(self.melody.notes),
+        return {"title": self.melody.title, **self.files,
+                "tokens": tokens_text(self.melody.notes, self.stats.key),
                 "notes": notes_json(self.melody.notes), "stats": self.stats.to_json()}
 
 
