@@ -167,10 +167,18 @@ def note_label(note: Note, key: Key | None = None) -> str:
 
 
 def tokens_text(notes, key: Key | None = None) -> str | None:
-    """Notes -> their tokens (spelt in ``key`` when given) separated by spaces, or None when a
-    note has no single token (the ``tokens`` of summary.json)."""
+    """Notes -> their tokens (spelt in ``key`` when given) separated by spaces, a note whose
+    length no single token has as tied tokens (``c2~ c8``), tuplets with their marks
+    (``(3 a8 b8 c'8``); None when a length cannot be written with tokens at all (the ``tokens``
+    of summary.json)."""
     try:
-        return " ".join(format_token(note, key) for note in notes)
+        words: list[tuple[str, tuple[int, int] | None]] = []
+        for note in notes:
+            pieces = _tokens(note.pitch, note.duration)
+            for index, (piece, ratio) in enumerate(pieces):
+                tied = note.pitch is not None and index < len(pieces) - 1
+                words.append((format_token(piece, key) + (TIE if tied else ""), ratio))
+        return " ".join(_tuplet_marks(words))
     except ValueError:
         return None
 
