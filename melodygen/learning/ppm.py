@@ -189,7 +189,7 @@ class PPM:
     one more symbol before it), each node holding the full and the update-excluded counts of the
     symbols that followed it (``END`` for the end of a learnt sequence). Learning a sequence of
     ``n`` symbols costs ``O(n**2)``: this class is for short-term models, songs learnt as they
-    are read, and checking the fast cross-validation in ``ppm_folds``.
+    are read, and checking the fast indexes below.
     """
 
     def __init__(self, alphabet_size: int, order: int | None = None, escape: str = "C",
@@ -753,16 +753,6 @@ def short_term_distributions(config: PPMConfig, songs: Sequence[Sequence[int]]) 
     per song, as a fresh ``PPM`` per song with ``sequence_distributions(learn=True)`` gives
     but for the end."""
     return ReadingIndex(config, songs, ends=False, separate=True).distributions()
-
-
-def folds(count: int, k: int = 10, seed: int = 0) -> list[np.ndarray]:
-    """``k`` disjoint test sets of song indices ``0..count-1`` for cross-validation: a random
-    permutation (``numpy.random.default_rng(seed)``) cut into ``k`` near-equal parts, each
-    sorted (songs are read in corpus order). The same seed gives every model the same folds."""
-    if not 1 <= k <= count:
-        raise ConfigError(f"folds must be in range 1..{count} (the number of songs), got {k}")
-    order = np.random.default_rng(seed).permutation(count)
-    return [np.sort(part) for part in np.array_split(order, k)]
 
 
 # -- combination and metric ---------------------------------------------------------------

@@ -27,7 +27,6 @@ from melodygen.learning.ppm import (
     bits,
     combine,
     entropy,
-    folds,
     long_term_distributions,
     mean_bits,
     short_term_distributions,
@@ -312,7 +311,7 @@ def test_distributions_sum_to_one_and_give_every_symbol_a_chance(
     assert p.sum() == pytest.approx(1.0, abs=1e-12)
 
 
-# -- combination, metric, folds --------------------------------------------------------------
+# -- combination and metric --------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["geometric", "arithmetic"])
 def test_combining_a_distribution_with_itself_gives_it_back(method):
@@ -342,16 +341,6 @@ def test_bits_and_entropy():
     assert mean_bits(rows, [1, 0]) == 2.5
     assert np.allclose(entropy(rows[0]), 1.5, atol=1e-15)
 
-
-def test_folds_are_seeded_disjoint_and_near_equal():
-    parts = folds(213, 10, seed=3)
-    assert sorted(len(p) for p in parts) == [21] * 7 + [22] * 3
-    assert np.array_equal(np.sort(np.concatenate(parts)), np.arange(213))
-    assert all(np.array_equal(a, b) for a, b in zip(parts, folds(213, 10, seed=3)))
-    assert not all(np.array_equal(a, b) for a, b in zip(parts, folds(213, 10, seed=4)))
-
-
-# -- errors ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs,message", [
     ({"alphabet_size": 0}, "alphabet size must be a positive int, got 0"),
