@@ -170,10 +170,10 @@ def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed
 
     ppm_jobs = [place for place, (evaluator, _) in enumerate(jobs)
                 if not isinstance(evaluator, LSTMModel)]
-    for place, scores in _ppm_folds(data, fold_sets, [jobs[i] for i in ppm_jobs], workers,
-                                    lambda count: report(ppm_jobs[min(count, len(ppm_jobs) - 1)],
-                                                         "PPM models")):
-        done[ppm_jobs[place]] = scores
+    for places, scores in _ppm_folds(data, fold_sets, jobs, ppm_jobs, workers,
+                                     lambda count: report(ppm_jobs[min(count, len(ppm_jobs) - 1)],
+                                                          "PPM models")):
+        done.update(zip(places, scores))
     for place, (evaluator, number) in enumerate(jobs):
         if place in done:
             continue
@@ -208,23 +208,29 @@ def _scores(data: EvaluationData, test: Sequence[int], predictions: dict,
             for name, songs in predictions.items()}
 
 
-def _ppm_folds(data: EvaluationData, fold_sets, jobs, workers, progress):
-    """(index of the job, its scores) for PPM (evaluator, fold) jobs, as they finish, in
+def _ppm_folds(data: EvaluationData, fold_sets, jobs, places, workers, progress):
+    """(job places, their scores) of the PPM jobs ``places`` of ``jobs``, a fold's PPM models
+    together (they share what each computes: ``PPMModel.fold``'s memo), as the folds finish, in
     ``workers`` processes (numpy only: the folds are independent)."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    by_fold: dict[int, list[int]] = {}
+    for place in places:
+        by_fold.setdefault(jobs[place][1], []).append(place)
+    groups = [(number, [jobs[place][0] for place in group], group)
+              for number, group in by_fold.items()]
+    workers = min(workers or os.cpu_count() or 1, len(groups))
     if workers <= 1:
-        for count, (evaluator, number) in enumerate(jobs):
-            progress(count)
-            yield count, _ppm_fold(data, fold_sets, evaluator, number)
+        for count, (number, evaluators, group) in enumerate(groups):
+            progress(count * len(places) // max(len(groups), 1))
+            yield group, _ppm_fold(data, fold_sets, evaluators, number)
         return
     with ProcessPoolExecutor(workers, initializer=_share, initargs=(data, fold_sets)) as pool:
-        futures = {pool.submit(_ppm_fold_shared, evaluator, number): count
-                   for count, (evaluator, number) in enumerate(jobs)}
+        futures = {pool.submit(_ppm_fold_shared, evaluators, number): group
+                   for number, evaluators, group in groups}
         for finished, future in enumerate(as_completed(futures)):
-            progress(finished)
+            progress(finished * len(places) // len(groups))
             yield futures[future], future.result()
 
 
@@ -235,16 +241,22 @@ def _share(data: EvaluationData, fold_sets) -> None:
     _SHARED.update(data=data, folds=fold_sets)
 
 
-def _ppm_fold_shared(evaluator, number: int) -> dict[str, FoldScores]:
-    return _ppm_fold(_SHARED["data"], _SHARED["folds"], evaluator, number)
+def _ppm_fold_shared(evaluators, number: int) -> list[dict[str, FoldScores]]:
+    return _ppm_fold(_SHARED["data"], _SHARED["folds"], evaluators, number)
 
 
-def _ppm_fold(data: EvaluationData, fold_sets, evaluator, number: int) -> dict[str, FoldScores]:
+def _ppm_fold(data: EvaluationData, fold_sets, evaluators, number: int
+              ) -> list[dict[str, FoldScores]]:
+    """The scores of each PPM model on fold ``number``, the models sharing their work."""
     test = fold_sets[number]
     train = [i for other, fold in enumerate(fold_sets) if other != number for i in fold]
-    began = time.perf_counter()
-    predictions = evaluator.fold(data, train, test)
-    return _scores(data, test, predictions, time.perf_counter() - began)
+    memo: dict = {}
+    out = []
+    for evaluator in evaluators:
+        began = time.perf_counter()
+        predictions = evaluator.fold(data, train, test, memo=memo)
+        out.append(_scores(data, test, predictions, time.perf_counter() - began))
+    return out
 
 
 def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress) -> list:

@@ -89,12 +89,18 @@ class PPMModel:
         return f"PPM {label}, {what}"
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
-             progress: FoldProgress | None = None, epoch_progress=None
-             ) -> dict[str, list[SongPrediction]]:
+             progress: FoldProgress | None = None, epoch_progress=None,
+             memo: dict | None = None) -> dict[str, list[SongPrediction]]:
+        """The fold's predictions; ``memo``, shared by the PPM models of one fold, keeps each
+        long-term and short-term model's distributions, so that BOTH+ does not compute again
+        the LTM+ and STM it combines."""
         if progress:
             progress(self.name)
-        pitch = self._distributions(data.pitch_sequences, len(data.pitches), train, test)
-        length = self._distributions(data.duration_sequences, len(data.durations), train, test)
+        memo = {} if memo is None else memo
+        pitch = self._distributions("pitch", data.pitch_sequences, len(data.pitches), train, test,
+                                    memo)
+        length = self._distributions("length", data.duration_sequences, len(data.durations),
+                                     train, test, memo)
         out = []
         for index, pitch_rows, length_rows in zip(test, pitch, length):
             steps = np.arange(len(pitch_rows))
@@ -103,17 +109,24 @@ class PPMModel:
             out.append((pitch_rows, true))
         return {self.name: out}
 
-    def _distributions(self, sequences, alphabet: int, train, test) -> list[np.ndarray]:
+    def _distributions(self, what: str, sequences, alphabet: int, train, test,
+                       memo: dict) -> list[np.ndarray]:
         config = ppm.PPMConfig(alphabet, self.order, self.escape, self.interpolated,
                                self.update_exclusion)
         training = [sequences[i] for i in train]
         tests = [sequences[i] for i in test]
         long_term = short_term = None
         if self.part != "stm":
-            long_term = ppm.long_term_distributions(config, training, tests,
-                                                    learn=self.part.endswith("+"))
+            learn = self.part.endswith("+")
+            key = (what, config, "ltm+" if learn else "ltm")
+            if key not in memo:
+                memo[key] = ppm.long_term_distributions(config, training, tests, learn=learn)
+            long_term = memo[key]
         if self.part in ("stm", "both", "both+"):
-            short_term = ppm.short_term_distributions(config, tests)
+            key = (what, config, "stm")
+            if key not in memo:
+                memo[key] = ppm.short_term_distributions(config, tests)
+            short_term = memo[key]
         if long_term is None:
             return short_term
         if short_term is None:
