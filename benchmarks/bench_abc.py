@@ -42,9 +42,10 @@ sys.path.insert(0, str(REPO))
 
 from melodygen.core.errors import MelodyError  # noqa: E402
 from melodygen.formats import abc  # noqa: E402
+from melodygen.formats.cache import cache_folder  # noqa: E402
 from melodygen.formats.files import write_atomic  # noqa: E402
 
-CACHE = Path("/work/cache/abc-m21")
+CACHE = cache_folder() / "abc-music21"  # melodygen's cache folder ($MELODYGEN_CACHE)
 QUICK_SAMPLE = 12  # tunes of each file with --quick
 MUSIC21 = frozenset()
 
