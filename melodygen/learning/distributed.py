@@ -80,9 +80,14 @@ def is_chief(strategy: tf.distribute.Strategy) -> bool:
 
 
 def describe(strategy: tf.distribute.Strategy) -> str:
-    """In words, for the progress line: 'MultiWorkerMirroredStrategy, 2 replicas'."""
+    """In words, for the progress line: '2 replicas on 2 workers (MultiWorkerMirroredStrategy)'."""
     replicas = strategy.num_replicas_in_sync
-    return f"{type(strategy).__name__}, {replicas} replica{'s' if replicas != 1 else ''}"
+    count = f"{replicas} replica{'s' if replicas != 1 else ''}"
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        jobs = strategy.cluster_resolver.cluster_spec().as_dict()
+        workers = sum(len(jobs.get(job, [])) for job in ("chief", "worker"))
+        return f"{count} on {workers} workers (MultiWorkerMirroredStrategy)"
+    return f"{count} on this host (MirroredStrategy)"
 
 
 # ---- the rows of each replica ---------------------------------------------------------------
