@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.errors import MelodyError
+from ..core.errors import ConfigError, MelodyError
 from ..learning.checkpoint import DEFAULT_MODEL, SUFFIX
 from ..learning.config import MODELS, TrainConfig
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples: melodygen train nabiya --model stateful2 --save models/nabiya.melodygen; "
                "melodygen train essen --save models/essen.melodygen (a collection: a folder, a "
                "glob, a tunebook of several tunes, essen, essen/kinder, ...; Ctrl-C, then the same "
-               "command with --resume goes on from the last finished epoch)")
+               "command with --resume goes on from the last finished epoch); on every worker of a "
+               "cluster (TF_CONFIG set): melodygen train essen --save /shared/essen.melodygen "
+               "--distributed")
     parser.add_argument("song", help=SONG_HELP.replace(" (see --list)", "")
                         + ", or a collection (see melodygen corpus --help)")
     parser.add_argument("--model", default=DEFAULT_MODEL, metavar="MODEL",
@@ -43,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     collection = parser.add_argument_group("a collection")
     collection.add_argument("--resume", action="store_true",
                             help="go on with the training towards --save that stopped")
+    collection.add_argument("--distributed", action="store_true",
+                            help="train with tf.distribute: on the cluster that TF_CONFIG "
+                                 "describes (every worker runs this same command), else on "
+                                 "this host's devices; the same batches and learning rate as "
+                                 "without it; only the chief writes; a restarted worker goes "
+                                 "on from the last epoch's checkpoint in FILE.distributed/ "
+                                 "(see docs/distributed.md)")
     collection.add_argument("--units", type=int, default=None, help="LSTM units (default 128)")
     collection.add_argument("--validation", type=float, default=0.05,
                             help="share of the tunes held out for early stopping "
@@ -54,6 +63,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     from . import train_collection
     if args.tune is None and train_collection.is_collection(args.song):
         return train_collection.run(args, progress)
+    if args.distributed:
+        raise ConfigError(f"--distributed trains the corpus model of a collection; "
+                          f"{args.song!r} is one song")
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name
     from ..learning.checkpoint import train_model

@@ -10,11 +10,14 @@ a new tune is copied from a training tune).
 A training that stops (Ctrl-C, a crash) can go on from its last finished epoch: after every
 epoch its whole state is kept beside the model file (``MODEL.partial``, written whole or not at
 all), and training with ``resume`` starts from it; the epochs end as they would have without the
-stop. The file goes once the model is saved.
+stop. The file goes once the model is saved. A training on several workers (``strategy``,
+``distributed.py``) keeps its epochs in a folder beside the model file instead
+(``MODEL.distributed``), which goes too.
 """
 
 from __future__ import annotations
 
+import shutil
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
@@ -31,9 +34,9 @@ from ..formats import cache
 from .checkpoint import FORMAT, NEWEST_FORMAT_VERSION, load_keras_member, model_kind, read_member, \
     read_metadata, write_archive
 from .config import CorpusModelConfig, CorpusTrainConfig
+from .corpus_data import PreparedCollection, prepare_collection
 from .corpus_history import CorpusHistory, EpochProgress, TrainingState
-from .sequences import EventVocabulary, encode_song, tonic
-from .splits import split
+from .sequences import EventVocabulary
 
 if TYPE_CHECKING:
     import keras
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 CORPUS_KIND = "corpus"
 REFERENCE_MEMBER = "reference.npz"
 PARTIAL_SUFFIX = ".partial"
+DISTRIBUTED_SUFFIX = ".distributed"
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,27 @@ def partial_path(path: str | Path) -> Path:
     return path.with_name(path.name + PARTIAL_SUFFIX)
 
 
+def checkpoint_folder(path: str | Path) -> Path:
+    """Where a distributed training towards model file ``path`` keeps its checkpoints."""
+    path = Path(path)
+    return path.with_name(path.name + DISTRIBUTED_SUFFIX)
+
+
 def train_on_collection(collection: Collection, model_config: CorpusModelConfig | None = None,
                         train_config: CorpusTrainConfig | None = None, validation: float = 0.05,
                         progress: EpochProgress | None = None, save_to: str | Path | None = None,
-                        resume: bool = False) -> TrainedCorpusModel:
+                        resume: bool = False, strategy=None) -> TrainedCorpusModel:
     """Train the corpus model on every tune of ``collection`` but a held-out ``validation`` share
     (for early stopping; versions of one tune stay on one side) and return it.
 
-    save_to: the model file to come: after every epoch the training state is kept beside it
-             (``partial_path``); with ``resume`` training goes on from there.
+    save_to:  the model file to come: after every epoch the training state is kept beside it
+              (``partial_path``); with ``resume`` training goes on from there.
+    strategy: a ``tf.distribute`` strategy to train under (``distributed.choose_strategy``),
+              every worker calling this with the same arguments: the same batches, learning rate
+              and loss as without it, each replica computing its rows of every batch. The state
+              after every epoch goes to ``checkpoint_folder(save_to)`` (the chief writes it) and
+              a worker that starts again goes on from the newest one there, ``resume`` or not
+              (with ``resume`` there must be one). ``progress`` is called on the chief only.
     """
     from .backend import load_keras
     load_keras()
@@ -119,34 +135,46 @@ def train_on_collection(collection: Collection, model_config: CorpusModelConfig 
 
     model_config = model_config or CorpusModelConfig()
     train_config = train_config or CorpusTrainConfig()
-    melodies = collection.melodies()
-    vocabulary = EventVocabulary.from_melodies(melodies)
-    rows = [encode_song(tune.melody, tonic(tune.key, tune.melody), vocabulary)
-            for tune in collection.tunes]
-    parts = split(melodies, validation, seed=train_config.seed)
+    prepared = prepare_collection(collection, validation, train_config.seed)
+    parts = prepared.parts
+    if strategy is not None:
+        from .distributed import train_distributed
+        model, history = train_distributed(
+            strategy, prepared, model_config, train_config, progress,
+            checkpoint_folder(save_to) if save_to else None, resume)
+        return _trained(prepared, model_config, train_config, model, history)
+    rows = [prepared.encode(index) for index in range(len(collection))]
     state_file = partial_path(save_to) if save_to else None
     state = load_state(state_file, train_config) if resume and state_file else None
     if resume and state_file and state is None:
         raise MelodyError("no training to resume (it has no saved state), or it was made with "
                           "other settings; train without --resume", source=str(state_file))
-    model = training.new_model(model_config, vocabulary, train_config.seed)
+    model = training.new_model(model_config, prepared.vocabulary, train_config.seed)
     keep = (lambda s: keep_state(state_file, s, train_config)) if state_file else None
     history = training.train_corpus(model, [rows[i] for i in parts.train],
                                     [rows[i] for i in parts.validation], train_config, progress,
                                     resume=state, after_epoch=keep)
+    return _trained(prepared, model_config, train_config, model, history)
+
+
+def _trained(prepared: PreparedCollection, model_config: CorpusModelConfig,
+             train_config: CorpusTrainConfig, model: keras.Model, history: CorpusHistory
+             ) -> TrainedCorpusModel:
+    """The trained model of ``prepared`` with its checkpoint data."""
+    collection, parts = prepared.collection, prepared.parts
+    melodies = collection.melodies()
     best = history.best_epoch - 1
     facts = CorpusFacts(len(parts.train), len(parts.validation),
-                        sum(len(rows[i]) for i in parts.train), len(history.validation_bits),
+                        sum(prepared.lengths[i] for i in parts.train), len(history.validation_bits),
                         history.best_epoch, round(history.validation_bits[best], 5),
                         round(history.validation_pitch_bits[best], 5),
                         round(history.seconds[-1], 2))
     meters = Counter(melody.time_signature for melody in melodies)
-    relative = np.concatenate([rows[i][:, 5] for i in parts.train])
     checkpoint = CorpusCheckpoint(
-        collection.name, model_config, train_config, vocabulary, meters.most_common(1)[0][0],
-        float(statistics.median(melody.tempo for melody in melodies)),
-        (int(relative.min()), int(relative.max())), facts, history,
-        tuple(melodies[i] for i in parts.train), versions())
+        collection.name, model_config, train_config, prepared.vocabulary,
+        meters.most_common(1)[0][0], float(statistics.median(melody.tempo for melody in melodies)),
+        prepared.pitch_range(), facts, history, tuple(melodies[i] for i in parts.train),
+        versions())
     return TrainedCorpusModel(model, checkpoint)
 
 
@@ -200,7 +228,7 @@ def corpus_json(checkpoint: CorpusCheckpoint) -> dict:
 
 def save_corpus(model: TrainedCorpusModel, path: str | Path) -> Path:
     """Write ``model`` to ``path`` (one zip file, written atomically); the state of its
-    training, if it was kept beside ``path``, goes."""
+    training, if it was kept beside ``path`` (``partial_path``, ``checkpoint_folder``), goes."""
     import io
 
     arrays = cache.encode_melodies(model.checkpoint.reference)
@@ -210,6 +238,7 @@ def save_corpus(model: TrainedCorpusModel, path: str | Path) -> Path:
     written = write_archive(path, model.model, corpus_json(model.checkpoint),
                             {REFERENCE_MEMBER: buffer.getvalue()})
     partial_path(written).unlink(missing_ok=True)
+    shutil.rmtree(checkpoint_folder(written), ignore_errors=True)
     return written
 
 

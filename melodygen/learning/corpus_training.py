@@ -39,22 +39,32 @@ def new_model(config: CorpusModelConfig, vocabulary: EventVocabulary, seed: int)
     return build_corpus_model(config, *vocabulary.sizes())
 
 
+def batch_plan(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """The songs of each batch, by index: ``size`` songs of about the same length a batch, the
+    shortest first; the order of songs within the collection decides ties, so the same songs
+    give the same batches. ``lengths``: events per song."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    return [order[start:start + size] for start in range(0, len(order), size)]
+
+
+def pad(songs: Sequence[np.ndarray], rows: int | None = None, longest: int | None = None
+        ) -> tuple[np.ndarray, np.ndarray]:
+    """Songs laid in one batch, padded with zero rows: (rows (batch, longest, 7), mask (batch,
+    longest) 1 for real events); ``rows``, ``longest``: at least that many songs and events."""
+    longest = max([len(song) for song in songs] + [longest or 0])
+    batch = np.zeros((max(len(songs), rows or 0), longest, COLUMNS), dtype=np.int32)
+    mask = np.zeros(batch.shape[:2], dtype=np.float32)
+    for place, song in enumerate(songs):
+        batch[place, :len(song)] = song
+        mask[place, :len(song)] = 1.0
+    return batch, mask
+
+
 def batches(songs: Sequence[np.ndarray], size: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Songs in batches of ``size`` songs of about the same length: (rows (batch, longest, 7),
-    mask (batch, longest) 1 for real events). The order of songs within the collection decides
-    ties, so the same songs give the same batches."""
-    order = sorted(range(len(songs)), key=lambda i: (len(songs[i]), i))
-    out = []
-    for start in range(0, len(order), size):
-        chosen = [songs[i] for i in order[start:start + size]]
-        longest = max(len(song) for song in chosen)
-        rows = np.zeros((len(chosen), longest, COLUMNS), dtype=np.int32)
-        mask = np.zeros((len(chosen), longest), dtype=np.float32)
-        for place, song in enumerate(chosen):
-            rows[place, :len(song)] = song
-            mask[place, :len(song)] = 1.0
-        out.append((rows, mask))
-    return out
+    """Songs in batches of ``size`` songs of about the same length (``batch_plan``): (rows
+    (batch, longest, 7), mask (batch, longest) 1 for real events)."""
+    return [pad([songs[i] for i in chosen])
+            for chosen in batch_plan([len(song) for song in songs], size)]
 
 
 _ROWS = tf.TensorSpec((None, None, COLUMNS), tf.int32)
@@ -122,11 +132,27 @@ def train_corpus(model: keras.Model, train: Sequence[np.ndarray], validation: Se
     trainer = Trainer(model, config.learning_rate, config.clip_norm)
     train_batches = batches(train, config.batch_size)
     validation_batches = batches(validation, max(config.batch_size, 64))
+    return run_epochs(model, trainer.optimizer, lambda index: trainer.step(*train_batches[index]),
+                      len(train_batches), lambda: trainer.evaluate(validation_batches), config,
+                      progress, resume, after_epoch, start)
+
+
+def run_epochs(model: keras.Model, optimizer: keras.optimizers.Optimizer,
+               step: Callable[[int], tuple], steps: int, evaluate: Callable[[], tuple[float, float]],
+               config: CorpusTrainConfig, progress: EpochProgress | None = None,
+               resume: TrainingState | None = None,
+               after_epoch: Callable[[TrainingState], None] | None = None,
+               start: float | None = None) -> CorpusHistory:
+    """The epochs of ``train_corpus``, whatever runs the steps (one process, or the replicas of
+    ``distributed.py``): ``step(index)`` trains on training batch ``index`` of ``steps`` and
+    gives (nats summed over its real events, their count); ``evaluate()`` scores the validation
+    songs (``Trainer.evaluate``). ``start``: the ``time.perf_counter()`` the seconds count from."""
+    start = time.perf_counter() if start is None else start
     history, best, best_weights, waited, first = CorpusHistory(), math.inf, None, 0, 1
     if resume is not None:
         for variable, value in zip(model.variables, resume.variables):
             variable.assign(value)
-        for variable, value in zip(trainer.optimizer.variables, resume.optimizer):
+        for variable, value in zip(optimizer.variables, resume.optimizer):
             variable.assign(value)
         history, best, best_weights = resume.history, resume.best, resume.best_weights
         waited, first = resume.waited, resume.epoch + 1
@@ -135,11 +161,10 @@ def train_corpus(model: keras.Model, train: Sequence[np.ndarray], validation: Se
         if waited >= config.patience:
             break
         nats = count = 0.0
-        for index in np.random.default_rng([config.seed, epoch]).permutation(len(train_batches)):
-            rows, mask = train_batches[index]
-            total, real = trainer.step(rows, mask)
+        for index in np.random.default_rng([config.seed, epoch]).permutation(steps):
+            total, real = step(index)
             nats, count = nats + float(total), count + float(real)
-        note_bits, pitch_bits = trainer.evaluate(validation_batches)
+        note_bits, pitch_bits = evaluate()
         history.train_bits.append(nats / max(count, 1.0) / LN2)
         history.validation_bits.append(note_bits)
         history.validation_pitch_bits.append(pitch_bits)
@@ -151,7 +176,7 @@ def train_corpus(model: keras.Model, train: Sequence[np.ndarray], validation: Se
         if after_epoch:
             after_epoch(TrainingState(epoch, history, best, best_weights, waited,
                                       [v.numpy() for v in model.variables],
-                                      [v.numpy() for v in trainer.optimizer.variables]))
+                                      [v.numpy() for v in optimizer.variables]))
         if progress:
             progress(epoch, config.max_epochs, history.train_bits[-1], note_bits,
                      history.seconds[-1])
