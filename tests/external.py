@@ -11,6 +11,7 @@ import importlib
 import itertools
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,16 @@ def long_song(notes: int) -> str:
     cycle = list(itertools.islice(itertools.cycle(tokens), notes))
     lines = [" ".join(cycle[i:i + 16]) for i in range(0, notes, 16)]
     return f"title: {notes} notes\ntime: 2/4\ntempo: 100\n" + "\n".join(lines) + "\n"
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` TCP ports of 127.0.0.1 that nothing listens on now (for worker processes)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for one in sockets:
+            one.bind(("127.0.0.1", 0))
+        return [one.getsockname()[1] for one in sockets]
+    finally:
+        for one in sockets:
+            one.close()
+

@@ -5,12 +5,11 @@ restart status; a setting that cannot work is one line and exit 2 before TensorF
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
-from external import child_env, melodygen_command
+from external import child_env, free_ports, melodygen_command
 
 from melodygen.learning.checkpoint import read_metadata
 from melodygen.learning.cluster import RESTART_STATUS, WorkerLost
@@ -28,17 +27,6 @@ def tunes(tmp_path):
     for number, notes in enumerate(TUNES):
         (folder / f"t{number}.txt").write_text(f"title: t{number}\ntime: 4/4\ntempo: 120\n{notes}\n")
     return folder
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for one in sockets:
-            one.bind(("127.0.0.1", 0))
-        return [one.getsockname()[1] for one in sockets]
-    finally:
-        for one in sockets:
-            one.close()
 
 
 def tf_config(ports: list[int], index: int) -> str:

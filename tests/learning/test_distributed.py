@@ -8,7 +8,6 @@ killed at the end of its test whatever happens."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from melodygen.learning.cluster import RESTART_STATUS, read_tf_config
 from melodygen.learning.config import CorpusTrainConfig
 from melodygen.learning.corpus_data import prepare_collection
 
+from external import free_ports
 from test_corpus_checkpoint import collection
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,17 +91,6 @@ def test_the_replicas_blocks_are_the_global_batches_rows():
 
 
 # ---- processes --------------------------------------------------------------------------------
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for one in sockets:
-            one.bind(("127.0.0.1", 0))
-        return [one.getsockname()[1] for one in sockets]
-    finally:
-        for one in sockets:
-            one.close()
-
 
 class Workers:
     """Worker processes of one test; every one still running is killed at the end."""
