@@ -10,6 +10,12 @@ and the table says so.
     python benchmarks/bench_nabiya.py                 # lecture recipe at 200 epochs, extrapolated
     python benchmarks/bench_nabiya.py --epochs 2000   # the lecture's full 2000 epochs (~11 min a run)
     python benchmarks/bench_nabiya.py --quick         # CI: 100 epochs (two compiled calls), to keep it working
+
+After the table, where the time of a default run goes: one more fresh process runs the default
+run's stages one after another, each timed (STAGES below): importing TensorFlow and Keras, per
+model building, tracing and compiling with the first epoch, the later training steps and the
+predictions, then each kind of output file. The command itself overlaps part of the writing
+with the training (cli/song.py: train_while_writing), so its wall time is less than the sum.
 """
 
 from __future__ import annotations
@@ -26,6 +32,74 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE_EPOCHS = 2000
+
+# The default run's stages one after another, each timed; prints {stage: seconds} as JSON.
+STAGES = r"""
+import json, sys, tempfile, time
+from collections import defaultdict
+
+seconds = defaultdict(float)
+start = time.perf_counter()
+from melodygen.learning.backend import configure_tensorflow, load_keras
+load_keras()
+configure_tensorflow()
+seconds["import TensorFlow and Keras"] = time.perf_counter() - start
+
+from melodygen.formats.songs import load_melody
+from melodygen.learning import experiment, training
+from melodygen.learning.config import DEFAULT_MODELS, TrainConfig
+from melodygen.presentation import run_files
+
+
+def timed(module, name, stage):
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        begin = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            seconds[stage] += time.perf_counter() - begin
+    setattr(module, name, wrapper)
+
+
+for builder in ("build_model", "build_unrolled"):
+    timed(training, builder, "building")
+for name, stage in (("midi_bytes", "MIDI"), ("musicxml_bytes", "MusicXML"), ("score_svg", "scores (SVG)"),
+                    ("wav_bytes", "audio (WAV)"), ("loss_plot_png", "loss plot (PNG)"),
+                    ("write_report", "report.html"), ("write_summary", "summary.json")):
+    timed(run_files, name, "write " + stage)
+first_epoch = {}
+
+
+def on_stage(stage, name):
+    now = time.perf_counter()
+    if stage == "train":
+        seconds["_begin " + name] = now
+    else:  # predictions begin: the training is over
+        seconds["_trained " + name] = now
+
+
+def progress(name, epoch, epochs, loss, accuracy):
+    if epoch == 1:
+        first_epoch[name] = time.perf_counter()
+
+
+run = experiment.run_song(load_melody("nabiya"), list(DEFAULT_MODELS), TrainConfig(), progress, on_stage)
+after_predictions = time.perf_counter()
+names = list(DEFAULT_MODELS)
+for number, name in enumerate(names):
+    begin, trained = seconds.pop("_begin " + name), seconds.pop("_trained " + name)
+    predicted = seconds["_begin " + names[number + 1]] if number + 1 < len(names) else after_predictions
+    seconds[f"{name}: building, tracing, compiling, epoch 1"] = first_epoch[name] - begin
+    seconds[f"{name}: epochs 2-{run.models[number].training.epochs}"] = trained - first_epoch[name]
+    seconds[f"{name}: predictions (tracing and running)"] = predicted - trained
+with tempfile.TemporaryDirectory() as folder:
+    begin = time.perf_counter()
+    run_files.write_outputs(run, folder)
+    seconds["write: all the files"] = time.perf_counter() - begin
+print(json.dumps(seconds))
+"""
 
 
 def measure(command: list[str]) -> tuple[float, float, str]:
@@ -97,10 +171,21 @@ def main() -> None:
         default = json.loads((Path(scratch) / "default" / "summary.json").read_text())["models"]
         compiled = json.loads((Path(scratch) / "lecture" / "summary.json").read_text())["models"]
     print(report(figures, default, compiled, epochs, repeat))
+    print("\n" + stages_report(measure([python, "-c", STAGES])[2]))
     if args.json:
         for figure in figures.values():
             figure.pop("stdout", None)
         args.json.write_text(json.dumps({"epochs": epochs, "repeat": repeat, **figures}, indent=2))
+
+
+def stages_report(stdout: str) -> str:
+    """The table of where the time of a default run goes, from the STAGES child's JSON."""
+    seconds = json.loads(stdout.strip().splitlines()[-1])
+    building = seconds.pop("building")
+    lines = ["where the time of a default run goes (one process, its stages one after another):",
+             f"  {'building the models (inside the first epochs below)':<56} {building:6.2f} s"]
+    lines += [f"  {stage:<56} {value:6.2f} s" for stage, value in seconds.items()]
+    return "\n".join(lines)
 
 
 def at_2000(timeline: list[list[float]]) -> float:

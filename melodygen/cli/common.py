@@ -36,7 +36,7 @@ def add_training_options(parser: argparse.ArgumentParser) -> None:
                         help="fast: compiled full-song steps that stop once the song is learnt; "
                              "lecture: the lecture's schedule, every epoch (default %(default)s)")
     parser.add_argument("--learning-rate", type=float, default=None,
-                        help="Adam learning rate (default: fast 0.02, lecture 0.001)")
+                        help="Adam learning rate (default: fast 0.01, lecture 0.001)")
     parser.add_argument("--seed", type=int, default=TrainConfig.seed,
                         help="random seed: the same seed gives the same notes and files "
                              "(default %(default)s)")

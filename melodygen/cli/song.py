@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import queue
 import textwrap
+import threading
 from pathlib import Path
 
 from ..core.errors import ConfigError
@@ -77,20 +79,80 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
 
-    from ..learning.experiment import run_song
-    from ..presentation.run_files import write_outputs
+    from ..presentation.run_files import RunWriter
 
     start_tensorflow(progress)
-    bound = config.recipe == "fast"  # the fast recipe stops once the target is reached
-    run = run_song(melody, names, config,
-                   lambda *report: progress.epoch(*report, bound=bound),
-                   training_stages(progress, names))
+    writer = RunWriter(folder, names, scores=not args.no_scores, audio=not args.no_audio,
+                       report=not args.no_report)
+    run = train_while_writing(melody, names, config, writer, progress)
     progress.stage(f"writing the files in {folder}")
-    summary = write_outputs(run, folder, scores=not args.no_scores, audio=not args.no_audio,
-                            report=not args.no_report, progress=progress.step)
+    writer.progress = progress.step
+    summary = writer.finish(run)
     progress.done()
     print(format_table(summary, folder))
     return 0
+
+
+def train_while_writing(melody, names: list[str], config, writer, progress: Progress):
+    """Train the models in a helper thread while this thread writes what is ready: the song's
+    files at once, and each model's while the next one trains (TensorFlow runs a training
+    step without holding Python's lock, so the two share the machine's cores). Returns the
+    ``SongRun``; the last model's files are left to ``writer.finish``.
+
+    An error of the training is raised here. Ctrl-C reaches this thread, the main one: the
+    file being written is left whole or not at all (``write_atomic``), and the training is
+    stopped at its next report, before it says anything more."""
+    from ..learning.experiment import SongRun, run_song
+
+    bound = config.recipe == "fast"  # the fast recipe stops once the target is reached
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (run, model) a model, then the run or an error
+    stop = threading.Event()
+    stages = training_stages(progress, names)
+
+    def unless_stopped(report):
+        def checked(*args) -> None:
+            if stop.is_set():
+                raise _Stopped
+            report(*args)
+        return checked
+
+    def train() -> None:
+        try:
+            finished.put(run_song(melody, names, config,
+                                  unless_stopped(lambda *report: progress.epoch(*report, bound=bound)),
+                                  unless_stopped(stages),
+                                  unless_stopped(lambda run, model: finished.put((run, model)))))
+        except BaseException as error:  # noqa: BLE001 - raised again in the main thread
+            finished.put(error)
+
+    trainer = threading.Thread(target=train, name="melodygen-training", daemon=True)
+    trainer.start()
+    try:
+        writer.song(melody)
+        written = 0
+        while True:
+            try:
+                item = finished.get(timeout=0.1)  # a short wait, so that Ctrl-C is heard at once
+            except queue.Empty:
+                continue
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, SongRun):
+                return item
+            if written < len(names) - 1:  # the last one's files come under "writing the files"
+                writer.model(*item)
+                written += 1
+    except BaseException:
+        stop.set()
+        trainer.join(STOP_SECONDS)
+        raise
+
+
+class _Stopped(Exception):
+    """The training thread's way out once the main thread has stopped the run."""
+
+
+STOP_SECONDS = 5.0  # the longest a stopped run waits for its training thread to end
 
 
 def _names_a_song(word: str) -> bool:

@@ -77,18 +77,18 @@ def length_to_duration(length: int, dots: int = 0) -> Fraction:
     return base * (2 - Fraction(1, 2 ** dots))
 
 
+# Every length one token can have -> its (note value, dots) (no two tokens have one length).
+_LENGTH_OF_DURATION = {length_to_duration(length, dots): (length, dots)
+                       for length in LENGTHS for dots in range(MAX_DOTS + 1)}
+
+
 def duration_to_length(duration: Fraction) -> tuple[int, int] | None:
     """Quarter notes -> (note value, dots), or None when no single token has that length."""
-    for length in LENGTHS:
-        for dots in range(MAX_DOTS + 1):
-            if length_to_duration(length, dots) == duration:
-                return length, dots
-    return None
+    return _LENGTH_OF_DURATION.get(duration)
 
 
 # Every length one token can have, longest first: what format_song splits a long note into.
-_TOKEN_DURATIONS = sorted({length_to_duration(length, dots) for length in LENGTHS
-                           for dots in range(MAX_DOTS + 1)}, reverse=True)
+_TOKEN_DURATIONS = sorted(_LENGTH_OF_DURATION, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class TrainConfig:
     window: int = 4         # notes the model sees to predict the next one
     recipe: str = "fast"    # "fast": compiled full-song steps, stop once the song is learnt;
                             # "lecture": the lecture's schedule (Adam 0.001, its batch sizes, all epochs)
-    learning_rate: float | None = None  # None: the recipe's own (fast 0.02, lecture 0.001)
+    learning_rate: float | None = None  # None: the recipe's own (fast 0.01, lecture 0.001)
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -63,7 +63,7 @@ class TrainConfig:
     def rate(self) -> float:
         if self.learning_rate is not None:
             return self.learning_rate
-        return 0.02 if self.recipe == "fast" else 0.001
+        return 0.01 if self.recipe == "fast" else 0.001
 
     @property
     def clip_norm(self) -> float | None:

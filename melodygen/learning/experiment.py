@@ -93,10 +93,12 @@ def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
 
 def run_song(melody: Melody, model_names, config: TrainConfig,
              progress: ExperimentProgress | None = None,
-             on_stage: StageProgress | None = None) -> SongRun:
+             on_stage: StageProgress | None = None,
+             on_model: Callable[[SongRun, ModelRun], None] | None = None) -> SongRun:
     """Train every named model on ``melody`` and predict with it (imports TensorFlow).
-    ``progress`` hears of the epochs, ``on_stage`` of each model's stages. A model whose
-    epochs end before its target is a ``MelodyWarning``."""
+    ``progress`` hears of the epochs, ``on_stage`` of each model's stages, ``on_model`` of
+    each model once it is trained and has predicted. A model whose epochs end before its
+    target is a ``MelodyWarning``."""
     from .backend import load_keras
     load_keras()
     from . import predict, training
@@ -120,6 +122,8 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
             warnings.warn(MelodyWarning(short_of_target(
                 name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
                 result.target)), stacklevel=2)
+        if on_model:
+            on_model(run, model)
     return run
 
 

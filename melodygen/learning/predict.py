@@ -27,22 +27,31 @@ class Predictor:
         def probabilities(window):                            # (window,) indices -> (classes,)
             return model(tf.reshape(tf.gather(table, window), input_shape), training=False)[0]
 
-        @tf.function
+        # one trace for both predictions: the real windows (samples, window) and the primer
+        # (1, window) differ in their first dimension only
+        window = (input_shape[1] // encoding.features_per_note if len(input_shape) == 2
+                  else input_shape[1])
+
+        @tf.function(autograph=False,  # a loop written out: autograph would rewrite Keras too
+                     input_signature=(tf.TensorSpec((None, window), tf.int32),
+                                      tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.bool)))
         def rollout(windows, steps, feed_back):
             """windows: (samples, window) indices; with ``feed_back`` only windows[0] is read and
             each later window is the previous one shifted by the predicted note. (steps,) out."""
-            chosen = tf.TensorArray(tf.int32, size=steps)
-            current = windows[0]
-            for i in tf.range(steps):
-                if not feed_back:
-                    current = windows[i]
+            def predict_one(i, current, chosen):
+                current = tf.cond(feed_back, lambda: current, lambda: windows[i])
                 choice = tf.argmax(probabilities(current), output_type=tf.int32)
-                chosen = chosen.write(i, choice)
-                current = tf.concat([current[1:], [choice]], axis=0)
+                return i + 1, tf.concat([current[1:], [choice]], axis=0), chosen.write(i, choice)
+
+            # one window after the other: a stateful model's state passes from each to the next
+            _, _, chosen = tf.while_loop(
+                lambda i, current, chosen: i < steps, predict_one,
+                (tf.constant(0), windows[0], tf.TensorArray(tf.int32, size=steps)),
+                parallel_iterations=1)
             return chosen.stack()
 
         self._rollout = rollout
-        self._next = tf.function(probabilities)
+        self._next = tf.function(probabilities, autograph=False)
 
     def one_step(self, dataset: Dataset) -> np.ndarray:
         """For every window of the real song, the most likely next note: (samples,) indices."""

@@ -78,7 +78,10 @@ def _font_file_with(chars: set[str], font_manager) -> Path | None:
 
 
 def _draw(title, histories, Figure) -> bytes:
-    figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
+    # margins fixed for this figure's labels: matplotlib's constrained layout measures every
+    # label first and took 0.2 s of the 0.4 s a plot costs
+    figure = Figure(figsize=(8, 6), dpi=100)
+    figure.subplots_adjust(left=0.1, right=0.97, top=0.94, bottom=0.08, hspace=0.08)
     loss_axes, accuracy_axes = figure.subplots(2, 1, sharex=True)
     for name, (loss, accuracy) in histories.items():
         epochs = range(1, len(loss) + 1)

@@ -19,7 +19,7 @@ from ..core.versions import versions
 from ..formats.midi import midi_bytes
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import note_label
-from ..learning.experiment import SongRun
+from ..learning.experiment import ModelRun, SongRun
 from .audio import wav_bytes
 from .engrave import PHONE_PAGE_WIDTH, score_svg
 from .folder import RunFolder
@@ -90,62 +90,82 @@ def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None
 
 def build_summary(run: SongRun) -> RunSummary:
     """Everything a run found, without files (those are added as they are written)."""
-    samples = len(run.dataset)
     notes = run.vocabulary.notes
     window = run.config.window
-    models = {}
-    for model in run.models:
-        training, history = model.training, model.training.history
-        models[model.spec.name] = ModelSummary(
-            spec=model.spec, samples=samples,
-            one_step_wrong=run.wrong_positions(model.one_step),
-            full_song_wrong=run.wrong_positions(model.full_song),
-            epochs=training.epochs, target_right=training.target,
-            reached_epoch=training.reached_epoch, training_seconds=training.seconds,
-            training_timeline=list(history.timeline), loss=list(history.loss),
-            accuracy=list(history.accuracy), seed=run.config.seed,
-            predictions={kind: run.predicted_melody(model.prediction(kind), "").notes
-                         for kind in PREDICTIONS})
+    models = {model.spec.name: model_summary(run, model) for model in run.models}
     ambiguous = [AmbiguousContext(tuple(notes[i] for i in found.context),
                                   tuple((notes[note], tuple(window + sample + 1 for sample in samples_))
                                         for note, samples_ in found.followers))
                  for found in run.ambiguous()]
-    return RunSummary(run.melody, window, samples, run.ceiling, notes, run.config, versions(),
-                      models, key=song_key(run.melody), ambiguous=ambiguous)
+    return RunSummary(run.melody, window, len(run.dataset), run.ceiling, notes, run.config,
+                      versions(), models, key=song_key(run.melody), ambiguous=ambiguous)
+
+
+def model_summary(run: SongRun, model: ModelRun) -> ModelSummary:
+    """What one model of ``run`` learnt and predicted, without files."""
+    training, history = model.training, model.training.history
+    return ModelSummary(
+        spec=model.spec, samples=len(run.dataset),
+        one_step_wrong=run.wrong_positions(model.one_step),
+        full_song_wrong=run.wrong_positions(model.full_song),
+        epochs=training.epochs, target_right=training.target,
+        reached_epoch=training.reached_epoch, training_seconds=training.seconds,
+        training_timeline=list(history.timeline), loss=list(history.loss),
+        accuracy=list(history.accuracy), seed=run.config.seed,
+        predictions={kind: run.predicted_melody(model.prediction(kind), "").notes
+                     for kind in PREDICTIONS})
 
 
 # Called before each step of writing a run's files: (step, of steps, what is written).
 FileProgress = Callable[[int, int, str], None]
 
 
-def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
-                  report: bool = True, progress: FileProgress | None = None) -> RunSummary:
-    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
+class RunWriter:
+    """Writes the files of a run part by part, as each is ready: the song's (``song``), each
+    model's once it is trained (``model``), then the plot, report.html and summary.json
+    (``finish``). The command line writes the first parts while the later models train.
+
+    ``models``: the names of the run's models, in order (for the count of steps);
     ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
-    ``progress`` hears of each melody, the plot and the report before they are written.
-    Files of an earlier run in ``folder`` that this one does not write are removed at the end
-    (``summary.removed``)."""
-    folder = RunFolder(folder)
-    summary = build_summary(run)
-    key = summary.key
-    steps = 1 + len(PREDICTIONS) * len(run.models) + 1 + report
-    step = iter(range(1, steps + 1))
+    ``progress`` (settable between parts) hears of each melody, the plot and the report
+    before they are written."""
 
-    def announce(what: str) -> None:
-        if progress:
-            progress(next(step), steps, what)
+    def __init__(self, folder: str | Path, models: Sequence[str], *, scores: bool = True,
+                 audio: bool = True, report: bool = True,
+                 progress: FileProgress | None = None) -> None:
+        self.folder = RunFolder(folder)
+        self.scores, self.audio, self.report = scores, audio, report
+        self.progress = progress
+        self._steps = 1 + len(PREDICTIONS) * len(models) + 1 + report
+        self._step = 0
+        self._phone: dict[str, bytes] | None = {} if report else None  # phone layouts, by SVG name
+        self._original: MelodyFiles | None = None
+        self._outputs: dict[str, dict[str, MelodyFiles]] = {}
 
-    phone: dict[str, bytes] | None = {} if report else None
-    announce("original")
-    summary.original = write_melody(folder, "original", run.melody, scores=scores, audio=audio,
-                                    subtitle=f"the song: {len(run.melody)} notes", key=key,
-                                    phone=phone)
-    window, samples = run.config.window, len(run.dataset)
-    for model in run.models:
-        result = summary.models[model.spec.name]
+    def _announce(self, what: str) -> None:
+        self._step += 1
+        if self.progress:
+            self.progress(self._step, self._steps, what)
+
+    def _write(self, stem: str, melody: Melody, **options) -> MelodyFiles:
+        return write_melody(self.folder, stem, melody, scores=self.scores, audio=self.audio,
+                            phone=self._phone, **options)
+
+    def song(self, melody: Melody) -> None:
+        """The song itself: original.mid, .musicxml, .svg, .wav."""
+        self._announce("original")
+        self._original = self._write("original", melody, key=song_key(melody),
+                                     subtitle=f"the song: {len(melody)} notes")
+
+    def model(self, run: SongRun, model: ModelRun) -> None:
+        """The files of ``model``'s two predictions, the wrong notes marked."""
+        key = song_key(run.melody)
+        result = model_summary(run, model)
+        window, samples = run.config.window, len(run.dataset)
+        self._outputs[model.spec.name] = outputs = {}
         for kind in PREDICTIONS:
             stem = f"{model.spec.name}-{kind}"
-            announce(stem)
+            self._announce(stem)
             title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
             wrong = result.wrong(kind)
             predicted = result.predictions[kind]
@@ -156,20 +176,45 @@ def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audi
             subtitle = (f"the song's first {window} notes, then {samples} predicted:\n"
                         f"{samples - len(wrong)} right, {len(wrong)} wrong"
                         + (" (red, numbered)" if wrong else ""))
-            result.outputs[kind] = write_melody(folder, stem, melody, scores=scores, audio=audio,
-                                                marks=marks, subtitle=subtitle, key=key, phone=phone)
-    announce(LOSS_PLOT)
-    histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
-                 for m in run.models}
-    folder.write(LOSS_PLOT, loss_plot_png(run.melody.title, histories))
-    summary.loss_plot = LOSS_PLOT
-    if report:
-        announce(REPORT)
-        write_report(summary, folder, phone)
-        summary.report = REPORT
-    write_summary(summary, folder)
-    summary.removed = folder.finish()
-    return summary
+            outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle, key=key)
+
+    def finish(self, run: SongRun) -> RunSummary:
+        """The parts not written yet, the loss plot, report.html and summary.json; the files of
+        an earlier run in the folder that this one did not write are removed
+        (``summary.removed``). Returns the summary."""
+        if self._original is None:
+            self.song(run.melody)
+        for model in run.models:
+            if model.spec.name not in self._outputs:
+                self.model(run, model)
+        summary = build_summary(run)
+        summary.original = self._original
+        for name, outputs in self._outputs.items():
+            summary.models[name].outputs = outputs
+        self._announce(LOSS_PLOT)
+        histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
+                     for m in run.models}
+        self.folder.write(LOSS_PLOT, loss_plot_png(run.melody.title, histories))
+        summary.loss_plot = LOSS_PLOT
+        if self.report:
+            self._announce(REPORT)
+            write_report(summary, self.folder, self._phone)
+            summary.report = REPORT
+        write_summary(summary, self.folder)
+        summary.removed = self.folder.finish()
+        return summary
+
+
+def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
+                  report: bool = True, progress: FileProgress | None = None) -> RunSummary:
+    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
+    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
+    ``progress`` hears of each melody, the plot and the report before they are written.
+    Files of an earlier run in ``folder`` that this one does not write are removed at the end
+    (``summary.removed``)."""
+    writer = RunWriter(folder, [model.spec.name for model in run.models], scores=scores,
+                       audio=audio, report=report, progress=progress)
+    return writer.finish(run)
 
 
 def write_summary(summary, folder: RunFolder) -> Path:
