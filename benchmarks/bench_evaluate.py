@@ -10,7 +10,8 @@ evaluation.json read back. Runs, in order:
 3. kinder with --pretrain essen (pretrained, pretrained+), its cache folder empty first, so the
    pretraining is timed too;
 4. all of Essen, PPM C*I's 10 folds (target <= 30 s), then the four PPM models;
-5. with --essen-lstm, all of Essen with the LSTM too (hours on 2 cores: the README's table).
+5. with --essen-lstm, all of Essen with the LSTM too, at most --essen-epochs epochs a fold
+   (default 10: about an hour on 2 cores; the README's table).
 
     python benchmarks/bench_evaluate.py            # 1-4
     python benchmarks/bench_evaluate.py --quick    # CI: 1 and a 3-fold LSTM of 2 epochs
@@ -63,7 +64,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI: PPM on kinder, a tiny LSTM run")
     parser.add_argument("--essen-lstm", action="store_true",
-                        help="also all of Essen with the LSTM, 10 folds (hours)")
+                        help="also all of Essen with the LSTM, 10 folds (about an hour)")
+    parser.add_argument("--essen-epochs", type=int, default=10,
+                        help="most epochs of each fold's LSTM on all of Essen (default 10)")
     args = parser.parse_args()
     report, failed = [], []
     with tempfile.TemporaryDirectory(prefix="melodygen-bench-") as folder:
@@ -112,9 +115,10 @@ def main() -> int:
             report += ["", "all of Essen, the four PPM models, 10 folds:", *table(essen),
                        f"  {essen['seconds']:.1f} s ({wall:.1f} s wall)"]
         if args.essen_lstm:
-            wall, essen = evaluate("essen", "--models", "lstm", "lstm+", cache=cache,
-                                   scratch=scratch)
-            report += ["", "all of Essen, the LSTM (10 folds):", *table(essen), f"  {wall:.0f} s"]
+            wall, essen = evaluate("essen", "--models", "lstm", "lstm+", "--epochs",
+                                   str(args.essen_epochs), cache=cache, scratch=scratch)
+            report += ["", f"all of Essen, the LSTM (10 folds, at most {args.essen_epochs} epochs "
+                           "each):", *table(essen), f"  {wall:.0f} s"]
     print("\n".join(report))
     for line in failed:
         print(f"TARGET MISSED: {line}")

@@ -10,6 +10,7 @@ and the table says so.
     python benchmarks/bench_nabiya.py                 # lecture recipe at 200 epochs, extrapolated
     python benchmarks/bench_nabiya.py --epochs 2000   # the lecture's full 2000 epochs (~11 min a run)
     python benchmarks/bench_nabiya.py --quick         # CI: 100 epochs (two compiled calls), to keep it working
+    python benchmarks/bench_nabiya.py --baseline ../before   # also that checkout's default run
 
 After the table, where the time of a default run goes: one more fresh process runs the default
 run's stages one after another, each timed (STAGES below): importing TensorFlow and Keras, per
@@ -102,12 +103,13 @@ print(json.dumps(seconds))
 """
 
 
-def measure(command: list[str]) -> tuple[float, float, str]:
-    """Run ``command`` in a fresh process; return (wall seconds, its peak RSS in MiB, stdout)."""
+def measure(command: list[str], root: Path = ROOT) -> tuple[float, float, str]:
+    """Run ``command`` in a fresh process with melodygen from ``root`` (this checkout, or the
+    baseline's); return (wall seconds, its peak RSS in MiB, stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        process = subprocess.Popen(command, cwd=root, stdout=out, stderr=err,
+                                   env={**os.environ, "PYTHONPATH": str(root)})
         _, status, usage = os.wait4(process.pid, 0)  # reaps this child: its own rusage
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -144,6 +146,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="CI mode: --epochs 100, the fewest that extrapolate from two compiled calls")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="also the default run of the melodygen in this folder (another "
+                             "version's checkout, e.g. a git worktree): time and peak memory")
     args = parser.parse_args()
     epochs = 100 if args.quick else args.epochs
     repeat = max(args.repeat, 3)
@@ -155,6 +160,7 @@ def main() -> None:
             "help": cli + ["--help"],
             "list": cli + ["--list"],
             "melodygen": cli + ["nabiya", "--quiet", "--out", f"{scratch}/default"],
+            "melodygen_all": cli + ["nabiya", "--quiet", "--model", "all", "--out", f"{scratch}/all"],
             "melodygen_lecture": cli + ["nabiya", "--quiet", "--recipe", "lecture", "--epochs", str(epochs),
                                         "--no-audio", "--no-report", "--out", f"{scratch}/lecture"],
             "lecture": [python, "benchmarks/lecture_recipe.py", "--epochs", str(epochs)],
@@ -162,10 +168,14 @@ def main() -> None:
         # Round after round, every command once a round: what the machine does meanwhile (its
         # load, how much memory the kernel can back with huge pages: tens of MiB either way)
         # reaches all of them alike.
+        roots = {name: ROOT for name in commands}
+        if args.baseline:  # the same default run with another version of melodygen
+            commands["baseline"] = cli + ["nabiya", "--quiet", "--out", f"{scratch}/baseline"]
+            roots["baseline"] = args.baseline.resolve()
         runs: dict[str, list] = {name: [] for name in commands}
         for _ in range(repeat):
             for name, command in commands.items():
-                runs[name].append(measure(command))
+                runs[name].append(measure(command, roots[name]))
         figures = {name: summary(r) for name, r in runs.items() if name != "lecture"}
         figures["lecture"] = lecture_summary(runs["lecture"])
         default = json.loads((Path(scratch) / "default" / "summary.json").read_text())["models"]
@@ -219,6 +229,10 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         ("melodygen nabiya (default)", f["melodygen"]["seconds"], f["melodygen"]["rss_mib"],
          right(default, "mlp", "one_step_right"), right(default, "stateful2", "one_step_right"),
          right(default, "stateful2", "full_song_right")),
+        ("melodygen nabiya --model all", f["melodygen_all"]["seconds"], f["melodygen_all"]["rss_mib"],
+         "", "", ""),
+        *([("the same default run, baseline", f["baseline"]["seconds"], f["baseline"]["rss_mib"],
+            "", "", "")] if "baseline" in f else []),
         (f"lecture recipe, fit loops, {epochs} epochs", lecture["seconds"], lecture["rss_mib"],
          right(lecture_models, "mlp", "one_step_right"), right(lecture_models, "stateful2", "one_step_right"),
          right(lecture_models, "stateful2", "full_song_right")),
@@ -240,7 +254,15 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         "",
         f"lecture recipe at 2000 epochs: {lecture_2000:.1f} s ({how})",
         f"speed-up, default run vs lecture recipe at 2000 epochs:  {lecture_2000 / melodygen_s:6.1f}x  (target >= 50x)",
-        f"default run / import keras:                              {melodygen_s / f['import_keras']['seconds']:6.2f}x  (target <= 3x)",
+        f"default run / import keras:                              {melodygen_s / f['import_keras']['seconds']:6.2f}x  (target <= 1.5x)",
+        f"--model all / import keras:                              "
+        f"{f['melodygen_all']['seconds'] / f['import_keras']['seconds']:6.2f}x  (target <= 2x)",
+        *([f"default run / the baseline's:                           "
+           f"{melodygen_s / f['baseline']['seconds']:6.2f}x in time, "
+           f"{f['melodygen']['rss_mib'] / f['baseline']['rss_mib']:.3f}x in peak RSS (target <= 1x; "
+           "round by round: " + " ".join(f"{a / b:.3f}" for a, b in zip(f["melodygen"]["all_rss_mib"],
+                                                                        f["baseline"]["all_rss_mib"])) + ")"]
+          if "baseline" in f else []),
         f"training, fit loops / melodygen --recipe lecture, {epochs} epochs measured:  "
         f"{fit_train / compiled_train:5.1f}x  ({fit_train:.2f} s vs {compiled_train:.2f} s)",
         f"training, fit loops / melodygen --recipe lecture, at 2000 epochs:         "
