@@ -124,3 +124,42 @@ def test_fast_training_stops_at_the_ceiling_and_keeps_those_weights(song):
     assert [epoch for epoch, _ in result.history.timeline] == [*calls, result.epochs]
     assert [report[1] for report in reports] == [2000] * len(reports)
     assert [report[2] for report in reports] == [result.history.loss[epoch - 1] for epoch, *_ in reports]
+
+
+def test_standardization_of_each_input_number():
+    x = np.array([[[0.0, 1.0], [2.0, 1.0]], [[4.0, 1.0], [6.0, 1.0]]], dtype=np.float32)
+    mean, scale = training.standardization(x)
+    np.testing.assert_allclose(mean, [3.0, 1.0])
+    np.testing.assert_allclose(scale, [math.sqrt(5.0), 1.0])  # a constant number keeps spread 1
+    standardized = ((x - mean) / scale).reshape(-1, 2)
+    np.testing.assert_allclose(standardized.mean(axis=0), [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(standardized[:, 0].std(), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["mlp", "lstm", "stateful2"])
+def test_folded_model_reads_the_raw_inputs_as_the_trained_one_read_standardized_ones(song, name):
+    """A model that learnt from (x - mean) / scale gives, once the standardization is folded into
+    its first layer, the same outputs from x itself."""
+    from melodygen.learning.models import build_model, reset_state
+
+    vocabulary, dataset = song
+    spec = MODELS[name]
+    encoding = make_encoding(spec.encoding, vocabulary)
+    x = training.model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)
+    mean, scale = training.standardization(x)
+    model = build_model(spec, dataset.window, encoding.features_per_note, len(vocabulary))
+    rng = np.random.default_rng(0)
+    model.set_weights([w + rng.normal(0, 0.1, w.shape).astype(np.float32) for w in model.get_weights()])
+
+    def outputs(inputs):  # a stateful model reads its windows one after another, state carried
+        reset_state(model)
+        if not spec.stateful:
+            return np.asarray(model(inputs))
+        return np.concatenate([np.asarray(model(inputs[i:i + 1])) for i in range(len(inputs))])
+
+    before = outputs((x - mean) / scale)
+    training.fold_standardization(model, mean, scale)
+    after = outputs(x)
+    assert not np.allclose(before, outputs((x - mean) / scale), atol=1e-3)  # the weights did change
+    np.testing.assert_allclose(after, before, atol=1e-5)
+    assert (after.argmax(axis=-1) == before.argmax(axis=-1)).all()
