@@ -95,14 +95,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
 
 
 def train_while_writing(melody, names: list[str], config, writer, progress: Progress):
-    """Train the models in a helper thread while this thread writes what is ready: the song's
-    files at once, and each model's while the next one trains (TensorFlow runs a training
-    step without holding Python's lock, so the two share the machine's cores). Returns the
-    ``SongRun``; the last model's files are left to ``writer.finish``.
+    """Train the models in a helper thread while this thread makes the files of what is ready:
+    the song's at once, each model's while the next one trains (TensorFlow runs a training
+    step without holding Python's lock, so the two share the machine's cores). ``writer``
+    holds them until ``writer.finish``, which also makes the last model's. Returns the
+    ``SongRun``.
 
-    An error of the training is raised here. Ctrl-C reaches this thread, the main one: the
-    file being written is left whole or not at all (``write_atomic``), and the training is
-    stopped at its next report, before it says anything more."""
+    An error of the training is raised here. Ctrl-C reaches this thread, the main one: nothing
+    is written yet, and the training is stopped at its next report, before it says anything
+    more."""
     from ..learning.experiment import SongRun, run_song
 
     bound = config.recipe == "fast"  # the fast recipe stops once the target is reached

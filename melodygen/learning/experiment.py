@@ -118,7 +118,8 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)
-        if result.reached_epoch is None:
+        # the cap can stop a model whose last step reached the target: its predictions say
+        if result.reached_epoch is None and run.right(model.one_step) < result.target:
             warnings.warn(MelodyWarning(short_of_target(
                 name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
                 result.target)), stacklevel=2)

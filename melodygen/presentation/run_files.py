@@ -31,7 +31,19 @@ SUMMARY = "summary.json"
 LOSS_PLOT = "loss.png"
 
 
-def write_melody(folder: RunFolder, stem: str, melody: Melody, *, scores: bool = True,
+class _Held:
+    """Files made but not written yet, in the order made: ``RunWriter.finish`` writes them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.files: list[tuple[str, bytes]] = []
+
+    def write(self, name: str, data: bytes) -> Path:
+        self.files.append((name, data))
+        return self.path / name
+
+
+def write_melody(folder: RunFolder | _Held, stem: str, melody: Melody, *, scores: bool = True,
                  audio: bool = True, marks: Mapping[int, str] | None = None, subtitle: str = "",
                  key: Key | None = None, phone: dict[str, bytes] | None = None) -> MelodyFiles:
     """``stem``.mid and .musicxml of ``melody``, with ``scores`` the engraved score, with
@@ -121,9 +133,11 @@ FileProgress = Callable[[int, int, str], None]
 
 
 class RunWriter:
-    """Writes the files of a run part by part, as each is ready: the song's (``song``), each
-    model's once it is trained (``model``), then the plot, report.html and summary.json
-    (``finish``). The command line writes the first parts while the later models train.
+    """Makes the files of a run part by part, as each is ready: the song's (``song``), each
+    model's once it is trained (``model``); ``finish`` makes the plot, report.html and
+    summary.json and writes every file. The command line makes the first parts while the later
+    models train; nothing is written before ``finish``, so a run stopped earlier leaves the
+    folder as it was.
 
     ``models``: the names of the run's models, in order (for the count of steps);
     ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
@@ -134,6 +148,7 @@ class RunWriter:
                  audio: bool = True, report: bool = True,
                  progress: FileProgress | None = None) -> None:
         self.folder = RunFolder(folder)
+        self._held = _Held(self.folder.path)  # the files of song() and model(), until finish()
         self.scores, self.audio, self.report = scores, audio, report
         self.progress = progress
         self._steps = 1 + len(PREDICTIONS) * len(models) + 1 + report
@@ -148,7 +163,7 @@ class RunWriter:
             self.progress(self._step, self._steps, what)
 
     def _write(self, stem: str, melody: Melody, **options) -> MelodyFiles:
-        return write_melody(self.folder, stem, melody, scores=self.scores, audio=self.audio,
+        return write_melody(self._held, stem, melody, scores=self.scores, audio=self.audio,
                             phone=self._phone, **options)
 
     def song(self, melody: Melody) -> None:
@@ -187,6 +202,9 @@ class RunWriter:
         for model in run.models:
             if model.spec.name not in self._outputs:
                 self.model(run, model)
+        for name, data in self._held.files:
+            self.folder.write(name, data)
+        self._held.files.clear()
         summary = build_summary(run)
         summary.original = self._original
         for name, outputs in self._outputs.items():

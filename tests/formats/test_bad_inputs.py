@@ -176,10 +176,10 @@ def test_understood_file_gives_a_warning_and_a_result(tmp_path, name):
     done = run_melodygen(BAD_INPUTS / name, "--epochs", 1, "--out", out, "--quiet",
                          cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
-    reader, *training = done.stderr.splitlines()  # and the one epoch's warnings of each model
-    assert reader == f"warning: {BAD_INPUTS / name}: {warning}"
-    assert [line.split(" stopped at the epoch cap")[0] for line in training] == \
-        ["warning: mlp", "warning: stateful2"]
+    reader, *training = done.stderr.splitlines()  # and a warning of each model one epoch left
+    assert reader == f"warning: {BAD_INPUTS / name}: {warning}"  # short of its target
+    assert {line.split(" stopped at the epoch cap")[0] for line in training} <= \
+        {"warning: mlp", "warning: stateful2"}
     summary = json.loads((out / "summary.json").read_text())
     assert summary["original"]["notes"] == notes
     assert (out / "original.mid").stat().st_size > 0
