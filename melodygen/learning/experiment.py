@@ -118,14 +118,19 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)
-        # the cap can stop a model whose last step reached the target: its predictions say
-        if result.reached_epoch is None and run.right(model.one_step) < result.target:
+        if stopped_short(result.reached_epoch, run.right(model.one_step), result.target):
             warnings.warn(MelodyWarning(short_of_target(
                 name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
                 result.target)), stacklevel=2)
         if on_model:
             on_model(run, model)
     return run
+
+
+def stopped_short(reached_epoch: int | None, right: int, target: int) -> bool:
+    """Whether a model's epochs ended before its predictions reached the target. (The cap can
+    stop a model whose last step reached it: no epoch's report says so, its predictions do.)"""
+    return reached_epoch is None and right < target
 
 
 def short_of_target(name: str, recipe: str, epochs: int, right: int, samples: int,

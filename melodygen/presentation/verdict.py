@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..formats.notation import note_label, tokens_text
-from ..learning.experiment import short_of_target
+from ..learning.experiment import short_of_target, stopped_short
 from .summary import AmbiguousContext, ModelSummary, RunSummary
 
 
@@ -149,5 +149,6 @@ def verdict(summary: RunSummary) -> Verdict:
                   "the lesson is state, not the LSTM.")
     warnings = [short_of_target(model.name, summary.config.recipe, model.epochs,
                                 model.one_step_right, model.samples, model.target_right)
-                for model in models if model.reached_epoch is None]
+                for model in models
+                if stopped_short(model.reached_epoch, model.one_step_right, model.target_right)]
     return Verdict(headline, details, warnings, lesson)

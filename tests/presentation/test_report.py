@@ -31,7 +31,8 @@ def made_up_run(title: str | None = None, names=("mlp", "stateful2"), song: str 
                 reached: bool = True) -> SongRun:
     """나비야 with models whose training and predictions are made up (no TensorFlow): a model
     without state (mlp, lstm) gets 4 one-step notes wrong and derails from the 8th note on, a
-    stateful one is all right. ``reached``: whether training reached its target."""
+    stateful one is all right. ``reached=False``: the epochs ended before the target, each model
+    one more one-step note wrong."""
     melody = load_song(song)
     if title:
         melody = melody.with_notes(melody.notes, title)
@@ -45,6 +46,8 @@ def made_up_run(title: str | None = None, names=("mlp", "stateful2"), song: str 
             for i in MLP_ONE_STEP_WRONG:
                 one_step[i] = (one_step[i] + 1) % len(vocabulary)
             full_song[3:] = vocabulary.index(melody.notes[5])  # repeats d4
+        if not reached:
+            one_step[1] = (one_step[1] + 1) % len(vocabulary)
         history = types.SimpleNamespace(loss=list(np.geomspace(2.6, final, epochs)),
                                         accuracy=list(np.linspace(0.1, 0.92 if name == "mlp" else 1, epochs)),
                                         timeline=[(epochs, 1.25)])
@@ -212,12 +215,22 @@ def test_the_verdict_of_all_four_models_says_the_lesson_is_state(tmp_path):
 def test_the_verdict_warns_of_a_model_short_of_its_target(tmp_path):
     summary = outputs.write_outputs(made_up_run(reached=False), tmp_path, scores=False, audio=False)
     assert verdict(summary).cap_warnings == [
-        "mlp stopped at the epoch cap (163) before reaching its target: 46 of 50 next notes "
+        "mlp stopped at the epoch cap (163) before reaching its target: 45 of 50 next notes "
         "right in one step, target 46; train longer (--epochs)",
-        "stateful2 stopped at the epoch cap (249) before reaching its target: 50 of 50 next "
+        "stateful2 stopped at the epoch cap (249) before reaching its target: 49 of 50 next "
         "notes right in one step, target 50; train longer (--epochs)"]
     assert "Warning: mlp stopped at the epoch cap (163)" in \
         page_text((tmp_path / "report.html").read_text(encoding="utf-8"))
+
+
+def test_no_warning_for_a_model_the_cap_stopped_on_its_target(tmp_path):
+    """The epoch cap can stop a model right after the step that took it to its target: no
+    epoch's report counted it, its predictions show it reached: no warning."""
+    run = made_up_run()
+    for model in run.models:
+        model.training.reached_epoch = None
+    summary = outputs.write_outputs(run, tmp_path, scores=False, audio=False)
+    assert verdict(summary).cap_warnings == []
 
 
 def test_every_note_is_spelt_in_the_songs_key(tmp_path):
