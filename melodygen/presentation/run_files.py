@@ -194,9 +194,9 @@ class RunWriter:
             outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle, key=key)
 
     def finish(self, run: SongRun) -> RunSummary:
-        """The parts not written yet, the loss plot, report.html and summary.json; the files of
-        an earlier run in the folder that this one did not write are removed
-        (``summary.removed``). Returns the summary."""
+        """Make the parts not made yet, the loss plot, report.html and summary.json, and write
+        every file; the files of an earlier run in the folder that this one did not write are
+        removed (``summary.removed``). Returns the summary."""
         if self._original is None:
             self.song(run.melody)
         for model in run.models:
