@@ -118,10 +118,11 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)
-        if stopped_short(result.reached_epoch, run.right(model.one_step), result.target):
+        right = run.right(model.one_step)
+        if stopped_short(result.reached_epoch, right, result.target):
             warnings.warn(MelodyWarning(short_of_target(
-                name, config.recipe, result.epochs, run.right(model.one_step), len(dataset),
-                result.target)), stacklevel=2)
+                name, config.recipe, result.epochs, right, len(dataset), result.target)),
+                stacklevel=2)
         if on_model:
             on_model(run, model)
     return run

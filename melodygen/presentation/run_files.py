@@ -100,11 +100,14 @@ def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None
     return song.with_notes([note for note, _ in tidy], title), marks
 
 
-def build_summary(run: SongRun) -> RunSummary:
-    """Everything a run found, without files (those are added as they are written)."""
+def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) -> RunSummary:
+    """Everything a run found, without files (those are added as they are written); ``made``:
+    the summaries of models made already, by name (the others are made here)."""
     notes = run.vocabulary.notes
     window = run.config.window
-    models = {model.spec.name: model_summary(run, model) for model in run.models}
+    made = made or {}
+    models = {model.spec.name: made.get(model.spec.name) or model_summary(run, model)
+              for model in run.models}
     ambiguous = [AmbiguousContext(tuple(notes[i] for i in found.context),
                                   tuple((notes[note], tuple(window + sample + 1 for sample in samples_))
                                         for note, samples_ in found.followers))
@@ -155,7 +158,7 @@ class RunWriter:
         self._step = 0
         self._phone: dict[str, bytes] | None = {} if report else None  # phone layouts, by SVG name
         self._original: MelodyFiles | None = None
-        self._outputs: dict[str, dict[str, MelodyFiles]] = {}
+        self._models: dict[str, ModelSummary] = {}  # each made model, its files in .outputs
 
     def _announce(self, what: str) -> None:
         self._step += 1
@@ -173,11 +176,12 @@ class RunWriter:
                                      subtitle=f"the song: {len(melody)} notes")
 
     def model(self, run: SongRun, model: ModelRun) -> None:
-        """The files of ``model``'s two predictions, the wrong notes marked."""
-        key = song_key(run.melody)
-        result = model_summary(run, model)
+        """The files of ``model``'s two predictions, the wrong notes marked (after the song's)."""
+        if self._original is None:
+            self.song(run.melody)
+        key = self._original.key
+        result = self._models[model.spec.name] = model_summary(run, model)
         window, samples = run.config.window, len(run.dataset)
-        self._outputs[model.spec.name] = outputs = {}
         for kind in PREDICTIONS:
             stem = f"{model.spec.name}-{kind}"
             self._announce(stem)
@@ -191,7 +195,8 @@ class RunWriter:
             subtitle = (f"the song's first {window} notes, then {samples} predicted:\n"
                         f"{samples - len(wrong)} right, {len(wrong)} wrong"
                         + (" (red, numbered)" if wrong else ""))
-            outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle, key=key)
+            result.outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle,
+                                               key=key)
 
     def finish(self, run: SongRun) -> RunSummary:
         """Make the parts not made yet, the loss plot, report.html and summary.json, and write
@@ -200,15 +205,13 @@ class RunWriter:
         if self._original is None:
             self.song(run.melody)
         for model in run.models:
-            if model.spec.name not in self._outputs:
+            if model.spec.name not in self._models:
                 self.model(run, model)
         for name, data in self._held.files:
             self.folder.write(name, data)
         self._held.files.clear()
-        summary = build_summary(run)
+        summary = build_summary(run, self._models)
         summary.original = self._original
-        for name, outputs in self._outputs.items():
-            summary.models[name].outputs = outputs
         self._announce(LOSS_PLOT)
         histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
                      for m in run.models}
