@@ -64,8 +64,7 @@ def timed(module, name, stage):
     setattr(module, name, wrapper)
 
 
-for builder in ("build_model", "build_unrolled"):
-    timed(training, builder, "building")
+timed(training, "build_model", "building")
 for name, stage in (("midi_bytes", "MIDI"), ("musicxml_bytes", "MusicXML"), ("score_svg", "scores (SVG)"),
                     ("wav_bytes", "audio (WAV)"), ("loss_plot_png", "loss plot (PNG)"),
                     ("write_report", "report.html"), ("write_summary", "summary.json")):

@@ -9,17 +9,40 @@ The package in layers, each importing only the layers below it:
     presentation  scores, audio, the plot, report.html, the files and summaries of a run
     cli           the command line, one module per command
 
-This module is the Python API on top of them. TensorFlow is imported only by the functions that
-train or predict.
+This module is the Python API on top of them, each name imported when first used. TensorFlow
+is imported only by the functions that train or predict.
 """
 
-from .core import ConfigError, Melody, MelodyError, MelodyWarning, Note, pitch_name, pitch_number
-from .formats import (bundled_songs, format_song, format_token, load_melody, load_song,
-                      parse_notes, parse_song, parse_token, read_song, write_midi, write_musicxml)
-from .generation import GenerateConfig, MelodyModel, generate, load, train_model
-from .learning import DEFAULT_MODELS, MODELS, ModelSpec, TrainConfig
 from .core.versions import VERSION as __version__
-from .learning.backend import configure_tensorflow
+
+# The API's names and the module each comes from, imported when first used: the command line
+# and a program that needs one name load only what they use (``import melodygen`` itself
+# loads no more than the version).
+_HOMES = {
+    **dict.fromkeys(("ConfigError", "Melody", "MelodyError", "MelodyWarning", "Note",
+                     "pitch_name", "pitch_number"), "core"),
+    **dict.fromkeys(("bundled_songs", "format_song", "format_token", "load_melody", "load_song",
+                     "parse_notes", "parse_song", "parse_token", "read_song", "write_midi",
+                     "write_musicxml"), "formats"),
+    **dict.fromkeys(("GenerateConfig", "MelodyModel", "generate", "load", "train_model"),
+                    "generation"),
+    **dict.fromkeys(("DEFAULT_MODELS", "MODELS", "ModelSpec", "TrainConfig"), "learning"),
+    "configure_tensorflow": "learning.backend",
+}
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value  # found once, then an attribute like any other
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "__version__",
@@ -38,7 +61,10 @@ def write_wav(melody, path):
     return write(melody, path)
 
 
-def run_song(melody, models=DEFAULT_MODELS, config=None, progress=None):
-    """Train ``models`` on ``melody`` and predict with them; see ``learning.experiment.run_song``."""
+def run_song(melody, models=None, config=None, progress=None):
+    """Train ``models`` (default: ``DEFAULT_MODELS``) on ``melody`` and predict with them; see
+    ``learning.experiment.run_song``."""
+    from .learning.config import DEFAULT_MODELS, TrainConfig
     from .learning.experiment import run_song as run
-    return run(melody, models, config or TrainConfig(), progress)
+    return run(melody, DEFAULT_MODELS if models is None else models, config or TrainConfig(),
+               progress)

@@ -33,22 +33,6 @@ def build_model(spec: ModelSpec, window: int, features: int, classes: int) -> ke
     ], name=spec.name)
 
 
-def build_unrolled(spec: ModelSpec, steps: int, features: int, classes: int) -> keras.Model:
-    """A stateless twin of a stateful LSTM model that reads the whole song in one call.
-
-    Feeding the song's windows one after another to the stateful model, state carried, is the
-    same computation as running one LSTM over the windows laid end to end,
-    (1, samples * window, features), and reading the output after every window's last step.
-    The twin has the same weights as ``build_model(spec, ...)``, so weights trained here are
-    copied there unchanged. Output: (1, steps, classes).
-    """
-    return keras.Sequential([
-        keras.Input(batch_shape=(1, steps, features)),
-        layers.LSTM(spec.units, return_sequences=True),
-        layers.Dense(classes, activation="softmax"),
-    ], name=spec.name + "_unrolled")
-
-
 def reset_state(model: keras.Model) -> None:
     """Zero the state of every stateful layer (the lecture's ``model.reset_states()``)."""
     for layer in model.layers:

@@ -1,4 +1,4 @@
-"""models.py: the four Keras models, and the unrolled twin that fast training relies on."""
+"""models.py: the four Keras models and their state."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ keras = load_keras()
 
 from melodygen.learning.config import MODELS  # noqa: E402
 from melodygen.learning.encoding import make_dataset, make_encoding
-from melodygen.learning.models import build_model, build_unrolled, reset_state  # noqa: E402
+from melodygen.learning.models import build_model, reset_state  # noqa: E402
 from melodygen.learning.vocabulary import Vocabulary  # noqa: E402
 
 CLASSES = 14
@@ -68,31 +68,6 @@ def test_model_predicts_probabilities(name, song_inputs):
     probs = np.asarray(model(batch))
     assert probs.shape == (len(batch), CLASSES)
     np.testing.assert_allclose(probs.sum(axis=-1), 1.0, rtol=1e-5)
-
-
-@pytest.mark.parametrize("name", STATEFUL)
-def test_unrolled_twin_equals_the_stateful_model_fed_window_by_window(name, song_inputs):
-    spec = MODELS[name]
-    x = song_inputs[name]                                  # (50, 4, features)
-    model = build_model(spec, WINDOW, x.shape[2], CLASSES)
-    random_weights(model, seed=1)
-    twin = build_unrolled(spec, x.shape[0] * WINDOW, x.shape[2], CLASSES)
-    twin.set_weights(model.get_weights())
-
-    reset_state(model)
-    carried = np.concatenate([np.asarray(model(x[i:i + 1])) for i in range(len(x))])  # (50, 14)
-    song = x.reshape(1, -1, x.shape[2])                    # (1, 200, features)
-    unrolled = np.asarray(twin(song))[0, WINDOW - 1::WINDOW]  # output after each window's last note
-    assert unrolled.shape == carried.shape == (50, CLASSES)
-    np.testing.assert_allclose(unrolled, carried, rtol=1e-5, atol=1e-6)
-
-    # The state matters: from a zero state the windows after the first give other probabilities.
-    fresh = []
-    for i in range(6):
-        reset_state(model)
-        fresh.append(np.asarray(model(x[i:i + 1]))[0])
-    np.testing.assert_allclose(fresh[0], carried[0], rtol=1e-5, atol=1e-6)
-    assert min(np.abs(probs - carried[i]).max() for i, probs in enumerate(fresh) if i) > 1e-2
 
 
 @pytest.mark.parametrize("name", STATEFUL)
