@@ -43,7 +43,7 @@ seconds = defaultdict(float)
 start = time.perf_counter()
 from melodygen.learning.backend import configure_tensorflow, load_keras
 load_keras()
-configure_tensorflow()
+configure_tensorflow(optimize_graphs=False)  # as the command runs it
 seconds["import TensorFlow and Keras"] = time.perf_counter() - start
 
 from melodygen.formats.songs import load_melody

@@ -49,12 +49,13 @@ def train_config(args: argparse.Namespace, **more) -> TrainConfig:
                        learning_rate=args.learning_rate, **more)
 
 
-def start_tensorflow(progress: Progress) -> None:
+def start_tensorflow(progress: Progress, song: bool = False) -> None:
     """Load TensorFlow, saying so (3 to 20 s), with the process-wide settings every command runs
-    with (``configure_tensorflow``): one thread per op, deterministic ops."""
+    with (``configure_tensorflow``): one thread per op, deterministic ops; ``song``: the models
+    of one song, whose small graphs run without grappler's optimizations."""
     progress.stage("loading TensorFlow")
     from ..learning.backend import configure_tensorflow
-    configure_tensorflow()
+    configure_tensorflow(optimize_graphs=not song)
 
 
 def training_stages(progress: Progress, names: list[str]):

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
 
     from ..presentation.run_files import RunWriter
 
-    start_tensorflow(progress)
+    start_tensorflow(progress, song=True)
     writer = RunWriter(folder, names, scores=not args.no_scores, audio=not args.no_audio,
                        report=not args.no_report)
     run = train_while_writing(melody, names, config, writer, progress)

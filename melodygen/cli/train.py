@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
     prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
-    start_tensorflow(progress)
+    start_tensorflow(progress, song=True)
     bound = config.recipe == "fast"
     model = train_model(melody, args.model, config,
                         lambda *values: progress.epoch(args.model, *values, bound=bound),

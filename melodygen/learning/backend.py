@@ -37,7 +37,8 @@ def load_keras():
     return keras
 
 
-def configure_tensorflow(threads: int | None = 1, deterministic: bool = True) -> None:
+def configure_tensorflow(threads: int | None = 1, deterministic: bool = True,
+                         optimize_graphs: bool = True) -> None:
     """Process-wide TensorFlow settings, applied once, before the first model runs.
 
     threads:       threads per op and between ops; melodygen's models are small (128 units,
@@ -46,6 +47,11 @@ def configure_tensorflow(threads: int | None = 1, deterministic: bool = True) ->
                    TensorFlow's default (all cores).
     deterministic: ``tf.config.experimental.enable_op_determinism``: the same seed gives the
                    same weights, run after run.
+    optimize_graphs: False turns grappler, TensorFlow's graph optimizer, off: a song's models
+                   are graphs of a few hundred small ops that run tens of times, and optimizing
+                   them cost more than it saved (0.3 to 0.5 s of a default run of 나비야,
+                   the same weights and files; benchmarks/bench_nabiya.py). A collection's
+                   models keep it.
     Also quiets TensorFlow's Python logger to errors (retracing notes: each model gets its own
     compiled loops). Loads TensorFlow when it is not loaded yet.
     """
@@ -61,3 +67,4 @@ def configure_tensorflow(threads: int | None = 1, deterministic: bool = True) ->
             pass  # TensorFlow was already running in this process: keep its settings
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": not optimize_graphs})
