@@ -75,9 +75,9 @@ class SongRun:
 
 
 # The longest song the experiment trains on. A stateful model reads the whole song as one
-# sequence every epoch: 10,000 notes take about 17 s an epoch (docs/developers.md, "Long
-# melodies"), 100,000 notes over 15 minutes and 4.7 GB. Longer songs are refused before any
-# training.
+# sequence every epoch and keeps every step's gates for the gradient: 10,000 notes take about
+# 1.5 s an epoch and 1.1 GB (docs/developers.md, "Long melodies"), and the memory grows with
+# the song. Longer songs are refused before any training.
 MAX_SONG_NOTES = 20_000
 
 
