@@ -49,9 +49,9 @@ def configure_tensorflow(threads: int | None = 1, deterministic: bool = True,
                    same weights, run after run.
     optimize_graphs: False turns grappler, TensorFlow's graph optimizer, off: a song's models
                    are graphs of a few hundred small ops that run tens of times, and optimizing
-                   them cost more than it saved (0.3 to 0.5 s of a default run of 나비야,
-                   the same weights and files; benchmarks/bench_nabiya.py). A collection's
-                   models keep it.
+                   them cost more than it saved (0.3 to 0.5 s of a default run of 나비야 over
+                   four rounds, each with and without; the same weights and files). A
+                   collection's models keep it.
     Also quiets TensorFlow's Python logger to errors (retracing notes: each model gets its own
     compiled loops). Loads TensorFlow when it is not loaded yet.
     """
