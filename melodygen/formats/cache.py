@@ -122,19 +122,26 @@ def load_arrays(key: str, folder: Path | None = None) -> tuple[dict, dict] | Non
     return read_arrays((folder or cache_folder()) / f"{key}.npz")
 
 
-def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
-    """Named numpy ``arrays`` and ``meta`` (JSON-able) into one ``.npz`` file at ``path``, with a
-    checksum over both, written whole or not at all; False when it cannot be written."""
+def arrays_bytes(arrays: dict, meta: dict) -> bytes:
+    """Named numpy ``arrays`` and ``meta`` (JSON-able) as the bytes of one ``.npz`` file, with a
+    checksum over both (``read_arrays`` reads them)."""
     import numpy as np
 
-    path = Path(path)
-    folder, key = path.parent, path.name
     payload = dict(arrays)
     payload["json"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"),
                                     dtype=np.uint8)
     payload["checksum"] = np.frombuffer(_checksum(payload).encode(), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **payload)
+    return buffer.getvalue()
+
+
+def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
+    """``arrays_bytes`` into a file at ``path``, written whole or not at all; False when it
+    cannot be written (a cache that cannot be kept only costs the next run its time)."""
+    path = Path(path)
+    folder, key = path.parent, path.name
+    data = arrays_bytes(arrays, meta)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
@@ -142,7 +149,7 @@ def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
         return False
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(buffer.getvalue())
+            file.write(data)
         os.replace(temporary, path)
         return True
     except OSError:
