@@ -81,7 +81,8 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
 
 def _abc_note(pitch, length: Fraction, unit: Fraction, fifths: int, alters, shown) -> str:
     """One note or rest: pitch spelt in the key (an accidental when the key and the bar so far
-    do not give it), the length as a multiple of the unit."""
+    do not give it: ``shown``, letter -> alteration, is the bar so far), the length as a
+    multiple of the unit."""
     multiple = length / unit
     suffix = "" if multiple == 1 else (str(multiple.numerator) if multiple.denominator == 1 else
                                        ("" if multiple.numerator == 1 else str(multiple.numerator))
@@ -90,9 +91,9 @@ def _abc_note(pitch, length: Fraction, unit: Fraction, fifths: int, alters, show
         return "z" + suffix
     step, alter, octave = spell(pitch, fifths)
     accidental = ""
-    if shown.get((step, octave), alters.get(step, 0)) != alter:
-        accidental = _ACCIDENTALS[alter]
-        shown[(step, octave)] = alter
+    if shown.get(step, alters.get(step, 0)) != alter:  # an accidental holds for its letter in
+        accidental = _ACCIDENTALS[alter]                # every octave to the bar's end (ABC 2.1)
+        shown[step] = alter
     letter = step if octave <= 4 else step.lower()
     marks = "," * (4 - octave) if octave < 4 else "'" * (octave - 5) if octave > 5 else ""
     return accidental + letter + marks + suffix
