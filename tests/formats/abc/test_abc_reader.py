@@ -1,95 +1,18 @@
-"""ABC tunebooks (formats/abc.py): splitting, the fast reader on small tunes (exact notes), the
-same tunes and a fixed sample of music21's corpus read by music21 live, kinder0's figures, and a
-broken tune that drops only itself."""
+"""formats/abc/reader.py (with tokens, notes and measures): the fast reader on small tunes, each
+construct exact and, read with music21's rules, the same as music21 live."""
 
 from __future__ import annotations
 
-import importlib.util
-import warnings
 from fractions import Fraction as F
-from pathlib import Path
 
 import pytest
+from abc_testing import MUSIC21, assert_as_music21, notes, summary, tune
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from melodygen.core.errors import MelodyError
-from melodygen.core.note import Note, pitch_number
 from melodygen.formats import abc
 
-CORPUS = Path(importlib.util.find_spec("music21").origin).parent / "corpus"
-ESSEN = sorted(path for path in (CORPUS / "essenFolksong").glob("*.abc") if not path.name.startswith("test"))
-MUSIC21 = frozenset()  # read_tune(tune, MUSIC21) reads exactly as music21 does
-
-
-def tune(text: str, source: str = "tune.abc") -> abc.Tune:
-    (only,) = abc.split_tunes(text, source)
-    return only
-
-
-def notes(*pairs) -> tuple[Note, ...]:
-    """("C5", "1/3"), (None, 1), ... -> Notes."""
-    return tuple(Note(None if name is None else pitch_number(name), F(length)) for name, length in pairs)
-
-
-def summary(reading: abc.TuneReading) -> tuple:
-    """What the two readers must agree on: the melody and the counts of what was dropped."""
-    melody = reading.melody
-    return (melody.notes, melody.time_signature, melody.pickup, melody.tempo, reading.grace_notes,
-            reading.chord_tones, reading.meter_changes, reading.tempo_changes, reading.unjoined_ties)
-
-
-def assert_as_music21(text: str) -> abc.TuneReading:
-    """Read with music21's rules and with music21 itself: the same; returns melodygen's reading
-    with all its rules."""
-    one = tune(text)
-    assert summary(abc.read_tune(one, MUSIC21)) == summary(abc.music21_tune(one))
-    return abc.read_tune(one)
-
-
-# --- splitting -----------------------------------------------------------------------------------
-
-BOOK = """% a tunebook
-%%propagate-accidentals pitch
-
-X:1
-T:First
-N:K0001
-N:second remark
-O:Europa, Mitteleuropa
-M:2/4
-L:1/8
-K:G
-GABc | d4 |
-T:not a header field any more
-
-X: 2
-T:Second
-M:3/4
-K:F
-A B c |
-X:third
-K:C
-C
-"""
-
-
-def test_split_tunes_keeps_text_line_number_header_and_fields():
-    tunes = abc.split_tunes(BOOK, "book.abc")
-    assert [(t.line, t.number, t.title) for t in tunes] == [(4, 1, "First"), (15, 2, "Second"),
-                                                            (20, None, "X:?")]
-    first = tunes[0]
-    lines = first.text.splitlines()
-    assert lines[0] == "X:1" and lines[-1] == "T:not a header field any more"
-    assert (first.meter, first.key, first.origin, first.remarks) == ("2/4", "G", "Europa, Mitteleuropa",
-                                                                     "K0001; second remark")
-    assert first.fields[-1] == ("K", "G") and first.field("L") == "1/8" and first.field("R") is None
-    assert first.header == "% a tunebook\n%%propagate-accidentals pitch\n\n"
-    assert first.where == "book.abc:4" and tunes[1].meter == "3/4"
-    assert abc.split_tunes("no tunes here", "x.abc") == ()
-
-
-# --- the fast reader: each construct, exact ---------------------------------------------------
 
 def test_tuplets_ties_across_bars_and_rests():
     reading = assert_as_music21("X:1\nM:2/4\nL:1/8\nK:C\n"
@@ -139,17 +62,6 @@ def test_key_signature_and_accidentals_carried_through_the_bar():
     assert abc.read_tune(declared, MUSIC21).melody.notes == reading.melody.notes
     octave = tune("%%propagate-accidentals octave\n" + text)
     assert [n.pitch for n in abc.read_tune(octave).melody.notes][:3] == [70, 73, 73]
-
-
-@pytest.mark.parametrize(("key", "pitches"), [
-    ("G", [67, 69, 71, 72, 74, 76, 78]), ("Bb", [67, 69, 70, 72, 74, 75, 77]),
-    ("Edor", [67, 69, 71, 73, 74, 76, 78]), ("Amix", [67, 69, 71, 73, 74, 76, 78]),
-    ("Gm", [67, 69, 70, 72, 74, 75, 77]), ("Hp", [67, 69, 71, 73, 74, 76, 78]),
-    ("Es", [68, 69, 71, 73, 75, 76, 78]), ("H", [67, 69, 71, 72, 74, 76, 77]),
-    ("AB", [67, 68, 70, 72, 73, 75, 77])])  # music21 takes a capital B for a flat too
-def test_keys_as_music21_names_them(key, pitches):
-    reading = assert_as_music21(f"X:1\nM:4/4\nL:1/4\nK:{key}\nGABc | defz |\n")
-    assert [n.pitch for n in reading.melody.notes] == pitches
 
 
 def test_chords_keep_their_highest_note_and_count_the_others():
@@ -266,83 +178,3 @@ def test_any_text_reads_or_is_a_melody_error(body, header):
             abc.read_tune(one, rules)
         except MelodyError as error:
             assert error.source == "tune.abc" and error.line >= 1
-
-
-# --- a tunebook with a broken tune ---------------------------------------------------------------
-
-def test_a_broken_tune_drops_only_itself_with_its_reason(tmp_path):
-    path = tmp_path / "book.abc"
-    path.write_text("X:1\nT:Good\nM:2/4\nL:1/4\nK:C\nc d |\n\n"
-                    "X:2\nT:Bad meter\nM:3\nK:C\nc d |\n\n"
-                    "X:3\nT:Also good\nL:1/4\nM:3/4\nK:G\nf g a |\n"
-                    "X:4\nT:No notes\nK:C\n\n", encoding="utf-8")
-    book = abc.read_tunebook(path)
-    assert [reading.melody.title for reading in book.readings] == ["Good", "Also good"]
-    assert book.melodies[1].notes == notes(("F#5", 1), ("G5", 1), ("A5", 1))
-    assert [(tune.number, reason) for tune, reason in book.failed] == [
-        (2, f"{path}:10:1: M: meter '3' is not beats/unit, C, C| or none"),
-        (4, f"{path}:20: no notes in the tune")]
-    assert len(book) == 2 and book.fallbacks == 0
-
-
-def test_a_reference_number_that_is_not_a_number_is_a_broken_tune():
-    text = "X:1a\nM:2/4\nL:1/4\nK:C\nc d |\n"
-    with pytest.raises(MelodyError, match="music21 cannot read the tune"):
-        abc.music21_tune(tune(text))
-    with pytest.raises(MelodyError, match=r"^tune.abc:1:1: X: reference number '1a' is not a number"):
-        abc.read_tune(tune(text))
-
-
-def test_a_tunebook_that_is_not_one_is_an_error(tmp_path):
-    with pytest.raises(MelodyError, match="no tunes"):
-        abc.tunebook_from_text("just text\n", "notes.txt")
-    with pytest.raises(MelodyError, match="cannot read the tunebook"):
-        abc.read_tunebook(tmp_path / "missing.abc")
-
-
-# --- music21's corpus ----------------------------------------------------------------------------
-
-def test_kinder0_figures():
-    """The corpus research figures: 213 tunes, 8,393 notes with ties merged, 27 pitches."""
-    book = abc.read_tunebook(CORPUS / "essenFolksong" / "kinder0.abc", fallback=False)
-    pitches = [note.pitch for melody in book.melodies for note in melody.notes if not note.is_rest]
-    assert (len(book), len(pitches), len(set(pitches)), book.failed) == (213, 8393, 27, ())
-
-
-def sample(path: Path, count: int):
-    """``count`` tunes spread evenly over a book, first and last included: a fixed sample."""
-    tunes = abc.split_tunes(path.read_text(encoding="utf-8"), path.name)
-    if len(tunes) <= count:
-        return list(tunes)
-    return [tunes[round(i * (len(tunes) - 1) / (count - 1))] for i in range(count)]
-
-
-@pytest.mark.parametrize("path", ESSEN, ids=lambda path: path.stem)
-def test_essen_sample_reads_as_music21(path):
-    """30 tunes of every Essen file: read as music21 does, the same as music21 live; with
-    melodygen's rules, the same as music21 reading the tune as ABC 2.1 (accidentals carry)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for one in sample(path, 30):
-            reference = summary(abc.music21_tune(one))
-            assert summary(abc.read_tune(one, MUSIC21)) == reference, one.where
-            ours = summary(abc.read_tune(one))
-            if ours != reference:
-                assert ours == summary(abc.music21_tune(one, abc_version=(2, 1, 0))), one.where
-
-
-@pytest.mark.parametrize("folder", ["ryansMammoth", "oneills1850"])
-def test_other_tunebooks_sample_reads_as_music21(folder):
-    """Every 60th tune of the Irish and American tunebooks: as music21 reads it, or read by
-    music21 when melodygen does not read it."""
-    tunes = [one for path in sorted((CORPUS / folder).glob("*.abc"))
-             for one in abc.split_tunes(path.read_text(encoding="utf-8"), path.name)][::60]
-    assert len(tunes) > 15
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for one in tunes:
-            reference = summary(abc.music21_tune(one))
-            try:
-                assert summary(abc.read_tune(one, MUSIC21)) == reference, one.where
-            except abc.UnsupportedAbc:
-                pass
