@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from ..core.errors import ConfigError
@@ -136,11 +135,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
 
     progress.stage(f"loading {args.model}")
     model = load(args.model)
-    began = time.perf_counter()
     what = "melody" if config.count == 1 else "melodies"
     progress.stage(f"generating {config.count} {what}")
     made = generate(model, config, lambda number, count: progress.step(number, count, what))
-    seconds = time.perf_counter() - began
     progress.stage(f"comparing them with the {len(model.reference):,} melodies the model learnt")
     stats = melodies_stats(model, config, made)
     progress.stage(f"writing the files in {folder}")
@@ -148,14 +145,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
                               scores=not args.no_scores, audio=not args.no_audio,
                               progress=progress.step)
     progress.done()
-    print(format_generated(summary, folder, seconds))
+    print(format_generated(summary, folder))
     if config.greedy and config.count > 1:
         print(f"note: greedy generation gives {config.count} identical melodies; sample with "
               "--temperature, --top-k or --top-p for different ones", file=sys.stderr)
     return 0
 
 
-def format_generated(summary, folder: Path, seconds: float) -> str:
+def format_generated(summary, folder: Path) -> str:
     """What was made: the model and the settings, each melody's statistics, the files."""
     from ..presentation.gallery import GALLERY, stats_rows
 
@@ -165,8 +162,7 @@ def format_generated(summary, folder: Path, seconds: float) -> str:
     melodies = "melody" if config.count == 1 else "melodies"
     model = summary.model
     lines = [f"{model.learnt_from}, {model.name} ({summary.model_file}): {config.count} "
-             f"{melodies} of {size} of {beats}/{unit} in {config.key}, {config.describe()}, "
-             f"{seconds:.1f} s"]
+             f"{melodies} of {size} of {beats}/{unit} in {config.key}, {config.describe()}"]
     if config.primer:
         kept = "in the output" if config.include_primer else "left out of the output"
         tokens = " ".join(note_label(note, config.key) for note in config.primer)

@@ -317,7 +317,7 @@ def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_co
         progress(f"pretraining on {pretrain.name}: {len(kept):,} tunes "
                  f"({len(pretrain) - len(kept):,} left out as tunes of {data.collection.name})",
                  0.0)
-    rows = [encode_song(tune.melody, tonic(tune.key, tune.melody), vocabulary) for tune in kept]
+    rows = [encode_song(tune.melody, tonic(tune.melody), vocabulary) for tune in kept]
     parts = split([tune.melody for tune in kept], train_config.validation,
                   seed=train_config.seed)
     model = training.new_network(model_config, vocabulary, train_config.seed)

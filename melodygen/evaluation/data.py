@@ -43,8 +43,8 @@ class EvaluationData:
             tuple(np.array([pitch_index[e.pitch] for e in song], dtype=np.int64) for song in events),
             tuple(np.array([duration_index[e.duration] for e in song], dtype=np.int64)
                   for song in events),
-            tuple(tonic(tune.key, tune.melody) for tune in collection.tunes),
-            sum(1 for tune in collection.tunes if tune.key))
+            tuple(tonic(tune.melody) for tune in collection.tunes),
+            sum(1 for tune in collection.tunes if tune.melody.key is not None))
 
     @property
     def songs(self) -> int:

@@ -120,9 +120,8 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
 def test_the_table(issue_run, nabiya_model_file):
     code, out, err, folder = issue_run
     lines = out.splitlines()
-    assert re.fullmatch(re.escape(f"나비야, stateful2 ({nabiya_model_file}): 4 melodies of 64 "
-                                  "notes of 2/4 in C major, sampling: temperature 0.9, top-k 5, "
-                                  "seed 7, ") + r"\d+\.\d s", lines[0])
+    assert lines[0] == f"나비야, stateful2 ({nabiya_model_file}): 4 melodies of 64 notes of 2/4 " \
+                       "in C major, sampling: temperature 0.9, top-k 5, seed 7"
     assert lines[1] == "primer g8 e8 e4 f8 (in the output), then 64 notes per melody"
     assert lines[3].split() == ["melody", "notes", "bars", "ends", "on", "tonic", "in", "key",
                                 "range", "longest", "copy", "bits/note"]
@@ -158,8 +157,8 @@ def test_same_seed_same_bytes(nabiya_model_file, tmp_path):
 def test_greedy_by_default_replays_the_song(nabiya_model_file, nabiya, tmp_path):
     code, out, err = run_cli("generate", nabiya_model_file, "--out", tmp_path)
     assert (code, err) == (0, "")
-    assert out.splitlines()[0].startswith(f"나비야, stateful2 ({nabiya_model_file}): 1 melody of "
-                                          "50 notes of 2/4 in C major, greedy, ")
+    assert out.splitlines()[0] == f"나비야, stateful2 ({nabiya_model_file}): 1 melody of 50 " \
+                                  "notes of 2/4 in C major, greedy"
     assert midi_notes((tmp_path / "generated-1.mid").read_bytes()) == list(nabiya.notes)
     summary = summary_of(tmp_path)
     assert summary["settings"]["seed"] is None

@@ -8,6 +8,7 @@ import pytest
 
 from melodygen.core.collection import Collection, Tune
 from melodygen.core.errors import ConfigError
+from melodygen.core.keys import Key
 from melodygen.core.note import Melody
 from melodygen.evaluation import NetworkSettings, EvaluationData, PPMModel, evaluate
 from melodygen.formats.notation import parse_notes
@@ -20,7 +21,8 @@ SONGS = ["c4 d4 e4 c4", "e4 f4 g2", "g8 a8 g8 f8 e4 c4", "c4 c4 g4 g4 a4 a4 g2",
 
 
 def collection() -> Collection:
-    tunes = tuple(Tune(Melody(tuple(parse_notes(song)), f"t{i}", source=f"book.abc:{i + 1}"),
+    tunes = tuple(Tune(Melody(tuple(parse_notes(song)), f"t{i}", source=f"book.abc:{i + 1}",
+                              key=Key(0, "major")),  # K:C, as the reader gives it
                        "book.abc", i + 1, f"t{i}", "4/4", "C") for i, song in enumerate(SONGS))
     return Collection("book.abc", tunes)
 

@@ -64,6 +64,6 @@ def prepare(collection: Collection, validation: float, seed: int) -> PreparedCol
     melodies = collection.melodies()
     return PreparedCollection(
         collection, EventVocabulary.from_melodies(melodies),
-        tuple(tonic(tune.key, tune.melody) for tune in collection.tunes),
+        tuple(tonic(tune.melody) for tune in collection.tunes),
         tuple(len(note_events(melody)) for melody in melodies),
         split(melodies, validation, seed=seed))

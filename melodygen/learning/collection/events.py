@@ -29,7 +29,6 @@ generation (``predict.py``) all index by name:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import IntEnum
 from fractions import Fraction
@@ -59,8 +58,6 @@ class Column(IntEnum):
 
 COLUMNS = len(Column)
 INPUTS = (Column.PITCH, Column.LENGTH, Column.REST, Column.POSITION, Column.METER)
-_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}  # until Key.parse reads K:
-_KEY = re.compile(r"\s*([A-Ga-g])([#b]?)")
 
 
 @dataclass(frozen=True)
@@ -90,14 +87,11 @@ def note_events(melody: Melody) -> list[NoteEvent]:
     return events
 
 
-def tonic(key: str | None, melody: Melody) -> int:
-    """The tonic's pitch class (0 = C): from a key as a file writes it ("G", "Bb", "F#m",
-    "Dmin"), else found in the notes (C when the melody has none)."""
-    found = _KEY.match(key or "")
-    if found:
-        return (_STEPS[found.group(1).upper()] + {"#": 1, "b": -1, "": 0}[found.group(2)]) % 12
-    key_found = song_key(melody)
-    return key_found.tonic if key_found else 0
+def tonic(melody: Melody) -> int:
+    """The tonic's pitch class (0 = C): of the key its file gives (ABC's ``K:``, a MIDI key
+    signature), else of the key found in its notes (C when the melody has none)."""
+    key = melody.key if melody.key is not None else song_key(melody)
+    return key.tonic if key is not None else 0
 
 
 def relative_pitch(pitch: int, tonic_class: int) -> int:
