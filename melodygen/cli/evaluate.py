@@ -77,9 +77,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     networks = () if args.units is None else tuple(
         CollectionModelConfig(family=family, units=args.units, layers=layers)
         for family, layers in DEFAULT_LAYERS.items())
+    # every output checked before the work: a folder that cannot be written fails now
     if args.json is not None and args.json.is_dir():
         raise MelodyError("is a folder; give a file name for the JSON results", source=str(args.json))
     folder = prepare_folder(args.out or Path("out") / f"evaluate-{args.source.replace('/', '-')}")
+    json_file = args.json or folder / "evaluation.json"
+    prepare_folder(json_file.parent)
 
     collection = read(args.source, progress, use_cache=not args.no_cache)
     pretrain = read(args.pretrain, progress, use_cache=not args.no_cache) if args.pretrain else None
@@ -90,13 +93,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
                       settings=NetworkSettings(networks, train), progress=shown,
                       epoch_progress=shown.epoch)
     progress.done()
-    write_atomic(args.json or folder / "evaluation.json",
+    print(format_table(result))  # the results first: a file that fails after hours loses none
+    write_atomic(json_file,
                  (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
-    report = None
+    written = [json_file]
     if not args.no_report:
         from ..presentation.evaluation_report import write_evaluation_report
-        report = write_evaluation_report(result, folder)
-    print(format_table(result, folder, report))
+        written.append(write_evaluation_report(result, folder))
+    print("files: " + ", ".join(map(str, written)))
     return 0
 
 
@@ -122,7 +126,7 @@ class _Shown:
                              left=report.seconds / report.epoch * (report.epochs - report.epoch))
 
 
-def format_table(result, folder: Path, report: Path | None) -> str:
+def format_table(result) -> str:
     from ..presentation.evaluation_report import verdict
 
     data, published = result.data, result.published()
@@ -135,5 +139,4 @@ def format_table(result, folder: Path, report: Path | None) -> str:
     return "\n".join([
         f"{result.source}: {data.songs:,} songs, {data.note_count:,} notes, {len(data.pitches)} "
         f"pitches; {len(result.folds)} folds (seed {result.seed}), {result.seconds:.0f} s",
-        "", *table(rows, strip=True), "", verdict(result),
-        f"files in {folder}/: evaluation.json" + (f", {report.name}" if report else "")])
+        "", *table(rows, strip=True), "", verdict(result)])

@@ -137,7 +137,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     model = load(args.model)
     what = "melody" if config.count == 1 else "melodies"
     progress.stage(f"generating {config.count} {what}")
-    made = generate(model, config, lambda number, count: progress.step(number, count, what))
+    made = generate(model, config, lambda number, count, share: progress.report(
+        f"{number}/{count}, {share:.0%}" if count > 1 else f"{share:.0%}"))
     progress.stage(f"comparing them with the {len(model.reference):,} melodies the model learnt")
     stats = melodies_stats(model, config, made)
     progress.stage(f"writing the files in {folder}")

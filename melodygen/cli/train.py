@@ -152,6 +152,7 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
 
     from ..formats.files import prepare_folder
     from ..learning.cluster import RESTART_STATUS, WorkerLost, read_tf_config
+    from ..formats.abc import abc_key_name
     from ..learning.collection.config import CollectionTrainConfig
     from .corpus import read
 
@@ -170,8 +171,10 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
         progress = Progress(quiet=True)  # the chief alone reports (warnings still show)
 
     collection = read(args.song, progress)
+    from ..learning.collection.model import prepare_training, train
+
+    prepared = prepare_training(collection, settings)  # too few tunes: before TensorFlow loads
     start_tensorflow(progress)
-    from ..learning.collection.model import train
 
     strategy, on = None, ""
     if args.distributed:
@@ -183,7 +186,7 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
     progress.stage(f"training on {collection.name} ({len(collection):,} tunes, "
                    f"{collection.notes:,} notes{on})")
     try:
-        model = train(collection, network, settings, progress.epoch, save_to=path,
+        model = train(prepared, network, settings, progress.epoch, save_to=path,
                       resume=args.resume, strategy=strategy)
     except WorkerLost as error:
         progress.done()
@@ -197,11 +200,12 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
     model.save(path)
     progress.done()
     beats, unit = model.meter
+    key = abc_key_name(model.key)
     print(f"{collection.name}: trained on {facts.tunes:,} tunes ({facts.notes:,} notes), "
           f"{facts.epochs} epochs in {facts.seconds:.0f} s{on}; on {facts.validation_tunes:,} "
           f"held-out tunes {facts.validation_bits:.3f} bits per note "
           f"({facts.validation_pitch_bits:.3f} for the pitch alone), from epoch {facts.best_epoch}")
     print(f"saved {path} ({path.stat().st_size / 1024 / 1024:.1f} MiB); new tunes in its most "
-          f"common key and meter: melodygen generate {path} --key '{model.key}' "
-          f"--meter {beats}/{unit} --bars 16")
+          f"common key and meter: melodygen generate {path} --key {key} --meter {beats}/{unit} "
+          "--bars 16")
     return 0

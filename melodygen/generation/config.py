@@ -28,6 +28,10 @@ from ..learning.modelfile import SONG
 from .sampling import sample, sampling_error
 
 PRIMER_SOURCE = "--primer"
+# The most a melody may hold, refused up front: a tune takes about 1-3 ms a note to generate,
+# so these are a few minutes (docs/generating.md; benchmarks/bench_generate.py).
+MAX_BARS = 10_000
+MAX_LENGTH = 50_000  # notes
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,12 @@ class GenerateConfig:
              if self.length is not None else "give a length (notes) or a number of bars"),
             (self.length is not None and self.length < 1,
              f"length must be at least 1 note, got {self.length}"),
+            (self.length is not None and self.length > MAX_LENGTH,
+             f"length must be at most {MAX_LENGTH:,} notes, got {self.length}: generate the "
+             "melody in parts"),
             (self.bars is not None and self.bars < 1, f"bars must be at least 1, got {self.bars}"),
+            (self.bars is not None and self.bars > MAX_BARS,
+             f"bars must be at most {MAX_BARS:,}, got {self.bars}: generate the tune in parts"),
             (self.count < 1, f"count must be at least 1, got {self.count}"),
             (self.seed is not None and self.seed < 0, f"seed must be 0 or more, got {self.seed}"),
             (not 10 <= self.tempo <= 400,

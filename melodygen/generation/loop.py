@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..core.note import Melody, Note
 from ..formats.notation import LENGTHS, length_to_duration
@@ -29,17 +29,22 @@ class Generated:
     bits: float              # the model's own bits per note for them (pitch and length)
 
 
+# (melody, of melodies, share of that melody made): called as each melody begins and every
+# REPORT_NOTES notes of it
+GenerationProgress = Callable[[int, int, float], None]
+REPORT_NOTES = 64
+
+
 def generate(model: MelodyModel, config: GenerateConfig,
-             progress=None) -> list[Generated]:
-    """``config.count`` new melodies from ``model`` (see the module); ``progress`` (number, of)
-    hears of each before it is made."""
+             progress: GenerationProgress | None = None) -> list[Generated]:
+    """``config.count`` new melodies from ``model`` (see the module)."""
     stepper = model.stepper(config.key, config.time_signature)
     rules = _rules(model, config)
     out = []
     for index in range(config.count):
-        if progress:
-            progress(index + 1, config.count)
-        notes, bits = _continue(stepper, config, rules, config.chooser(index))
+        report = (lambda share, number=index + 1: progress(number, config.count, share)) \
+            if progress else None
+        notes, bits = _continue(stepper, config, rules, config.chooser(index), report)
         out.append(Generated(_melody(config, notes, index + 1), notes, bits))
     return out
 
@@ -53,13 +58,16 @@ def _rules(model: MelodyModel, config: GenerateConfig) -> TuneRules | None:
                      model.pitch_limits(config.key) if config.key is not None else None)
 
 
-def _continue(stepper, config: GenerateConfig, rules: TuneRules | None,
-              pick) -> tuple[tuple[Note, ...], float]:
-    """The notes after the primer, and the model's mean bits per note for them."""
+def _continue(stepper, config: GenerateConfig, rules: TuneRules | None, pick,
+              report=None) -> tuple[tuple[Note, ...], float]:
+    """The notes after the primer, and the model's mean bits per note for them; ``report``
+    (share made) hears of the progress."""
     next_note = stepper.start(config.primer)
     notes, bits = [], 0.0
     now = sum((note.duration for note in config.primer), Fraction(0)) - config.pickup
     while True:
+        if report and len(notes) % REPORT_NOTES == 0:
+            report(float(now / rules.end) if rules is not None else len(notes) / config.length)
         if rules is not None:
             rule = rules.at(now)
         else:

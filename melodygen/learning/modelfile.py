@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -43,7 +42,8 @@ def write_model_file(path: str | Path, network: keras.Model, metadata: dict,
     and the other ``members``, in one zip file written atomically at ``path``; a folder that
     cannot be written, or a path that is a folder, is a ``MelodyError``."""
     from .backend import load_keras
-    keras = load_keras()
+    load_keras()
+    from keras.src.saving import saving_lib  # the .keras format into memory: no temporary file
 
     path = Path(path)
     if path.is_dir():
@@ -51,16 +51,14 @@ def write_model_file(path: str | Path, network: keras.Model, metadata: dict,
                           source=str(path))
     prepare_folder(path.parent)
     metadata = {"format": FORMAT, "format_version": FORMAT_VERSION, **metadata}
-    with tempfile.TemporaryDirectory(prefix="melodygen-") as folder:
-        keras_file = Path(folder) / MODEL_MEMBER
-        keras.saving.save_model(network, keras_file)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(METADATA_MEMBER,
-                             json.dumps(metadata, ensure_ascii=False, indent=1) + "\n")
-            archive.write(keras_file, MODEL_MEMBER)
-            for name, data in (members or {}).items():
-                archive.writestr(name, data)
+    keras_file = io.BytesIO()
+    saving_lib.save_model(network, keras_file)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(METADATA_MEMBER, json.dumps(metadata, ensure_ascii=False, indent=1) + "\n")
+        archive.writestr(MODEL_MEMBER, keras_file.getvalue())
+        for name, data in (members or {}).items():
+            archive.writestr(name, data)
     return write_atomic(path, buffer.getvalue())
 
 
@@ -132,25 +130,24 @@ def read_member(path: str | Path, name: str) -> bytes:
 
 
 def load_network(path: str | Path):
-    """The Keras model of a model file (imports TensorFlow); a broken one is a ``MelodyError``."""
+    """The Keras model of a model file (imports TensorFlow), read in memory (no temporary file);
+    a broken one is a ``MelodyError``."""
     from .backend import load_keras
-    keras = load_keras()
+    load_keras()
+    from keras.src.saving import saving_lib
 
     path = Path(path)
     data = read_member(path, MODEL_MEMBER)
     if not zipfile.is_zipfile(io.BytesIO(data)):  # Keras would call it "File not found"
         raise MelodyError(f"corrupted model file: {MODEL_MEMBER} is not a Keras archive",
                           source=str(path))
-    with tempfile.TemporaryDirectory(prefix="melodygen-") as folder:
-        keras_file = Path(folder) / MODEL_MEMBER
-        keras_file.write_bytes(data)
-        try:
-            return keras.saving.load_model(keras_file, compile=False)
-        except Exception as error:  # Keras raises many types for a broken file
-            reason = str(error).replace(str(keras_file), MODEL_MEMBER).splitlines()
-            reason = reason[0][:200] if reason else type(error).__name__
-            raise MelodyError(f"corrupted model file: Keras cannot load {MODEL_MEMBER} ({reason})",
-                              source=str(path)) from None
+    try:
+        return saving_lib.load_model(io.BytesIO(data), compile=False)
+    except Exception as error:  # Keras raises many types for a broken file
+        reason = str(error).splitlines()
+        reason = reason[0][:200] if reason else type(error).__name__
+        raise MelodyError(f"corrupted model file: Keras cannot load {MODEL_MEMBER} ({reason})",
+                          source=str(path)) from None
 
 
 def check_shapes(network, inputs: tuple, outputs: dict[str, int], source: str) -> None:

@@ -46,3 +46,25 @@ def test_a_bad_model_name_is_one_line(tmp_path):
     assert done.stderr.startswith("unknown PPM model 'ppm-q2': write ppm-PART-EOF")
     done = evaluate("essen/kinder", "--models", "pretrained", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (2, "model 'pretrained' needs --pretrain SOURCE\n")
+
+
+def test_an_output_that_cannot_be_written_fails_before_the_work(tmp_path):
+    """--json into a folder that cannot be made: one line at once, not after the evaluation."""
+    import time
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    started = time.monotonic()
+    done = evaluate("essen/kinder", "--models", "lstm", "--json", str(blocker / "out.json"),
+                    cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{blocker}: is a file, not a folder; give a folder to write in\n"
+    assert time.monotonic() - started < 20  # no collection read, no network trained
+
+
+def test_the_results_come_before_the_files(tmp_path):
+    done = evaluate("essen/kinder", "--models", "ppm-c2i", "--folds", "2", "--no-report",
+                    "--json", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[2].startswith("model") and lines[-1] == f"files: {tmp_path / 'r.json'}"

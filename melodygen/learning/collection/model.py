@@ -203,29 +203,37 @@ class CollectionModel(MelodyModel):
 
 def read(path: str | Path, metadata: dict) -> CollectionModel:
     """The collection model of file ``path`` without its network, and without TensorFlow
-    (``metadata``: its ``modelfile.read_metadata``); a damaged file is a ``MelodyError``."""
-    path = Path(path)
-    data = metadata
+    (``metadata``: its ``modelfile.read_metadata``); a damaged file is a ``MelodyError`` that
+    says which part is damaged."""
+    path, data = Path(path), metadata
+    try:
+        fields_of = (str(data["source"]), CollectionModelConfig(**data["model"]),
+                     CollectionTrainConfig(**data["config"]),
+                     EventVocabulary.from_json(data["vocabulary"]), tuple(data["meter"]),
+                     float(data["tempo"]), tuple(data["pitch_range"]),
+                     CollectionFacts.from_json(data["training"]),
+                     CollectionHistory.from_json(data["history"]))
+    except KeyError as error:
+        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} lacks {error}",
+                          source=str(path)) from None
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+        raise MelodyError(f"corrupted model file: bad {METADATA_MEMBER} ({error})",
+                          source=str(path)) from None
+    return CollectionModel(*fields_of, _reference(path), dict(data.get("versions", {})))
+
+
+def _reference(path: Path) -> tuple[Melody, ...]:
+    """The training tunes kept in the model file (``reference.npz``)."""
     try:
         with np.load(io.BytesIO(read_member(path, REFERENCE_MEMBER)), allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
         heads = json.loads(arrays.pop("heads").tobytes().decode("utf-8"))
-        return CollectionModel(
-            str(data["source"]), CollectionModelConfig(**data["model"]),
-            CollectionTrainConfig(**data["config"]),
-            EventVocabulary.from_json(data["vocabulary"]), tuple(data["meter"]),
-            float(data["tempo"]), tuple(data["pitch_range"]),
-            CollectionFacts.from_json(data["training"]),
-            CollectionHistory.from_json(data["history"]),
-            tuple(cache.decode_melodies(arrays, heads)), dict(data["versions"]))
-    except KeyError as error:
-        raise MelodyError(f"corrupted model file: {METADATA_MEMBER} or {REFERENCE_MEMBER} "
-                          f"lacks {error}", source=str(path)) from None
+        return tuple(cache.decode_melodies(arrays, heads))
     except MelodyError:
         raise
     except Exception as error:  # numpy and json raise many types for damaged data
-        raise MelodyError(f"corrupted model file: {type(error).__name__} reading "
-                          f"{METADATA_MEMBER} or {REFERENCE_MEMBER}", source=str(path)) from None
+        raise MelodyError(f"corrupted model file: {REFERENCE_MEMBER} (the training tunes) cannot "
+                          f"be read ({type(error).__name__})", source=str(path)) from None
 
 
 def load(path: str | Path, metadata: dict) -> CollectionModel:
@@ -235,12 +243,28 @@ def load(path: str | Path, metadata: dict) -> CollectionModel:
     return model.with_network(load_network(path), str(path))
 
 
-def train(collection: Collection, model_config: CollectionModelConfig | None = None,
+def prepare_training(collection: Collection,
+                     train_config: CollectionTrainConfig | None = None) -> PreparedCollection:
+    """``collection`` ready to train on (no TensorFlow): its tunes split into training and
+    held-out tunes; a collection too small to split is a ``ConfigError``."""
+    train_config = train_config or CollectionTrainConfig()
+    prepared = prepare(collection, train_config.validation, train_config.seed) \
+        if len(collection) >= 2 else None
+    if prepared is None or not prepared.parts.train or not prepared.parts.validation:
+        raise ConfigError(f"training needs tunes to train on and to validate on; "
+                          f"{collection.name} has {len(collection)} tune"
+                          f"{'s' if len(collection) != 1 else ''}")
+    return prepared
+
+
+def train(collection: Collection | PreparedCollection,
+          model_config: CollectionModelConfig | None = None,
           train_config: CollectionTrainConfig | None = None,
           progress: TrainingProgress | None = None, save_to: str | Path | None = None,
           resume: bool = False, strategy=None) -> CollectionModel:
-    """Train a collection model on every tune of ``collection`` but a held-out share
-    (``train_config.validation``, for early stopping; versions of one tune stay on one side).
+    """Train a collection model on every tune of ``collection`` (or the ``prepare_training`` of
+    it) but a held-out share (``train_config.validation``, for early stopping; versions of one
+    tune stay on one side).
 
     save_to:  the model file to come: after every epoch the training state is kept beside it
               (``resume.state_path``); with ``resume`` training goes on from there.
@@ -252,13 +276,9 @@ def train(collection: Collection, model_config: CollectionModelConfig | None = N
     """
     model_config = model_config or CollectionModelConfig()
     train_config = train_config or CollectionTrainConfig()
-    prepared = prepare(collection, train_config.validation, train_config.seed) \
-        if len(collection) >= 2 else None
-    if prepared is None or not prepared.parts.train or not prepared.parts.validation:
-        raise ConfigError(f"training needs tunes to train on and to validate on; "
-                          f"{collection.name} has {len(collection)} tune"
-                          f"{'s' if len(collection) != 1 else ''}")
-    parts = prepared.parts
+    prepared = collection if isinstance(collection, PreparedCollection) else \
+        prepare_training(collection, train_config)
+    collection, parts = prepared.collection, prepared.parts
     state_file = resuming.state_path(save_to) if save_to else None
     settings = prepared.training_settings(model_config, train_config)
     from ..backend import load_keras
