@@ -9,6 +9,9 @@ each rule comes from.
     model.py       one PPM model: settings (``PPMConfig``), counts (``PPM``), blending
     indexes.py     many songs at once: ``CountIndex`` (LTM), ``ReadingIndex`` (LTM+, STM)
     combine.py     entropy-weighted combination, bits per note
+    events.py      a melody's notes as IDyOM's basic viewpoints (``Events``)
+    viewpoints.py  derived, linked and threaded viewpoints of the notes
+    system.py      multiple-viewpoint systems: ``system_distributions``
 
 Alphabet
     IDyOM takes the alphabet from the whole data set, training and test songs alike
@@ -22,9 +25,14 @@ distributions are always normalised, in doubles, not single floats.
 """
 
 from .combine import COMBINATIONS, bits, combine, entropy, mean_bits
+from .events import TICKS_PER_QUARTER, Events, key_tonic
 from .indexes import CountIndex, ReadingIndex, long_term_distributions, short_term_distributions
 from .model import ESCAPES, PPM, PPMConfig, blend, check_sequence
+from .system import PARTS, SYSTEMS, SystemConfig, system_distributions, system_named
+from .viewpoints import PITCHED, VIEWPOINTS
 
-__all__ = ["COMBINATIONS", "CountIndex", "ESCAPES", "PPM", "PPMConfig", "ReadingIndex", "bits",
-           "blend", "check_sequence", "combine", "entropy", "long_term_distributions",
-           "mean_bits", "short_term_distributions"]
+__all__ = ["COMBINATIONS", "CountIndex", "ESCAPES", "Events", "PARTS", "PITCHED", "PPM",
+           "PPMConfig", "ReadingIndex", "SYSTEMS", "SystemConfig", "TICKS_PER_QUARTER",
+           "VIEWPOINTS", "bits", "blend", "check_sequence", "combine", "entropy", "key_tonic",
+           "long_term_distributions", "mean_bits", "short_term_distributions",
+           "system_distributions", "system_named"]

@@ -1,0 +1,181 @@
+"""IDyOM's multiple-viewpoint systems: the pitch of each note predicted by a PPM model per
+viewpoint, long-term and short-term, their predictions combined (Conklin & Witten 1995; Pearce
+2005, ch. 7; IDyOM 1.7.1 ``mvs/multiple-viewpoint-system.lisp``).
+
+For each note of a test song and each viewpoint of the system (``viewpoints.py``):
+
+1. The viewpoint's element of the note is undefined: the viewpoint says nothing about this
+   note (``model-event``: no prediction, nothing learnt).
+2. Else its model predicts over the elements the note could have: for each pitch of the
+   alphabet, the element the note would have with that pitch and its real duration, onset and
+   key (``set-model-alphabets`` with ``*marginalise-using-current-event*`` = 1: the basic
+   viewpoints of the system, here the pitch, take their whole alphabets, the others keep the
+   note's values; IDyOM's default, 2, would sum over durations the note does not have). Pitches
+   whose element is undefined are dropped; the model's alphabet is the distinct elements left
+   (``set-alphabet-from-context``; ``blend``'s restricted alphabet).
+3. Each element's probability is shared equally among the pitches that give it, the result
+   normalised (``derived->basic``): a distribution over the pitches.
+
+The viewpoints' distributions are combined by entropy-weighted geometric or arithmetic means
+(``combine.py``), the long-term models' together and the short-term models' together; if no
+viewpoint of a system says anything about a note, the pitch is uniform (IDyOM's ``:flat``).
+Then the long-term with the short-term (``combine-predictions``). LTM: learnt from the
+training songs; LTM+: also each test song as it reads it (kept for the next); STM: each test
+song alone (``indexes.py``).
+
+IDyOM's defaults (``mvs/params.lisp``) are the ``SystemConfig`` defaults: LTM C*I, STM X*UI,
+geometric combination, bias 2 between viewpoints and 7 between LTM and STM; Pearce (2005, 7.4)
+used the same (LTM+ C*I, STM X*UI, "geometric with a bias of 7 for LTM-STM combination and a
+bias of 2 for viewpoint combination").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ...core.errors import ConfigError
+from .combine import COMBINATIONS, combine
+from .events import Events
+from .indexes import CountIndex, ReadingIndex
+from .model import PPMConfig
+from .viewpoints import Notes, components, elements, encode, predicts_pitch
+
+PARTS = ("ltm", "ltm+", "stm", "both", "both+")
+
+
+@dataclass(frozen=True)
+class SystemConfig:
+    """A multiple-viewpoint system and its settings, validated on creation."""
+
+    viewpoints: tuple[str, ...]            # e.g. ("cpint*dur", "cpintfref*cpint")
+    name: str = ""                         # what tables call it
+    ltm: str = "C*I"                       # the long-term models (the thesis's notation)
+    stm: str = "X*UI"                      # the short-term models
+    viewpoint_combination: str = "geometric"
+    viewpoint_bias: float = 2.0
+    ltm_stm_combination: str = "geometric"
+    ltm_stm_bias: float = 7.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "viewpoints", tuple(self.viewpoints))
+        if not self.viewpoints:
+            raise ConfigError("a viewpoint system needs at least one viewpoint")
+        for viewpoint in self.viewpoints:
+            if not predicts_pitch(viewpoint):
+                raise ConfigError(f"viewpoint {viewpoint!r} cannot predict the pitch (none of "
+                                  f"{', '.join(p.name for p in components(viewpoint))} depends "
+                                  "on it); link it with one that does, e.g. cpint*" + viewpoint)
+        if len(set(self.viewpoints)) != len(self.viewpoints):
+            raise ConfigError(f"a viewpoint is named twice in {', '.join(self.viewpoints)}")
+        for model in (self.ltm, self.stm):
+            PPMConfig.named(model, 1)
+        for method in (self.viewpoint_combination, self.ltm_stm_combination):
+            if method not in COMBINATIONS:
+                raise ConfigError(f"combination must be one of {', '.join(COMBINATIONS)}, "
+                                  f"got {method!r}")
+        if not self.name:
+            object.__setattr__(self, "name", " ".join(self.viewpoints))
+
+
+# Named systems. Conklin & Witten's (1995) best, as Pearce (2005, 7.4) ran it; Pearce's (2005,
+# table 7.3) forward stepwise selection on the chorales but thrfiph (no phrases here).
+SYSTEMS = {
+    "cpitch": SystemConfig(("cpitch",), "cpitch"),
+    "conklin-witten": SystemConfig(("cpintfref*cpint", "cpint*ioi", "cpitch", "cpintfref*fib"),
+                                   "Conklin & Witten (1995)"),
+    "pearce": SystemConfig(("cpint*dur", "cpintfref*cpintfip", "cpitch*dur", "cpintfref*fib",
+                            "thrtactus", "cpintfref*dur", "cpint*dur-ratio", "cpintfip"),
+                           "Pearce (2005), table 7.3 without thrfiph"),
+}
+
+
+def system_named(name: str) -> SystemConfig:
+    """A named system (``SYSTEMS``), or one made from viewpoint names joined by commas:
+    ``"cpint*dur,cpintfref*cpint"``."""
+    if name in SYSTEMS:
+        return SYSTEMS[name]
+    return SystemConfig(tuple(part.strip() for part in name.split(",") if part.strip()))
+
+
+def system_distributions(system: SystemConfig, songs: Sequence[Events], train: Sequence[int],
+                         test: Sequence[int], part: str = "both+",
+                         pitches: Sequence[int] | None = None) -> list[np.ndarray]:
+    """The pitch of every note of the songs ``test`` predicted by ``system`` learnt from the
+    songs ``train`` (indices into ``songs``): one (len(song), len(pitches)) array per test
+    song, each row a distribution over ``pitches`` (MIDI numbers, rising; default: every pitch
+    of ``songs``, IDyOM's alphabet of the data set). ``part``: "ltm", "ltm+", "stm", "both" or
+    "both+" (IDyOM's ``:models``)."""
+    if part not in PARTS:
+        raise ConfigError(f"part must be one of {', '.join(PARTS)}, got {part!r}")
+    alphabet = np.array(sorted({int(p) for song in songs for p in song.pitch})
+                        if pitches is None else pitches, dtype=np.int64)
+    train, test = list(train), list(test)
+    for index in test:
+        missing = set(songs[index].pitch.tolist()) - set(alphabet.tolist())
+        if missing:
+            raise ConfigError(f"test song {index} has pitches {sorted(missing)} outside the "
+                              "alphabet")
+    notes = Notes.of([songs[i] for i in train + test])
+    lengths = notes.lengths
+    test_rows = np.arange(int(lengths[:len(train)].sum()), len(notes))
+    candidates = np.broadcast_to(alphabet, (len(test_rows), len(alphabet)))
+    long_term, short_term = _Pool(system), _Pool(system)
+    for viewpoint in system.viewpoints:
+        actual_raw = elements(viewpoint, notes, np.arange(len(notes)), notes.pitch)
+        slot_raw = elements(viewpoint, notes, test_rows, candidates)
+        (actual, slots), size = encode(actual_raw, slot_raw)
+        slots = np.where(actual[test_rows, None] >= 0, slots, -1)
+        sequences = [song[song >= 0] for song in np.split(actual, np.cumsum(lengths)[:-1])]
+        defined = actual[test_rows] >= 0
+        test_slots = [rows[mask] for rows, mask in zip(
+            np.split(slots, np.cumsum(lengths[len(train):])[:-1]),
+            np.split(defined, np.cumsum(lengths[len(train):])[:-1]))]
+        if part != "stm":
+            config = PPMConfig.named(system.ltm, max(size, 1))
+            if part.endswith("+"):
+                predicted = ReadingIndex(config, sequences).distributions(len(train), test_slots)
+            else:
+                predicted = CountIndex(config, sequences[:len(train)]).distributions(
+                    sequences[len(train):], test_slots)
+            long_term.add(_rows(predicted, defined), defined)
+        if part in ("stm", "both", "both+"):
+            config = PPMConfig.named(system.stm, max(size, 1))
+            predicted = ReadingIndex(config, sequences[len(train):], ends=False,
+                                     separate=True).distributions(0, test_slots)
+            short_term.add(_rows(predicted, defined), defined)
+    if part in ("ltm", "ltm+"):
+        combined = long_term.result()
+    elif part == "stm":
+        combined = short_term.result()
+    else:
+        combined = combine([long_term.result(), short_term.result()], system.ltm_stm_bias,
+                           system.ltm_stm_combination)
+    return np.split(combined, np.cumsum(lengths[len(train):])[:-1])
+
+
+def _rows(predicted: list[np.ndarray], defined: np.ndarray) -> np.ndarray:
+    """The songs' predictions of their defined notes -> (test notes, P), 0 where undefined."""
+    out = np.zeros((len(defined), predicted[0].shape[1] if predicted else 0))
+    if predicted:
+        out[defined] = np.concatenate(predicted)
+    return out
+
+
+class _Pool:
+    """The viewpoints' pitch distributions of one kind of model (LTM or STM), combined
+    (``combine-viewpoint-predictions``) once all are in."""
+
+    def __init__(self, system: SystemConfig) -> None:
+        self.method, self.bias = system.viewpoint_combination, system.viewpoint_bias
+        self.distributions: list[np.ndarray] = []   # per viewpoint (notes, P)
+        self.present: list[np.ndarray] = []         # per viewpoint (notes,) bool
+
+    def add(self, distributions: np.ndarray, defined: np.ndarray) -> None:
+        self.distributions.append(distributions)
+        self.present.append(defined)
+
+    def result(self) -> np.ndarray:
+        return combine(self.distributions, self.bias, self.method, np.stack(self.present))
