@@ -41,7 +41,7 @@ from melodygen.learning.splits import k_folds  # noqa: E402
 
 PITCH_MODELS = {"C*I (LTM)": "ppm-ltm-c*i", "LTM+ C*I": "ppm-ltm+-c*i", "BOTH+": "ppm-both+-c*i"}
 PUBLISHED = {"chorales": {"C*I (LTM)": 2.444, "BOTH+": 2.347, "conklin-witten": 2.045,
-                          "pearce": 1.953},
+                          "pearce": 1.953, "pearce-extended": 1.911},
              "essen/kinder": {"C*I (LTM)": 2.428, "LTM+ C*I": 2.237, "BOTH+": 2.106}}
 _SHARED: dict = {}
 

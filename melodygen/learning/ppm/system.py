@@ -80,8 +80,9 @@ class SystemConfig:
             object.__setattr__(self, "name", " ".join(self.viewpoints))
 
 
-# Named systems. Conklin & Witten's (1995) best, as Pearce (2005, 7.4) ran it; Pearce's (2005,
-# table 7.3) forward stepwise selection on the chorales but thrfiph (no phrases here).
+# Named systems. Conklin & Witten's (1995) best, as Pearce (2005, 7.4) ran it; Pearce's (2005)
+# forward stepwise selections on the chorales, tables 7.3 and 9.8 (the extended feature set),
+# without the viewpoints of phrases (melodygen keeps none).
 SYSTEMS = {
     "cpitch": SystemConfig(("cpitch",), "cpitch"),
     "conklin-witten": SystemConfig(("cpintfref*cpint", "cpint*ioi", "cpitch", "cpintfref*fib"),
@@ -89,6 +90,11 @@ SYSTEMS = {
     "pearce": SystemConfig(("cpint*dur", "cpintfref*cpintfip", "cpitch*dur", "cpintfref*fib",
                             "thrtactus", "cpintfref*dur", "cpint*dur-ratio", "cpintfip"),
                            "Pearce (2005), table 7.3 without thrfiph"),
+    "pearce-extended": SystemConfig(("cpint*dur", "cpintfref*mode", "cpintfref*cpintfip",
+                                     "cpitch*dur", "cpint*dur-ratio", "cpint*inscale",
+                                     "cpintfref*dur"),
+                                    "Pearce (2005), table 9.8 without thrfiph, cpintfref*liph "
+                                    "and cpintfiph"),
 }
 
 

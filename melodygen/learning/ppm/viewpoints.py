@@ -17,6 +17,8 @@ neither predicts nor learns them). Every element is an integer here; times in ti
     cpintfip      p - p[0]                                                  first note
     cpintfib      p - the pitch of the last note before it on a bar line    on a bar line, or
                                                                             none before
+    inscale       1 if p is in the key signature's scale (A minor: the      no tonic or mode
+                  white keys), else 0
     tessitura     0 below 66, 2 above 74, else 1 (Bach's sopranos)          -
     dur           duration                                                  -
     deltast       the rest before it                                        -
@@ -26,7 +28,8 @@ neither predicts nor learns them). Every element is an integer here; times in ti
     posinbar      onset mod bar                                             -
     fib           1 if posinbar = 0 (first in bar) else 0                   -
     tactus        1 if onset mod (bar / pulses) = 0 (on a beat) else 0      -
-    barlength     bar; pulses: pulses; referent: tonic                      referent: no tonic
+    barlength     bar; pulses: pulses; referent: tonic; mode: mode           referent, mode:
+                                                                            no key
     thr-cpint-fib     cpint from the last note before it with fib = 1       fib = 0, or none
     thr-cpint-tactus  the same with tactus (IDyOM's threaded viewpoints)    before
     thrbar        (thr-cpint-fib, the ticks between the two notes):        as thr-cpint-fib
@@ -38,8 +41,8 @@ the pitch (``PITCHED``) can predict the pitch: for each pitch of the alphabet, t
 note would have with that pitch and its real duration, onset and key (``candidates``).
 Not built, for want of what melodygen keeps of a melody: phrase boundaries (fiph, liph,
 cpintfiph, thrfiph, thrliph, phraselength: IDyOM reads them from **kern's phrase marks or
-fermatas), the key signature apart from its tonic (keysig, mode, inscale), spelled pitch (mpitch,
-accidental), dynamics and articulation.
+fermatas), the key signature as a count of sharps (keysig: the tonic and mode stand for it),
+spelled pitch (mpitch, accidental), dynamics and articulation.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class Notes:
     bar: np.ndarray
     pulses: np.ndarray
     tonic: np.ndarray      # -1: none
+    mode: np.ndarray       # 0 major, 9 minor, -1: none
     previous: np.ndarray   # index of the note before in the same song, -1 for a song's first
     first: np.ndarray      # index of the song's first note
     lengths: np.ndarray    # (songs,) notes per song
@@ -87,6 +91,7 @@ class Notes:
         return cls(joined("pitch"), joined("duration"), joined("onset"),
                    each([song.bar for song in songs]), each([song.pulses for song in songs]),
                    each([-1 if song.tonic is None else song.tonic for song in songs]),
+                   each([-1 if song.mode is None else song.mode for song in songs]),
                    np.where(index > first, index - 1, -1), first, lengths)
 
     def __len__(self) -> int:
@@ -147,6 +152,15 @@ def _cpintfref(notes, rows, pitch):
 def _cpintfip(notes, rows, pitch):
     there = _column(notes.previous[rows] >= 0, pitch)
     return _defined(there, pitch - _column(notes.pitch[notes.first[rows]], pitch), pitch)
+
+
+def _inscale(notes, rows, pitch):
+    """1 if the pitch class is in the key signature's scale (IDyOM's ``diatonic-set``: the
+    major scale rotated by the mode, from the tonic; A minor: A B C D E F G), else 0."""
+    tonic, mode = _column(notes.tonic[rows], pitch), _column(notes.mode[rows], pitch)
+    degree = (pitch - tonic + mode) % 12                      # as a degree of the major scale
+    inside = np.isin(degree, (0, 2, 4, 5, 7, 9, 11)).astype(np.int64)
+    return _defined((tonic >= 0) & (mode >= 0), inside, pitch)
 
 
 def _posinbar(notes: Notes) -> np.ndarray:
@@ -230,6 +244,7 @@ _TABLE = [
     Viewpoint("cpintfref", _cpintfref, True),
     Viewpoint("cpintfip", _cpintfip, True),
     Viewpoint("cpintfib", _cpintfib, True),
+    Viewpoint("inscale", _inscale, True),
     Viewpoint("tessitura", lambda notes, rows, pitch: np.where(pitch < 66, 0,
                                                                np.where(pitch > 74, 2, 1)), True),
     Viewpoint("thr-cpint-fib", _threaded(_fib, False), True),
@@ -253,6 +268,8 @@ _TABLE = [
     Viewpoint("referent", _rhythm(lambda notes, rows: np.where(notes.tonic[rows] >= 0,
                                                                notes.tonic[rows], UNDEFINED)),
               False),
+    Viewpoint("mode", _rhythm(lambda notes, rows: np.where(notes.mode[rows] >= 0,
+                                                           notes.mode[rows], UNDEFINED)), False),
 ]
 VIEWPOINTS = {viewpoint.name: viewpoint for viewpoint in _TABLE}
 PITCHED = tuple(viewpoint.name for viewpoint in _TABLE if viewpoint.pitched)

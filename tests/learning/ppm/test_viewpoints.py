@@ -1,6 +1,7 @@
 """IDyOM's viewpoints on a hand-made melody: every element, the undefined ones too.
 
-The melody (ticks: Q to a quarter note), in 4/4 with a quarter-note upbeat, in G (tonic 7):
+The melody (ticks: Q to a quarter note), in 4/4 with a quarter-note upbeat, in G major (tonic 7,
+mode 0):
 
     note   0    1    2     3      4    5
     pitch  67   69   71    67     74   62        G4 A4 B4 G4 D5 D4
@@ -24,7 +25,7 @@ from melodygen.learning.ppm.viewpoints import Notes, _pair, components, elements
 
 PITCHES = [67, 69, 71, 67, 74, 62]
 SONG = Events(PITCHES, [Q, Q, Q // 2, Q // 2, 2 * Q, Q],
-              [3 * Q, 4 * Q, 5 * Q, 11 * Q // 2, 8 * Q, 10 * Q], 4 * Q, 4, 7)
+              [3 * Q, 4 * Q, 5 * Q, 11 * Q // 2, 8 * Q, 10 * Q], 4 * Q, 4, 7, 0)
 
 
 def pair(a, b):
@@ -41,6 +42,7 @@ EXPECTED = {
     "cpintfref": [0, 2, 4, 0, 7, 7],
     "cpintfip": [U, 2, 4, 0, 7, -5],
     "cpintfib": [U, U, 2, -2, U, -12],
+    "inscale": [1] * 6,
     "tessitura": [1, 1, 1, 1, 1, 0],
     "thr-cpint-fib": [U, U, U, U, 5, U],
     "thr-cpint-tactus": [U, 2, 2, U, 3, -12],
@@ -57,6 +59,7 @@ EXPECTED = {
     "barlength": [4 * Q] * 6,
     "pulses": [4] * 6,
     "referent": [7] * 6,
+    "mode": [0] * 6,
 }
 
 
@@ -75,10 +78,21 @@ def test_each_viewpoint_of_the_melody(name):
     assert of(name)[:, 0].tolist() == EXPECTED[name]
 
 
-def test_without_a_tonic_the_tonic_s_viewpoints_are_undefined():
+def test_without_a_key_the_key_s_viewpoints_are_undefined():
     keyless = Events(SONG.pitch, SONG.duration, SONG.onset, SONG.bar, SONG.pulses, None)
-    assert of("cpintfref", [keyless])[:, 0].tolist() == [U] * 6
-    assert of("referent", [keyless])[:, 0].tolist() == [U] * 6
+    for name in ("cpintfref", "referent", "inscale", "mode"):
+        assert of(name, [keyless])[:, 0].tolist() == [U] * 6, name
+
+
+@pytest.mark.parametrize("tonic,mode,expected", [
+    (7, 0, [1, 0, 1, 1, 0]),      # G major: F# in, F and G# out
+    (4, 9, [1, 0, 1, 1, 0]),      # E minor (natural): the same signature
+    (9, 9, [1, 1, 0, 1, 0])])     # A minor: F in, F# and G# out
+def test_inscale_is_in_the_key_signature_s_scale(tonic, mode, expected):
+    song = Events([60] * 5, [Q] * 5, [Q * i for i in range(5)], 4 * Q, 4, tonic, mode)
+    notes = Notes.of([song])
+    candidates = np.array([[64, 65, 66, 67, 68]] * 5)       # E F F# G G#
+    assert elements("inscale", notes, np.arange(5), candidates)[0, :, 0].tolist() == expected
 
 
 def test_a_song_s_first_note_looks_at_nothing_before_it():
