@@ -48,9 +48,7 @@ class CountIndex:
         self.config = config
         size = config.alphabet_size
         self.end = size
-        arrays = [np.asarray(check_sequence(s, size, f"song {i}"), dtype=np.int64)
-                  for i, s in enumerate(songs)]
-        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        arrays, lengths = _checked(songs, size, "song")
         # targets: every note and every song's end, in learning order
         # the notes, and one more so that a song with no notes indexes something
         self._text = np.concatenate(arrays + [np.zeros(1, np.int64)])
@@ -120,14 +118,8 @@ class CountIndex:
     def _rows(self, order: int, ids: np.ndarray, excluded: bool) -> np.ndarray:
         """Dense counts (len(ids), A) of the symbols after contexts ``ids`` of ``order``."""
         size = self.config.alphabet_size
-        contexts = self._pair_context[order]
-        lo = np.searchsorted(contexts, ids, side="left")
-        hi = np.searchsorted(contexts, ids, side="right")
+        which, pairs = _pairs_of(self._pair_context[order], ids)
         rows = np.zeros((len(ids), size + 1))
-        widths = hi - lo
-        which = np.repeat(np.arange(len(ids)), widths)
-        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
-            + np.repeat(lo, widths)
         table = self._pair_excluded[order] if excluded else self._pair_full[order]
         rows[which, self._pair_symbol[order][pairs]] = table[pairs]
         return rows[:, :size]
@@ -149,9 +141,7 @@ class CountIndex:
         see ``_blend_many``."""
         config = self.config
         size = config.alphabet_size
-        arrays = [np.asarray(check_sequence(s, size, f"test song {i}"), dtype=np.int64)
-                  for i, s in enumerate(songs)]
-        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        arrays, lengths = _checked(songs, size, "test song")
         total = int(lengths.sum())
         text = np.concatenate(arrays) if total else np.zeros(0, np.int64)
         position = np.concatenate([np.arange(n) for n in lengths]) if total else text
@@ -187,21 +177,31 @@ class CountIndex:
                     walking[who[counted]] = True
             ids.append(current)
             order += 1
-        if bound is not None:
-            chosen = np.minimum(longest, bound)
-            selected = longest > bound
-        else:
-            chosen = np.where(shortest > 0, shortest, longest)
-            selected = (shortest > 0) & (shortest != longest)
-        if slots is None:
-            rows = _blend_many(config, lambda order, rows, excluded:
-                               self._rows(order, ids[order][rows], excluded), chosen, selected)
-        else:
-            table = _slot_table(slots, lengths)
-            rows = _blend_many(config, lambda order, rows, excluded:
-                               self._slot_rows(order, ids[order][rows], table[rows], excluded),
-                               chosen, selected, _shares(table))
+        rows = _predict(config, longest, shortest, lengths, slots,
+                        lambda order, rows, excluded:
+                        self._rows(order, ids[order][rows], excluded),
+                        lambda order, rows, table, excluded:
+                        self._slot_rows(order, ids[order][rows], table, excluded))
         return np.split(rows, np.cumsum(lengths)[:-1]) if len(arrays) else []
+
+
+def _pairs_of(contexts: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (context, symbol) pair of the contexts ``ids`` in an order's pair table, whose
+    ``contexts`` are sorted: (which of ``ids`` each belongs to, its place in the table)."""
+    lo = np.searchsorted(contexts, ids, side="left")
+    widths = np.searchsorted(contexts, ids, side="right") - lo
+    which = np.repeat(np.arange(len(ids)), widths)
+    pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
+        + np.repeat(lo, widths)
+    return which, pairs
+
+
+def _checked(songs: Sequence[Sequence[int]], size: int, what: str
+             ) -> tuple[list[np.ndarray], np.ndarray]:
+    """The songs as int64 arrays, each symbol checked (``check_sequence``), and their lengths."""
+    arrays = [np.asarray(check_sequence(song, size, f"{what} {i}"), dtype=np.int64)
+              for i, song in enumerate(songs)]
+    return arrays, np.array([len(a) for a in arrays], dtype=np.int64)
 
 
 def _first_of_runs(values: np.ndarray, times: np.ndarray, stride: int
@@ -232,9 +232,7 @@ class ReadingIndex:
         self.config = config
         size = config.alphabet_size
         self.end = size
-        arrays = [np.asarray(check_sequence(s, size, f"song {i}"), dtype=np.int64)
-                  for i, s in enumerate(songs)]
-        lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+        arrays, lengths = _checked(songs, size, "song")
         extra = 1 if ends else 0
         self._text = np.concatenate(arrays + [np.zeros(1, np.int64)])
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
@@ -320,12 +318,7 @@ class ReadingIndex:
     def _rows(self, order: int, ids: np.ndarray, times: np.ndarray, excluded: bool) -> np.ndarray:
         """Counts (len(ids), A) after contexts ``ids`` of ``order``: what came before ``times``."""
         size = self.config.alphabet_size
-        contexts = self._pair_context[order]
-        lo = np.searchsorted(contexts, ids, side="left")
-        widths = np.searchsorted(contexts, ids, side="right") - lo
-        which = np.repeat(np.arange(len(ids)), widths)
-        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
-            + np.repeat(lo, widths)
+        which, pairs = _pairs_of(self._pair_context[order], ids)
         start = self._pair_start[order][pairs]
         upto = np.searchsorted(self._times[order], pairs * self._stride + times[which])
         if excluded:
@@ -338,12 +331,7 @@ class ReadingIndex:
 
     def _types(self, order: int, ids: np.ndarray, times: np.ndarray) -> np.ndarray:
         """Distinct continuations (``$`` too) seen before ``times``."""
-        contexts = self._pair_context[order]
-        lo = np.searchsorted(contexts, ids, side="left")
-        widths = np.searchsorted(contexts, ids, side="right") - lo
-        which = np.repeat(np.arange(len(ids)), widths)
-        pairs = np.arange(len(which)) - np.repeat(np.cumsum(widths) - widths, widths) \
-            + np.repeat(lo, widths)
+        which, pairs = _pairs_of(self._pair_context[order], ids)
         seen = self._pair_first[order][pairs] < times[which]
         return np.bincount(which, weights=seen, minlength=len(ids)).astype(np.int64)
 
@@ -399,22 +387,33 @@ class ReadingIndex:
                     walking[rows] = True
             ids.append(current)
             order += 1
-        if bound is not None:
-            chosen = np.minimum(longest, bound)
-            selected = longest > bound
-        else:
-            chosen = np.where(shortest > 0, shortest, longest)
-            selected = (shortest > 0) & (shortest != longest)
-        if slots is None:
-            probabilities = _blend_many(config, lambda order, rows, excluded:
-                                        self._rows(order, ids[order][rows], who[rows], excluded),
-                                        chosen, selected)
-        else:
-            table = _slot_table(slots, lengths)
-            probabilities = _blend_many(config, lambda order, rows, excluded: self._slot_rows(
-                order, ids[order][rows], table[rows], who[rows], excluded), chosen, selected,
-                _shares(table))
+        probabilities = _predict(config, longest, shortest, lengths, slots,
+                                 lambda order, rows, excluded:
+                                 self._rows(order, ids[order][rows], who[rows], excluded),
+                                 lambda order, rows, table, excluded: self._slot_rows(
+                                     order, ids[order][rows], table, who[rows], excluded))
         return np.split(probabilities, np.cumsum(lengths)[:-1]) if len(lengths) else []
+
+
+def _predict(config: PPMConfig, longest: np.ndarray, shortest: np.ndarray, lengths: np.ndarray,
+             slots, counts_at, slot_counts_at) -> np.ndarray:
+    """The predictions of an index's targets, from the order of each one's longest match and
+    (PPM*) its shortest deterministic one (0: none): IDyOM's ``select-state``, then
+    ``_blend_many``, over the whole alphabet (``counts_at(order, rows, excluded)``) or over each
+    row's ``slots`` (``slot_counts_at(order, rows, slots of the rows, excluded)``)."""
+    bound = config.order
+    if bound is not None:
+        chosen = np.minimum(longest, bound)
+        selected = longest > bound
+    else:
+        chosen = np.where(shortest > 0, shortest, longest)
+        selected = (shortest > 0) & (shortest != longest)
+    if slots is None:
+        return _blend_many(config, counts_at, chosen, selected)
+    table = _slot_table(slots, lengths)
+    return _blend_many(config, lambda order, rows, excluded:
+                       slot_counts_at(order, rows, table[rows], excluded), chosen, selected,
+                       _shares(table))
 
 
 def _blend_many(config: PPMConfig, counts_at, chosen: np.ndarray, selected: np.ndarray,

@@ -125,20 +125,15 @@ def system_distributions(system: SystemConfig, songs: Sequence[Events], train: S
             raise ConfigError(f"test song {index} has pitches {sorted(missing)} outside the "
                               "alphabet")
     notes = Notes.of([songs[i] for i in train + test])
-    lengths = notes.lengths
-    test_rows = np.arange(int(lengths[:len(train)].sum()), len(notes))
-    candidates = np.broadcast_to(alphabet, (len(test_rows), len(alphabet)))
-    long_term, short_term = _Pool(system), _Pool(system)
+    test_rows = np.arange(int(notes.lengths[:len(train)].sum()), len(notes))
+    split_at = np.cumsum(notes.lengths[len(train):])[:-1]      # the test songs' boundaries
+    long_term, short_term, present = [], [], []
     for viewpoint in system.viewpoints:
-        actual_raw = elements(viewpoint, notes, np.arange(len(notes)), notes.pitch)
-        slot_raw = elements(viewpoint, notes, test_rows, candidates)
-        (actual, slots), size = encode(actual_raw, slot_raw)
-        slots = np.where(actual[test_rows, None] >= 0, slots, -1)
-        sequences = [song[song >= 0] for song in np.split(actual, np.cumsum(lengths)[:-1])]
-        defined = actual[test_rows] >= 0
-        test_slots = [rows[mask] for rows, mask in zip(
-            np.split(slots, np.cumsum(lengths[len(train):])[:-1]),
-            np.split(defined, np.cumsum(lengths[len(train):])[:-1]))]
+        sequences, slots, defined, size = _viewpoint_sequences(viewpoint, notes, test_rows,
+                                                               alphabet)
+        test_slots = [rows[mask] for rows, mask in zip(np.split(slots, split_at),
+                                                        np.split(defined, split_at))]
+        present.append(defined)
         if part != "stm":
             config = PPMConfig.named(system.ltm, max(size, 1))
             if part.endswith("+"):
@@ -146,42 +141,38 @@ def system_distributions(system: SystemConfig, songs: Sequence[Events], train: S
             else:
                 predicted = CountIndex(config, sequences[:len(train)]).distributions(
                     sequences[len(train):], test_slots)
-            long_term.add(_rows(predicted, defined), defined)
+            long_term.append(_spread(predicted, defined, len(alphabet)))
         if part in ("stm", "both", "both+"):
             config = PPMConfig.named(system.stm, max(size, 1))
             predicted = ReadingIndex(config, sequences[len(train):], ends=False,
                                      separate=True).distributions(0, test_slots)
-            short_term.add(_rows(predicted, defined), defined)
-    if part in ("ltm", "ltm+"):
-        combined = long_term.result()
-    elif part == "stm":
-        combined = short_term.result()
-    else:
-        combined = combine([long_term.result(), short_term.result()], system.ltm_stm_bias,
-                           system.ltm_stm_combination)
-    return np.split(combined, np.cumsum(lengths[len(train):])[:-1])
+            short_term.append(_spread(predicted, defined, len(alphabet)))
+    present = np.stack(present)
+    combined = [combine(models, system.viewpoint_bias, system.viewpoint_combination, present)
+                for models in (long_term, short_term) if models]
+    if len(combined) == 2:
+        combined = [combine(combined, system.ltm_stm_bias, system.ltm_stm_combination)]
+    return np.split(combined[0], split_at)
 
 
-def _rows(predicted: list[np.ndarray], defined: np.ndarray) -> np.ndarray:
-    """The songs' predictions of their defined notes -> (test notes, P), 0 where undefined."""
-    out = np.zeros((len(defined), predicted[0].shape[1] if predicted else 0))
-    if predicted:
-        out[defined] = np.concatenate(predicted)
+def _viewpoint_sequences(viewpoint: str, notes: Notes, test_rows: np.ndarray,
+                         alphabet: np.ndarray
+                         ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, int]:
+    """A viewpoint's view of the songs: (each song's sequence of defined elements as indices
+    into the viewpoint's alphabet; for each test note the element of each pitch of ``alphabet``
+    with the note's other attributes (len(test_rows), P), -1 where undefined or where the note's
+    own is; whether the test note's own element is defined (len(test_rows),); the size of the
+    viewpoint's alphabet)."""
+    candidates = np.broadcast_to(alphabet, (len(test_rows), len(alphabet)))
+    (actual, slots), size = encode(elements(viewpoint, notes, np.arange(len(notes)), notes.pitch),
+                                elements(viewpoint, notes, test_rows, candidates))
+    defined = actual[test_rows] >= 0
+    sequences = [song[song >= 0] for song in np.split(actual, np.cumsum(notes.lengths)[:-1])]
+    return sequences, np.where(defined[:, None], slots, -1), defined, size
+
+
+def _spread(predicted: list[np.ndarray], defined: np.ndarray, width: int) -> np.ndarray:
+    """The test songs' predictions of their defined notes -> (test notes, P), 0 elsewhere."""
+    out = np.zeros((len(defined), width))
+    out[defined] = np.concatenate(predicted) if predicted else np.zeros((0, width))
     return out
-
-
-class _Pool:
-    """The viewpoints' pitch distributions of one kind of model (LTM or STM), combined
-    (``combine-viewpoint-predictions``) once all are in."""
-
-    def __init__(self, system: SystemConfig) -> None:
-        self.method, self.bias = system.viewpoint_combination, system.viewpoint_bias
-        self.distributions: list[np.ndarray] = []   # per viewpoint (notes, P)
-        self.present: list[np.ndarray] = []         # per viewpoint (notes,) bool
-
-    def add(self, distributions: np.ndarray, defined: np.ndarray) -> None:
-        self.distributions.append(distributions)
-        self.present.append(defined)
-
-    def result(self) -> np.ndarray:
-        return combine(self.distributions, self.bias, self.method, np.stack(self.present))

@@ -211,6 +211,13 @@ def _ioi(notes: Notes, rows: np.ndarray) -> np.ndarray:
     return np.where(previous >= 0, gap, UNDEFINED)
 
 
+def _deltast(notes: Notes, rows: np.ndarray) -> np.ndarray:
+    """The rest before each note: 0 for a song's first (IDyOM's ``deltast``)."""
+    previous = np.maximum(notes.previous[rows], 0)
+    rest = notes.onset[rows] - notes.onset[previous] - notes.duration[previous]
+    return np.where(notes.previous[rows] >= 0, rest, 0)
+
+
 def _dur_ratio(notes: Notes, rows: np.ndarray) -> np.ndarray:
     previous = notes.previous[rows]
     numerator = notes.duration[rows]
@@ -252,10 +259,7 @@ _TABLE = [
     Viewpoint("thrbar", _threaded(_fib, True), True),
     Viewpoint("thrtactus", _threaded(_tactus, True), True),
     Viewpoint("dur", _rhythm(lambda notes, rows: notes.duration[rows]), False),
-    Viewpoint("deltast", _rhythm(lambda notes, rows: np.where(
-        notes.previous[rows] >= 0, notes.onset[rows] - notes.onset[np.maximum(
-            notes.previous[rows], 0)] - notes.duration[np.maximum(notes.previous[rows], 0)],
-        0)), False),
+    Viewpoint("deltast", _rhythm(_deltast), False),
     Viewpoint("bioi", _rhythm(lambda notes, rows: np.where(notes.previous[rows] >= 0,
                                                            _ioi(notes, rows), 0)), False),
     Viewpoint("ioi", _rhythm(_ioi), False),
