@@ -6,8 +6,9 @@
   song collection but its four ``test*.abc`` files), ``essen/kinder`` (``kinder0.abc``, the
   German children's songs of Pearce's studies), ``essen/NAME`` for each file (``essen/han1``),
   the tunebooks ``ryansMammoth``, ``oneills1850``, ``airdsAirs``, ``miscFolk``; and ``chorales``,
-  the soprano (first part) of Bach's chorales BWV 253-438 (``bach/bwvNNN.mxl``, Pearce's 2005
-  Dataset 2), read as written: their repeat signs taken out, then read as any MusicXML file is
+  the soprano (first part) of Bach's chorales BWV 253-438 but 327 (``bach/bwvNNN.mxl``; 327
+  repeats 326's melody a major third higher: Pearce's 2005 Dataset 2 of 185 melodies), read as
+  written: their repeat signs taken out, then read as any MusicXML file is
   (``musicxml.from_score``), so that a repeated section counts once, as in Pearce's data;
 - a folder, read recursively: ``.abc`` (every tune), ``.mid``/``.midi``, ``.musicxml``/``.xml``/
   ``.mxl``, ``.krn`` and song ``.txt`` files; other files are not melodies and are skipped;
@@ -50,7 +51,8 @@ MELODY_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".krn", ".txt")
 TUNEBOOKS = ("ryansMammoth", "oneills1850", "airdsAirs", "miscFolk")  # music21 corpus folders
 ESSEN = "essenFolksong"
 ESSEN_ALIASES = {"kinder": "kinder0"}
-CHORALES = ("chorales", "bach", range(253, 439))  # (name, music21 corpus folder, BWV numbers)
+# (name, music21 corpus folder, BWV numbers): 253-438 but 327, the melody of 326 a third higher
+CHORALES = ("chorales", "bach", [number for number in range(253, 439) if number != 327])
 
 Progress = Callable[[int, int], None]  # (tunes read, tunes in all)
 
