@@ -101,26 +101,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{source}: {len(songs)} songs, {sum(map(len, songs))} notes, {len(pitches)} "
               f"pitches, {keyed} with a key; {args.folds} folds, seed {args.seed}")
         published = PUBLISHED.get(source, {}) if args.folds == 10 else {}
-        print(f"{'task':27} {'model':40} {'bits/note':>9} {'published':>9} {'seconds':>8}  "
+        print(f"{'task':27} {'model':18} {'bits/note':>9} {'published':>9} {'seconds':>8}  "
               "per fold")
         if not args.no_pitch:
             began = time.perf_counter()
             result = evaluate(collection, list(PITCH_MODELS.values()), args.folds, args.seed,
                               workers=args.workers)
             took = time.perf_counter() - began
-            for label, name in PITCH_MODELS.items():
+            for place, (label, name) in enumerate(PITCH_MODELS.items()):
                 found = result.models[name]
                 paper = f"{published[label]:.3f}" if label in published else "-"
-                print(f"{'pitch':27} {label:40} {found.bits_pitch:9.3f} {paper:>9} "
-                      f"{took:8.1f}  " + " ".join(f"{x:.3f}" for x in found.fold_bits_pitch))
+                seconds = f"{took:8.1f}" if place == 0 else f"{'(all)':>8}"  # one evaluation
+                print(f"{'pitch':27} {label:18} {found.bits_pitch:9.3f} {paper:>9} "
+                      f"{seconds}  " + " ".join(f"{x:.3f}" for x in found.fold_bits_pitch))
         for system in args.systems:
             figure, per_fold, took = systems_figure(songs, folds, pitches, system, args.part,
                                                     args.workers)
             paper = f"{published[system]:.3f}" if system in published else "-"
-            label = ppm.system_named(system).name + ("" if args.part == "both+" else
-                                                     f" ({args.part})")
-            print(f"{'pitch given rhythm and key':27} {label[:40]:40} {figure:9.3f} {paper:>9} "
+            label = system + ("" if args.part == "both+" else f" ({args.part})")
+            print(f"{'pitch given rhythm and key':27} {label:18} {figure:9.3f} {paper:>9} "
                   f"{took:8.1f}  " + " ".join(f"{x:.3f}" for x in per_fold), flush=True)
+    print("\nsystems: " + "; ".join(f"{name}: {', '.join(ppm.system_named(name).viewpoints)}"
+                                    for name in args.systems))
     return 0
 
 

@@ -340,11 +340,14 @@ class ReadingIndex:
         """Counts (len(ids), K) of the symbols ``slots`` (-1: none) after contexts ``ids`` of
         ``order``: what came before ``times``."""
         at, found = _find_pairs(self._pair_key[order], ids, slots, self.config.alphabet_size)
-        start = self._pair_start[order][at]
-        upto = np.searchsorted(self._times[order],
-                               at * self._stride + np.broadcast_to(times[:, None], at.shape))
-        counted = self._new[order][upto] - self._new[order][start] if excluded else upto - start
-        return np.where(found, counted, 0).astype(float)
+        pairs = at[found]
+        start = self._pair_start[order][pairs]
+        upto = np.searchsorted(self._times[order], pairs * self._stride
+                               + np.broadcast_to(times[:, None], at.shape)[found])
+        counts = np.zeros(at.shape)
+        counts[found] = self._new[order][upto] - self._new[order][start] if excluded \
+            else upto - start
+        return counts
 
     def distributions(self, first: int = 0, slots: Sequence[np.ndarray] | None = None
                       ) -> list[np.ndarray]:

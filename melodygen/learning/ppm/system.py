@@ -82,7 +82,8 @@ class SystemConfig:
 
 # Named systems. Conklin & Witten's (1995) best, as Pearce (2005, 7.4) ran it; Pearce's (2005)
 # forward stepwise selections on the chorales, tables 7.3 and 9.8 (the extended feature set),
-# without the viewpoints of phrases (melodygen keeps none).
+# without the viewpoints of phrases (melodygen keeps none); melodygen's own selection the same way
+# on the chorales (benchmarks/select_viewpoints.py, 10 stages).
 SYSTEMS = {
     "cpitch": SystemConfig(("cpitch",), "cpitch"),
     "conklin-witten": SystemConfig(("cpintfref*cpint", "cpint*ioi", "cpitch", "cpintfref*fib"),
@@ -95,6 +96,10 @@ SYSTEMS = {
                                      "cpintfref*dur"),
                                     "Pearce (2005), table 9.8 without thrfiph, cpintfref*liph "
                                     "and cpintfiph"),
+    "selected": SystemConfig(("cpint*posinbar", "cpintfref*cpintfip", "cpintfref*mode*dur",
+                              "cpint*inscale", "thrtactus", "cpitch*dur", "cpint*dur",
+                              "cpintfref*posinbar"),
+                             "forward stepwise selection on the chorales"),
 }
 
 

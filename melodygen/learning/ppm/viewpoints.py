@@ -310,7 +310,11 @@ def encode(*arrays: np.ndarray) -> tuple[list[np.ndarray], int]:
     flat = [array.reshape(-1, array.shape[-1]) for array in arrays]
     defined = [~(array == UNDEFINED).any(axis=1) for array in flat]
     values = np.concatenate([array[mask] for array, mask in zip(flat, defined)])
-    alphabet, inverse = np.unique(values, axis=0, return_inverse=True)
+    code = np.zeros(len(values), dtype=np.int64)   # the components in mixed radix: sorts alike
+    for column in values.T:
+        kinds, index = np.unique(column, return_inverse=True)
+        code = code * len(kinds) + index.ravel()
+    alphabet, inverse = np.unique(code, return_inverse=True)
     inverse = inverse.ravel()
     out, at = [], 0
     for array, mask, original in zip(flat, defined, arrays):
