@@ -111,16 +111,21 @@ def system_named(name: str) -> SystemConfig:
     return SystemConfig(tuple(part.strip() for part in name.split(",") if part.strip()))
 
 
-def system_distributions(system: SystemConfig, songs: Sequence[Events], train: Sequence[int],
-                         test: Sequence[int], part: str = "both+",
+def system_distributions(system: SystemConfig | str, songs: Sequence[Events],
+                         train: Sequence[int], test: Sequence[int], part: str = "both+",
                          pitches: Sequence[int] | None = None) -> list[np.ndarray]:
-    """The pitch of every note of the songs ``test`` predicted by ``system`` learnt from the
-    songs ``train`` (indices into ``songs``): one (len(song), len(pitches)) array per test
-    song, each row a distribution over ``pitches`` (MIDI numbers, rising; default: every pitch
-    of ``songs``, IDyOM's alphabet of the data set). ``part``: "ltm", "ltm+", "stm", "both" or
-    "both+" (IDyOM's ``:models``)."""
+    """The pitch of every note of the songs ``test`` predicted by ``system`` (or its name,
+    ``system_named``) learnt from the songs ``train`` (indices into ``songs``, in the order
+    learnt; LTM+ reads the test songs in their order): one (len(song), len(pitches)) array per
+    test song, each row a distribution over ``pitches`` (MIDI numbers, rising; default: every
+    pitch of ``songs``, IDyOM's alphabet of the data set). ``part``: "ltm", "ltm+", "stm",
+    "both" or "both+" (IDyOM's ``:models``)."""
+    if isinstance(system, str):
+        system = system_named(system)
     if part not in PARTS:
         raise ConfigError(f"part must be one of {', '.join(PARTS)}, got {part!r}")
+    if set(train) & set(test):
+        raise ConfigError(f"songs {sorted(set(train) & set(test))} are both learnt and tested")
     alphabet = np.array(sorted({int(p) for song in songs for p in song.pitch})
                         if pitches is None else pitches, dtype=np.int64)
     train, test = list(train), list(test)

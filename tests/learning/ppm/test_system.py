@@ -180,6 +180,10 @@ def test_systems_are_checked_on_creation():
     with pytest.raises(ConfigError, match="not a PPM model name"):
         SystemConfig(("cpint",), ltm="C*Q")
     assert ppm.system_named("cpint*dur, cpintfref").viewpoints == ("cpint*dur", "cpintfref")
+    with pytest.raises(ConfigError, match=r"songs \[1\] are both learnt and tested"):
+        system_distributions("cpint", TRAIN + [TEST], [0, 1], [1, 2])
+    with pytest.raises(ConfigError, match="part must be one of"):
+        system_distributions("cpint", TRAIN + [TEST], [0, 1], [2], "all")
 
 
 @pytest.mark.parametrize("name", ["C*I", "X*UI", "C2I", "A0", "D*U"])
