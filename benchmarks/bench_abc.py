@@ -116,7 +116,7 @@ def music21_job(job):
 
 def cache_file(path: Path, cache: Path) -> Path:
     import music21
-    reference = inspect.getsource(abc.music21_tune) + inspect.getsource(abc._reading) + \
+    reference = inspect.getsource(abc.reference) + inspect.getsource(abc.reading) + \
         inspect.getsource(summary)
     digest = hashlib.sha256(path.read_bytes() + music21.__version__.encode() + reference.encode())
     return cache / f"{path.stem}-{digest.hexdigest()[:16]}.json"

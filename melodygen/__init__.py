@@ -19,15 +19,19 @@ from .core.versions import VERSION as __version__
 # and a program that needs one name load only what they use (``import melodygen`` itself
 # loads no more than the version).
 _HOMES = {
-    **dict.fromkeys(("ConfigError", "Melody", "MelodyError", "MelodyWarning", "Note",
-                     "pitch_name", "pitch_number"), "core"),
+    **dict.fromkeys(("Collection", "ConfigError", "Key", "Melody", "MelodyError", "MelodyWarning",
+                     "Note", "Tune", "pitch_name", "pitch_number"), "core"),
     **dict.fromkeys(("bundled_songs", "format_song", "format_token", "load_melody", "load_song",
                      "parse_notes", "parse_song", "parse_token", "read_song", "write_midi",
                      "write_musicxml"), "formats"),
-    **dict.fromkeys(("GenerateConfig", "MelodyModel", "generate", "load", "train_model"),
-                    "generation"),
-    **dict.fromkeys(("DEFAULT_MODELS", "MODELS", "ModelSpec", "TrainConfig"), "learning"),
+    "read_collection": "formats.collections",
+    **dict.fromkeys(("CollectionModelConfig", "CollectionTrainConfig", "DEFAULT_MODELS",
+                     "EpochReport", "MODELS", "MelodyModel", "ModelSpec", "TrainConfig"),
+                    "learning"),
+    **dict.fromkeys(("GenerateConfig", "generate", "load", "train_model"), "generation"),
+    **dict.fromkeys(("NetworkSettings", "evaluate"), "evaluation"),
     "configure_tensorflow": "learning.backend",
+    "write_outputs": "presentation.run_files",
 }
 
 
@@ -44,14 +48,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-__all__ = [
-    "__version__",
-    "ConfigError", "DEFAULT_MODELS", "GenerateConfig", "MODELS", "Melody", "MelodyError",
-    "MelodyModel", "MelodyWarning", "ModelSpec", "Note", "TrainConfig", "bundled_songs",
-    "configure_tensorflow", "format_song", "format_token", "generate", "load", "load_melody",
-    "load_song", "parse_notes", "parse_song", "parse_token", "pitch_name", "pitch_number",
-    "read_song", "run_song", "train_model", "write_midi", "write_musicxml", "write_wav",
-]
+__all__ = ["__version__", *sorted(_HOMES), "run_song", "write_wav"]
 
 
 def write_wav(melody, path):
@@ -62,9 +59,9 @@ def write_wav(melody, path):
 
 
 def run_song(melody, models=None, config=None, progress=None):
-    """Train ``models`` (default: ``DEFAULT_MODELS``) on ``melody`` and predict with them; see
-    ``learning.experiment.run_song``."""
-    from .learning.config import DEFAULT_MODELS, TrainConfig
-    from .learning.experiment import run_song as run
+    """Train ``models`` (default: ``DEFAULT_MODELS``) on ``melody`` and predict with them: the
+    lecture's comparison; see ``learning.song.experiment.run_song``."""
+    from .learning.song.config import DEFAULT_MODELS, TrainConfig
+    from .learning.song.experiment import run_song as run
     return run(melody, DEFAULT_MODELS if models is None else models, config or TrainConfig(),
                progress)

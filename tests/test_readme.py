@@ -49,16 +49,38 @@ def test_the_default_run_prints_what_the_readme_shows(tmp_path):
     assert "Training epochs and times vary from machine to machine" in README
 
 
-def test_the_python_example_writes_midi_and_wav(tmp_path):
-    [example] = [block for language, block in code_blocks(README) if language == "python"]
-    done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=_checkout_env(),
-                          capture_output=True, text=True, timeout=600)
+def python_examples() -> list[str]:
+    return [block for language, block in code_blocks(README) if language == "python"]
+
+
+def run_example(example: str, folder):
+    done = subprocess.run([sys.executable, "-c", example], cwd=folder, env=_checkout_env(),
+                          capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("title: 나비야 - generated 1\ntime: 2/4\ntempo: 100\n")
+    return done.stdout
+
+
+def test_the_python_example_of_a_song_writes_midi_and_wav(tmp_path):
+    out = run_example(python_examples()[0], tmp_path)
+    assert out.startswith("title: 나비야 - generated 1\ntime: 2/4\ntempo: 100\n")
     for number in range(1, 5):
         for suffix in ("mid", "musicxml", "wav"):
             assert (tmp_path / "out" / "python" / f"melody-{number}.{suffix}").stat().st_size > 0
     assert (tmp_path / "models" / "nabiya.melodygen").is_file()
+
+
+def test_the_python_example_of_a_collection_trains_generates_and_evaluates(tmp_path):
+    import mido
+
+    out = run_example(python_examples()[1], tmp_path).splitlines()
+    assert out[0] == "213 tunes, 8393 notes, 0 dropped"
+    assert re.fullmatch(r"ppm-c\*i: 2\.4\d\d bits per note of the pitch", out[1]), out
+    assert re.fullmatch(r"ppm-both\+: 2\.0\d\d bits per note of the pitch", out[2]), out
+    assert (tmp_path / "models" / "kinder.melodygen").is_file()
+    for number in range(1, 4):
+        midi = mido.MidiFile(tmp_path / "out" / "python" / f"tune-{number}.mid")
+        notes = [m.note for m in midi.tracks[1] if m.type == "note_on"]
+        assert notes[-1] % 12 == 7  # ends on G
 
 
 def test_links_lead_somewhere():

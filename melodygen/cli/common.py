@@ -8,7 +8,7 @@ import difflib
 import unicodedata
 
 from ..core.errors import ConfigError
-from ..learning.config import MODELS, RECIPES, TrainConfig
+from ..learning.song.config import MODELS, RECIPES, TrainConfig
 from .progress import Progress
 
 SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid, .kar) or score "

@@ -1,5 +1,5 @@
 """``melodygen evaluate SOURCE``: bits per note on songs the models have not seen, by k-fold
-cross-validation; PPM and the corpus LSTM on the same folds; a table, evaluation.json and
+cross-validation; PPM and the collection LSTM on the same folds; a table, evaluation.json and
 report.html."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .corpus import read
 from .progress import Progress
 
 USAGE = "evaluate SOURCE"
-HELP = "bits per note on unseen songs: PPM and the corpus LSTM, cross-validated"
+HELP = "bits per note on unseen songs: PPM and the collection LSTM, cross-validated"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,15 +62,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     from dataclasses import replace
 
     from ..core.errors import MelodyError
-    from ..evaluation.cross_validation import CorpusSettings, evaluate, models_named
+    from ..evaluation.cross_validation import FOLD_VALIDATION, NetworkSettings, evaluate, \
+        models_named
     from ..formats.files import prepare_folder, write_atomic
-    from ..learning.config import CorpusModelConfig, CorpusTrainConfig
+    from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
 
     names = models_named(args.models, args.pretrain is not None)
-    train = CorpusTrainConfig(seed=args.seed)
+    train = CollectionTrainConfig(seed=args.seed, validation=FOLD_VALIDATION)
     if args.epochs is not None:
         train = replace(train, max_epochs=args.epochs)
-    model = CorpusModelConfig() if args.units is None else CorpusModelConfig(units=args.units)
+    model = CollectionModelConfig() if args.units is None else \
+        CollectionModelConfig(units=args.units)
     if args.json is not None and args.json.is_dir():
         raise MelodyError("is a folder; give a file name for the JSON results", source=str(args.json))
     folder = prepare_folder(args.out or Path("out") / f"evaluate-{args.source.replace('/', '-')}")
@@ -80,8 +82,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     if any(not name.startswith("ppm") for name in names):
         start_tensorflow(progress)
     shown = _Shown(progress)
-    result = evaluate(collection, names, args.folds, args.seed, pretrain,
-                      CorpusSettings(model, train), shown, shown.epoch)
+    result = evaluate(collection, names, args.folds, args.seed, pretrain=pretrain,
+                      settings=NetworkSettings(model, train), progress=shown,
+                      epoch_progress=shown.epoch)
     progress.done()
     write_atomic(args.json or folder / "evaluation.json",
                  (json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
@@ -108,11 +111,11 @@ class _Shown:
             self.progress.report(f"{share:.0%} done", left=elapsed / share * (1 - share),
                                  bound=False)
 
-    def epoch(self, epoch: int, epochs: int, train_bits: float, validation_bits: float,
-              seconds: float) -> None:
-        self.progress.report(f"epoch {epoch} (at most {epochs}), validation "
-                             f"{validation_bits:.3f} bits per note",
-                             left=seconds / epoch * (epochs - epoch))
+    def epoch(self, report) -> None:
+        """An ``EpochReport`` of a network's training."""
+        self.progress.report(f"epoch {report.epoch} (at most {report.epochs}), validation "
+                             f"{report.validation:.3f} bits per note",
+                             left=report.seconds / report.epoch * (report.epochs - report.epoch))
 
 
 def format_table(result, folder: Path, report: Path | None) -> str:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from ..core.errors import ConfigError
-from ..core.note import pitch_name
 from ..formats.notation import note_label
 from .common import start_tensorflow, table
 from .progress import Progress
@@ -31,11 +30,19 @@ top-p keeps the most likely notes whose probabilities add up to at least P. With
 --top-p, the temperature is 1. The same --seed gives the same melodies (melody N is the same
 whatever --count); without --seed a random one is drawn and printed.
 
-output: OUT/generated-N.mid, .musicxml, .svg (the score) and .wav per melody (N from 1), each
-ending on a bar line of the song's time signature (the last note lengthened, or a rest added;
-without the primer, a melody starts where the primer ended in its measure), and OUT/summary.json:
-the settings, the notes, and per melody its pitch range, pitch-class entropy, share of notes in
-the song's scale and the longest phrase copied from the training song."""
+length: a model of one song writes --length notes after the primer (default: as many as its song
+has after its opening), then ends the melody on a bar line of the song's time signature (the
+last note lengthened, or a rest added; without the primer, a melody starts where the primer
+ended in its bar). With --bars (a model of a collection: 16 by default) a melody is that many
+whole bars: no note crosses a bar line, and with --end tonic (a collection's default) it ends on
+the key's tonic held to the end of the last bar.
+
+output: per melody OUT/generated-N (a model of one song) or OUT/tune-N (of a collection): .mid,
+.musicxml, .svg (the score), .wav and .abc; OUT/gallery.html (every score, a player and the
+statistics on one page) and OUT/summary.json: the model, the settings, the notes, and per
+melody its range, pitch-class entropy, share of notes in the key, the longest run of new notes
+copied from a melody the model learnt (in any key), whole bars, the ending and the model's bits
+per note."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,10 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="notes to continue, e.g. \"g8 e8 e4 f8\" (default: the song's "
                              "opening; see below)")
     parser.add_argument("--length", type=int, default=None, metavar="N",
-                        help="notes to generate after the primer (default: as many as the song "
-                             "has after its opening)")
+                        help="notes to generate after the primer (a model of one song's default: "
+                             "as many as the song has after its opening)")
+    parser.add_argument("--bars", type=int, default=None,
+                        help="whole bars per melody instead (a collection model's default 16)")
+    parser.add_argument("--tempo", type=float, default=None,
+                        help="quarter notes per minute (default: the song's, or the "
+                             "collection's median)")
+    parser.add_argument("--end", choices=("tonic", "free"), default=None,
+                        help="tonic: the last note is the key's tonic, held to the end of the "
+                             "last bar (default for a model of a collection); free: any note "
+                             "(default for a model of one song)")
+    parser.add_argument("--primer-file", type=Path, default=None, metavar="FILE",
+                        help="start every melody with the notes of this file (MIDI, MusicXML, "
+                             "ABC, a song .txt)")
     parser.add_argument("--temperature", type=float, default=None, metavar="T",
-                        help="sample with this temperature, above 0 (default: greedy)")
+                        help="sample with this temperature, above 0 (default: greedy for a "
+                             "model of one song, 1 for a model of a collection)")
     parser.add_argument("--top-k", type=int, default=None, metavar="K",
                         help="sample from the K most likely notes, K >= 1")
     parser.add_argument("--top-p", type=float, default=None, metavar="P",
@@ -76,61 +96,52 @@ def build_parser() -> argparse.ArgumentParser:
                         help="no progress on stderr (warnings are still shown)")
     tunes = parser.add_argument_group(
         "a model of a collection (melodygen train SOURCE): new tunes in its style")
-    tunes.add_argument("--key", default=None, help="the key: G, D minor, F#m, Bb (default G)")
+    tunes.add_argument("--key", default=None,
+                       help="the key: G, D minor, F#m, Bb, Dmix (default: the collection's most "
+                            "common)")
     tunes.add_argument("--meter", default=None,
                        help="the time signature, e.g. 3/4 (default: the collection's most common)")
-    tunes.add_argument("--bars", type=int, default=None, help="bars per tune (default 16)")
-    tunes.add_argument("--tempo", type=float, default=None,
-                       help="quarter notes per minute (default: the collection's median)")
-    tunes.add_argument("--end", choices=("tonic", "free"), default=None,
-                       help="tonic: the last note is the key's tonic, at the end of the last bar "
-                            "(default for a model of a collection); free: any note (default for a "
-                            "model of one song)")
-    tunes.add_argument("--primer-file", type=Path, default=None, metavar="FILE",
-                       help="start every tune with the notes of this file (MIDI, MusicXML, ABC, "
-                            "a song .txt)")
     return parser
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
     from ..formats.files import prepare_folder
-    from ..generation.generate import continuations, load, make_config
+    from ..generation.config import make_config
     from ..generation.sampling import sampling_error
-    from ..learning.checkpoint import read_checkpoint
-    from ..presentation.generated_files import write_generated
+    from ..learning.kinds import read
 
     # Every check that needs no TensorFlow first: settings, model file, primer, output folder.
     error = sampling_error(args.temperature, args.top_k, args.top_p)
     if error:  # whatever the model file
         raise ConfigError(error)
-    from ..learning.checkpoint import model_kind, read_metadata
-    metadata = read_metadata(args.model)
-    if model_kind(metadata) == "corpus":
-        from . import generate_tunes
-        return generate_tunes.run(args, metadata, progress)
-    for option in ("key", "meter"):
-        if getattr(args, option) is not None:
-            raise ConfigError(f"--{option} needs a model of a collection (melodygen train "
-                              f"SOURCE); a model of one song keeps its song's {option}")
-    checkpoint = read_checkpoint(args.model)
+    model = read(args.model)
     primer = args.primer
     if args.primer_file is not None:
         if primer is not None:
             raise ConfigError("give --primer or --primer-file, not both")
         from ..formats.songs import load_melody
         primer = load_melody(args.primer_file).notes
-    config = make_config(checkpoint, primer, args.length, args.temperature, args.top_k,
-                         args.top_p, args.count, args.seed, args.include_primer,
-                         tempo=args.tempo, bars=args.bars, end_on_tonic=args.end == "tonic")
+    config = make_config(model, primer=primer, length=args.length, bars=args.bars, key=args.key,
+                         meter=args.meter, tempo=args.tempo,
+                         end_on_tonic=None if args.end is None else args.end == "tonic",
+                         temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                         count=args.count, seed=args.seed, include_primer=args.include_primer)
     folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
 
     start_tensorflow(progress)
+    from ..generation.api import load
+    from ..generation.loop import generate
+    from ..presentation.gallery import melodies_stats, write_generated
+
     progress.stage(f"loading {args.model}")
     model = load(args.model)
-    progress.stage(f"generating {config.count} melod{'y' if config.count == 1 else 'ies'}")
-    notes = continuations(model, config)
+    what = "melody" if config.count == 1 else "melodies"
+    progress.stage(f"generating {config.count} {what}")
+    made = generate(model, config, lambda number, count: progress.step(number, count, what))
+    progress.stage(f"comparing them with the {len(model.reference):,} melodies the model learnt")
+    stats = melodies_stats(model, config, made)
     progress.stage(f"writing the files in {folder}")
-    summary = write_generated(folder, model.checkpoint, config, notes, str(args.model),
+    summary = write_generated(folder, model, config, made, stats, str(args.model),
                               scores=not args.no_scores, audio=not args.no_audio,
                               progress=progress.step)
     progress.done()
@@ -142,32 +153,27 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
 
 
 def format_generated(summary, folder: Path) -> str:
-    """The closing table: the song, then each melody's statistics."""
-    config, checkpoint = summary.config, summary.checkpoint
-    key = summary.song_stats.key
-    rows = [("melody", "notes", "range", "pc entropy", f"in {key}", "longest copy"),
-            _stats_row("song", summary.song_stats)]
-    rows += [_stats_row(melody.stem, melody.stats) for melody in summary.melodies]
+    """What was made: the model and the settings, each melody's statistics, the files."""
+    from ..presentation.gallery import GALLERY, stats_rows
+
+    config = summary.config
+    beats, unit = config.time_signature
+    size = f"{config.bars} bars" if config.bars else f"{config.length} notes"
+    melodies = "melody" if config.count == 1 else "melodies"
+    model = summary.model
+    lines = [f"{model.learnt_from}, {model.name} ({summary.model_file}): {config.count} "
+             f"{melodies} of {size} of {beats}/{unit} in {config.key}, {config.describe()}"]
+    if config.primer:
+        kept = "in the output" if config.include_primer else "left out of the output"
+        tokens = " ".join(note_label(note, config.key) for note in config.primer)
+        after = f", then {config.length} notes per melody" if config.length else ""
+        lines.append(f"primer {tokens} ({kept}){after}")
     stems = [melody.stem for melody in summary.melodies]
     named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
     suffixes = ", ".join(Path(name).suffix for name in summary.melodies[0].files.files().values())
-    primer = "in the output" if config.include_primer else "left out of the output"
-    primer_tokens = " ".join(note_label(note, key) for note in config.primer)
-    removed = [f"removed {len(summary.removed)} files of the run before that this one did not "
-               "write again"] if summary.removed else []
-    return "\n".join([
-        f"{checkpoint.song.title}, {checkpoint.spec.name} ({summary.model_file}): {config.describe()}",
-        f"primer {primer_tokens} ({primer}), then {config.length} notes per melody",
-        "", *table(rows, strip=True), "",
-        f"files in {folder}/: {named} ({suffixes}), summary.json", *removed])
-
-
-def _stats_row(name: str, stats) -> tuple[str, ...]:
-    """One row of the table from a ``MelodyStats`` (numbers rounded as summary.json keeps them)."""
-    copy = stats.longest_copy
-    span = "-" if stats.lowest is None else \
-        f"{pitch_name(stats.lowest)}-{pitch_name(stats.highest)} ({stats.range})"
-    return (name, str(stats.notes), span, f"{round(stats.pitch_class_entropy, 4):.2f} bits",
-            "-" if stats.in_scale is None else f"{round(stats.in_scale, 4):.0%}",
-            "-" if copy is None else f"{copy.length} (song {copy.song_start}-"
-                                     f"{copy.song_start + copy.length - 1})")
+    lines += ["", *table(stats_rows(summary), strip=True), "",
+              f"files in {folder}/: {named} ({suffixes}), {GALLERY}, summary.json"]
+    if summary.removed:
+        lines.append(f"removed {len(summary.removed)} files of the run before that this one did "
+                     "not write again")
+    return "\n".join(lines)

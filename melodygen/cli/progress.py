@@ -15,7 +15,10 @@ import sys
 import threading
 import time
 import unicodedata
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..learning.interface import EpochReport
 
 TICK_SECONDS = 0.5   # how often the terminal line is redrawn
 LOG_SECONDS = 10.0   # at most one training line this often when stderr is not a terminal
@@ -98,21 +101,28 @@ class Progress:
             self._print(f"{self._text} …")
             self._logged = self.clock()
 
-    def epoch(self, model: str, epoch: int, epochs: int, loss: float, accuracy: float,
-              bound: bool = True) -> None:
-        """A training report: ``epoch`` of at most (``bound``) or exactly ``epochs``."""
+    def epoch(self, report: EpochReport) -> None:
+        """A training's epoch: its number of at most (``report.bound``) or exactly
+        ``report.epochs``, its loss and, as the model reports them, its share right or its
+        held-out bits per note; the time left, from the pace since the first epoch reported."""
         if self.quiet:
             return
         with self._lock:
             now = self.clock()
-            if self._training is None or epoch <= self._training[1]:
-                self._training = (now, epoch)
+            if self._training is None or report.epoch <= self._training[1]:
+                self._training = (now, report.epoch)
             self._left = ""
             first_time, first_epoch = self._training
-            if epoch > first_epoch and epoch < epochs:
-                seconds = (now - first_time) / (epoch - first_epoch) * (epochs - epoch)
-                self._left = f"{'≤ ' if bound else ''}{duration(seconds)} left"
-            self._detail = (f"epoch {epoch}/{epochs}, loss {loss:.4f}, {accuracy:.0%} right"
+            if first_epoch < report.epoch < report.epochs:
+                seconds = (now - first_time) / (report.epoch - first_epoch) * \
+                    (report.epochs - report.epoch)
+                self._left = f"{'≤ ' if report.bound else ''}{duration(seconds)} left"
+            if report.validation is None:
+                done = f"loss {report.loss:.4f}, {report.accuracy:.0%} right"
+            else:
+                done = (f"loss {report.loss:.3f} bits per note, validation "
+                        f"{report.validation:.3f}, {report.seconds / report.epoch:.0f} s an epoch")
+            self._detail = (f"epoch {report.epoch}/{report.epochs}, {done}"
                             + (f", {self._left}" if self._left else ""))
             self._pending = False
             if self.tty:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core.errors import ConfigError
 from ..core.versions import VERSION
-from ..learning.config import DEFAULT_MODELS, MODELS
+from ..learning.song.config import DEFAULT_MODELS, MODELS
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
     start_tensorflow, table, text_width, train_config, training_stages
 from .progress import Progress
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
         parser.error("give a song name or file, or --list")
     from ..formats.files import prepare_folder
     from ..formats.songs import load_melody, song_name
-    from ..learning.experiment import prepare
+    from ..learning.song.experiment import prepare
 
     config = train_config(args)
     names = model_names(args.model)
@@ -104,9 +104,8 @@ def train_while_writing(melody, names: list[str], config, writer, progress: Prog
     An error of the training is raised here. Ctrl-C reaches this thread, the main one: nothing
     is written yet, and the training is stopped at its next report, before it says anything
     more."""
-    from ..learning.experiment import SongRun, run_song
+    from ..learning.song.experiment import SongRun, run_song
 
-    bound = config.recipe == "fast"  # the fast recipe stops once the target is reached
     finished: queue.SimpleQueue = queue.SimpleQueue()  # (run, model) a model, then the run or an error
     stop = threading.Event()
     stages = training_stages(progress, names)
@@ -120,8 +119,7 @@ def train_while_writing(melody, names: list[str], config, writer, progress: Prog
 
     def train() -> None:
         try:
-            finished.put(run_song(melody, names, config,
-                                  unless_stopped(lambda *report: progress.epoch(*report, bound=bound)),
+            finished.put(run_song(melody, names, config, unless_stopped(progress.epoch),
                                   unless_stopped(stages),
                                   unless_stopped(lambda run, model: finished.put((run, model)))))
         except BaseException as error:  # noqa: BLE001 - raised again in the main thread

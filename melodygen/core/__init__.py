@@ -3,9 +3,10 @@
 Nothing here imports another part of melodygen.
 """
 
+from .collection import Collection, Dropped, Tune
 from .errors import ConfigError, MelodyError, MelodyWarning
 from .keys import Key, song_key
 from .note import Melody, Note, notes_json, pitch_name, pitch_number, tuplet_ratio
 
-__all__ = ["ConfigError", "Key", "Melody", "MelodyError", "MelodyWarning", "Note", "notes_json",
+__all__ = ["Collection", "ConfigError", "Dropped", "Key", "Melody", "MelodyError", "MelodyWarning", "Note", "Tune", "notes_json",
            "pitch_name", "pitch_number", "song_key", "tuplet_ratio"]

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-_STEP_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_ALTER_SEMITONES = {"": 0, "#": 1, "b": -1}
+STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}  # note letter -> pitch class
+ACCIDENTALS = {"": 0, "#": 1, "b": -1}  # an accidental as names write it -> semitones
+DEFAULT_TEMPO = 120.0  # quarter notes per minute when a file gives no tempo (MIDI's default)
 
 
 def pitch_name(pitch: int) -> str:
@@ -32,9 +33,9 @@ def pitch_number(name: str) -> int:
     step, rest = name[:1].upper(), name[1:]
     alter = rest[:1] if rest[:1] in ("#", "b") else ""
     octave = rest[len(alter):]
-    if step not in _STEP_SEMITONES or not re.fullmatch(r"-?[0-9]+", octave):
+    if step not in STEPS or not re.fullmatch(r"-?[0-9]+", octave):
         raise ValueError(f"not a pitch name: {name!r}")
-    pitch = 12 * (int(octave) + 1) + _STEP_SEMITONES[step] + _ALTER_SEMITONES[alter]
+    pitch = 12 * (int(octave) + 1) + STEPS[step] + ACCIDENTALS[alter]
     if not 0 <= pitch <= 127:
         raise ValueError(f"pitch {name!r} is outside the MIDI range 0..127")
     return pitch
@@ -99,7 +100,7 @@ class Melody:
     notes: tuple[Note, ...]
     title: str = "Untitled"
     time_signature: tuple[int, int] = (4, 4)
-    tempo: float = 120.0
+    tempo: float = DEFAULT_TEMPO
     source: str = field(default="", compare=False)
     pickup: Fraction = Fraction(0)
     key: object | None = None  # a keys.Key (keys.py imports this module, not the other way)

@@ -14,10 +14,11 @@ from typing import Callable, Sequence
 
 from ..core.collection import Collection
 from ..core.errors import ConfigError
+from ..learning.interface import TrainingProgress
 from ..learning.splits import k_folds, same_pitches_key, split
 from .data import EvaluationData
 from .metrics import SongScore, fold_means, score_song
-from .models import LSTM_NAMES, PRETRAINED_NAMES, LSTMModel, PPMModel
+from .models import DEFAULT_MODELS, LSTM_NAMES, PRETRAINED_NAMES, LSTMModel, PPMModel
 
 # Pearce (2005), ch. 6, tables 6.2-6.6: chromatic pitch of the German children's songs (kinder),
 # 10-fold cross-validation; quoted in the evaluation issue.
@@ -45,7 +46,7 @@ class ModelResult:
     name: str
     description: str
     folds: list[FoldScores] = field(default_factory=list)
-    histories: list = field(default_factory=list)  # the LSTM's per fold (CorpusHistory)
+    histories: list = field(default_factory=list)  # the LSTM's per fold (CollectionHistory)
 
     @property
     def fold_bits_pitch(self) -> list[float]:
@@ -115,19 +116,21 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
-class CorpusSettings:
-    """How the corpus LSTM of an evaluation is built and trained."""
+class NetworkSettings:
+    """How the collection LSTM of an evaluation is built and trained."""
 
-    model: object = None     # learning.config.CorpusModelConfig (None: its defaults)
-    train: object = None     # learning.config.CorpusTrainConfig (None: its defaults)
+    model: object = None     # learning.CollectionModelConfig (None: its defaults)
+    train: object = None     # learning.CollectionTrainConfig (None: its defaults; the share
+                             # held out of each fold's training songs: 0.1)
     fine_tune_rate: float = 1e-3  # the learning rate after pretraining
-    pretrain: object = None  # CorpusTrainConfig of pretraining (None: PRETRAIN_DEFAULTS)
-    pretrain_validation: float = 0.05
+    pretrain: object = None  # CollectionTrainConfig of pretraining (None: PRETRAIN_DEFAULTS)
 
 
 # Pretraining learns a big collection (all of Essen: 441,000 notes, about 30 s an epoch on two
 # cores): a few epochs of larger batches, so that it takes minutes.
-PRETRAIN_DEFAULTS = {"learning_rate": 3e-3, "batch_size": 64, "max_epochs": 8, "patience": 2}
+PRETRAIN_DEFAULTS = {"learning_rate": 3e-3, "batch_size": 64, "max_epochs": 8, "patience": 2,
+                     "validation": 0.05}
+FOLD_VALIDATION = 0.1  # the share of a fold's training songs held out for early stopping
 
 
 def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
@@ -145,9 +148,10 @@ def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
     return out
 
 
-def evaluate(collection: Collection, names: Sequence[str], folds: int = 10, seed: int = 0,
-             pretrain: Collection | None = None, settings: CorpusSettings = CorpusSettings(),
-             progress: Progress | None = None, epoch_progress=None,
+def evaluate(collection: Collection, names: Sequence[str] = DEFAULT_MODELS, folds: int = 10,
+             seed: int = 0, *, pretrain: Collection | None = None,
+             settings: NetworkSettings = NetworkSettings(), progress: Progress | None = None,
+             epoch_progress: TrainingProgress | None = None,
              workers: int | None = None) -> Evaluation:
     """Every named model on the same ``folds`` folds of ``collection`` (see the module).
     ``pretrain``: the collection the ``pretrained`` models learn first. The PPM models' folds
@@ -267,11 +271,11 @@ def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
     wanted = [name for name in names if name in LSTM_NAMES + PRETRAINED_NAMES]
     if not wanted:
         return out
-    from ..learning.config import CorpusModelConfig, CorpusTrainConfig
-    from ..learning.sequences import EventVocabulary
+    from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
+    from ..learning.collection.events import EventVocabulary
 
-    model_config = settings.model or CorpusModelConfig()
-    train_config = settings.train or CorpusTrainConfig(seed=seed)
+    model_config = settings.model or CollectionModelConfig()
+    train_config = settings.train or CollectionTrainConfig(seed=seed, validation=FOLD_VALIDATION)
     melodies = data.collection.melodies() + (pretrain.melodies() if pretrain is not None else [])
     vocabulary = EventVocabulary.from_melodies(melodies)
     if any(name in LSTM_NAMES for name in wanted):
@@ -279,7 +283,7 @@ def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
                               "lstm+" if "lstm+" in wanted else None,
                               model_config, train_config, vocabulary), {}))
     if any(name in PRETRAINED_NAMES for name in wanted):
-        pretrain_config = settings.pretrain or CorpusTrainConfig(seed=seed, **PRETRAIN_DEFAULTS)
+        pretrain_config = settings.pretrain or CollectionTrainConfig(seed=seed, **PRETRAIN_DEFAULTS)
         weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
                                    settings, progress, epoch_progress)
         from dataclasses import replace
@@ -291,13 +295,13 @@ def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
 
 
 def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_config, vocabulary,
-              settings: CorpusSettings, progress, epoch_progress):
+              settings: NetworkSettings, progress, epoch_progress):
     """Weights learnt from ``pretrain`` without any tune that has the same pitches, in any
     transposition, as a tune of the evaluated collection; and the facts of it. The weights are
     kept in the cache folder, keyed by everything they come from, and taken from there the next
     time."""
-    from ..learning import corpus_training as training
-    from ..learning.sequences import encode_song, tonic
+    from ..learning.collection import training
+    from ..learning.collection.events import encode_song, tonic
 
     began = time.perf_counter()
     evaluated = {same_pitches_key(tune.melody) for tune in data.collection.tunes}
@@ -313,11 +317,11 @@ def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_co
         progress(f"pretraining on {pretrain.name}: {len(kept):,} tunes "
                  f"({len(pretrain) - len(kept):,} left out as tunes of {data.collection.name})",
                  0.0)
-    rows = [encode_song(tune.melody, tonic(tune.key, tune.melody), vocabulary) for tune in kept]
-    parts = split([tune.melody for tune in kept], settings.pretrain_validation,
+    rows = [encode_song(tune.melody, tonic(tune.melody), vocabulary) for tune in kept]
+    parts = split([tune.melody for tune in kept], train_config.validation,
                   seed=train_config.seed)
-    model = training.new_model(model_config, vocabulary, train_config.seed)
-    history = training.train_corpus(model, [rows[i] for i in parts.train],
+    model = training.new_network(model_config, vocabulary, train_config.seed)
+    history = training.fit(model, [rows[i] for i in parts.train],
                                     [rows[i] for i in parts.validation], train_config,
                                     epoch_progress)
     facts = {"source": pretrain.name, "tunes": len(kept), "left_out": len(pretrain) - len(kept),
@@ -341,12 +345,12 @@ def _pretraining_key(tunes, model_config, train_config, vocabulary, settings) ->
         digest.update(repr((tune.key, tune.melody.time_signature, tune.melody.pickup,
                             tune.melody.notes)).encode())
     digest.update(json.dumps([model_config.to_json(), asdict(train_config),
-                              vocabulary.to_json(), settings.pretrain_validation,
-                              PRETRAINING_VERSION], sort_keys=True, default=str).encode())
+                              vocabulary.to_json(), PRETRAINING_VERSION],
+                             sort_keys=True, default=str).encode())
     return "pretrained-" + digest.hexdigest()[:32]
 
 
-PRETRAINING_VERSION = 1  # raise it when the corpus model or its training changes
+PRETRAINING_VERSION = 1  # raise it when the collection model or its training changes
 
 
 def _cached_weights(key: str):

@@ -4,7 +4,7 @@ As IDyOM does (``set-alphabet-from-dataset``), the alphabets come from the whole
 training and test songs alike: every model gives its probabilities over the same pitches (27 for
 the German children's songs) and the same lengths, so a model is never charged for a pitch the
 collection does not have, and no model can give probability to one outside it.
-The notes of a tune are its pitched notes (``learning.sequences.note_events``): a rest is no
+The notes of a tune are its pitched notes (``learning.collection.events.note_events``): a rest is no
 note to predict.
 """
 
@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..core.collection import Collection
-from ..learning.sequences import note_events, tonic
+from ..learning.collection.events import note_events, tonic
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class EvaluationData:
             tuple(np.array([pitch_index[e.pitch] for e in song], dtype=np.int64) for song in events),
             tuple(np.array([duration_index[e.duration] for e in song], dtype=np.int64)
                   for song in events),
-            tuple(tonic(tune.key, tune.melody) for tune in collection.tunes),
-            sum(1 for tune in collection.tunes if tune.key))
+            tuple(tonic(tune.melody) for tune in collection.tunes),
+            sum(1 for tune in collection.tunes if tune.melody.key is not None))
 
     @property
     def songs(self) -> int:

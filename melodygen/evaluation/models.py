@@ -12,7 +12,7 @@ unbounded: PPM*), F the flags: ``i`` interpolated, ``u`` update exclusion. Short
 model of the same kind over the length alphabet, as IDyOM predicts each viewpoint by a model of
 its own; the note's probability is the pitch's times the length's.
 
-The corpus LSTM (``learning.corpus_model``): ``lstm`` is trained on the training songs (a tenth
+The collection LSTM (``learning.collection``): ``lstm`` is trained on the training songs (a tenth
 of them held out for early stopping) and predicts each test song; ``lstm+`` is the same trained
 model kept learning on each test song as it reads it (dynamic evaluation: the network's LTM+).
 ``pretrained`` and ``pretrained+`` first learn another collection (``--pretrain``), every tune
@@ -32,7 +32,7 @@ import numpy as np
 
 from ..core.errors import ConfigError
 from ..learning import ppm
-from ..learning.sequences import EventVocabulary, encode_song, relative_pitch
+from ..learning.collection.events import EventVocabulary, encode_song, relative_pitch
 from .data import EvaluationData
 
 # (pitch distributions over the alphabet (notes, A), probabilities of the true notes (notes,))
@@ -138,18 +138,17 @@ class PPMModel:
 
 @dataclass
 class LSTMModel:
-    """The corpus LSTM of an evaluation: ``lstm`` and/or ``lstm+`` from one training per fold
+    """The collection LSTM of an evaluation: ``lstm`` and/or ``lstm+`` from one training per fold
     (``pretrained``, ``pretrained+`` when it starts from pretrained weights)."""
 
     plain: str | None                      # the name of the model as trained, if asked for
     dynamic: str | None                    # the name of it learning each test song, if asked for
-    model_config: object                   # learning.corpus_model.CorpusModelConfig
-    train_config: object                   # learning.corpus_training.CorpusTrainConfig
+    model_config: object                   # learning.CollectionModelConfig
+    train_config: object                   # learning.CollectionTrainConfig
     vocabulary: EventVocabulary
     pretrained: list | None = None         # weights to start from
     dynamic_rate: float = 0.03             # SGD learning rate of dynamic evaluation
     segment: int = 4                       # notes predicted between two dynamic steps
-    validation: float = 0.1                # share of the training songs held out
     histories: list = field(default_factory=list)  # per fold: the CorpusHistory
 
     @property
@@ -157,37 +156,37 @@ class LSTMModel:
         return tuple(name for name in (self.plain, self.dynamic) if name)
 
     def describe(self, name: str) -> str:
-        what = "corpus LSTM" + (", pretrained" if self.pretrained is not None else "")
+        what = "collection LSTM" + (", pretrained" if self.pretrained is not None else "")
         return what + (", learning each test song as it reads it" if name == self.dynamic else "")
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
              progress: FoldProgress | None = None,
              epoch_progress=None) -> dict[str, list[SongPrediction]]:
-        from ..learning import corpus_training as training
+        from ..learning.collection import predict, training
         from ..learning.splits import split
 
         rows = {i: encode_song(data.collection.tunes[i].melody, data.tonics[i], self.vocabulary)
                 for i in list(train) + list(test)}
         train = list(train)
-        parts = split([data.collection.tunes[i].melody for i in train], self.validation,
-                      seed=self.train_config.seed)
-        model = training.new_model(self.model_config, self.vocabulary, self.train_config.seed)
+        parts = split([data.collection.tunes[i].melody for i in train],
+                      self.train_config.validation, seed=self.train_config.seed)
+        model = training.new_network(self.model_config, self.vocabulary, self.train_config.seed)
         if self.pretrained is not None:
             model.set_weights(self.pretrained)
         if progress:
             progress(f"{' and '.join(self.names)}: training")
-        history = training.train_corpus(model, [rows[train[i]] for i in parts.train],
+        history = training.fit(model, [rows[train[i]] for i in parts.train],
                                         [rows[train[i]] for i in parts.validation],
                                         self.train_config, epoch_progress)
         self.histories.append(history)
         tests = [rows[i] for i in test]
         out = {}
         if self.plain:
-            out[self.plain] = self._read(data, test, training.distributions(model, tests))
+            out[self.plain] = self._read(data, test, predict.distributions(model, tests))
         if self.dynamic:
             if progress:
                 progress(f"{self.dynamic}: learning each test song as it reads it")
-            out[self.dynamic] = self._read(data, test, training.dynamic_distributions(
+            out[self.dynamic] = self._read(data, test, predict.dynamic_distributions(
                 model, tests, self.dynamic_rate, self.segment))
         return out
 

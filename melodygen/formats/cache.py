@@ -28,7 +28,8 @@ from pathlib import Path
 from ..core.keys import Key
 from ..core.note import Melody, Note
 
-FORMAT = 2  # the layout of an entry; part of every key (2: melodies keep their key)
+FORMAT = 3  # the layout of an entry; part of every key (2: melodies keep their key; 3: and its
+            # signature)
 
 
 def cache_folder() -> Path:
@@ -50,7 +51,9 @@ def entry_key(data: bytes, reader: str, options: dict) -> str:
 
 def encode_melodies(melodies) -> dict:
     """Melodies -> integer arrays: every note's pitch (-1 for a rest) and length as a fraction
-    of two integers, the tunes' note offsets, and each melody's own fields."""
+    of two integers, the tunes' note offsets, and each melody's own fields ("heads", JSON-able:
+    [title, [beats, unit], tempo, source, pickup, key], the key ``[tonic, mode, fifths]`` or
+    None). Saved collection models keep this encoding too (``reference.npz``)."""
     import numpy as np
 
     pitches, numerators, denominators, offsets, heads = [], [], [], [0], []
@@ -62,7 +65,7 @@ def encode_melodies(melodies) -> dict:
         offsets.append(len(pitches))
         heads.append([melody.title, list(melody.time_signature), melody.tempo, melody.source,
                       str(melody.pickup), None if melody.key is None else
-                      [melody.key.tonic, melody.key.mode]])
+                      [melody.key.tonic, melody.key.mode, melody.key.fifths]])
     return {"pitch": np.array(pitches, dtype=np.int16),
             "numerator": np.array(numerators, dtype=np.int64),
             "denominator": np.array(denominators, dtype=np.int64),
@@ -70,7 +73,9 @@ def encode_melodies(melodies) -> dict:
 
 
 def decode_melodies(arrays: dict, heads: list) -> list[Melody]:
-    """The inverse of ``encode_melodies``."""
+    """The inverse of ``encode_melodies``. Older heads decode as they did: a key ``[tonic,
+    mode]`` (before keys kept their signature) has the usual signature, and a head of five
+    fields (before melodies kept a key) no key."""
     pitch = arrays["pitch"].tolist()
     numerator, denominator = arrays["numerator"].tolist(), arrays["denominator"].tolist()
     offsets = arrays["offsets"].tolist()
@@ -84,7 +89,7 @@ def decode_melodies(arrays: dict, heads: list) -> list[Melody]:
         notes.append(note)
     melodies = []
     for (start, end), (title, signature, tempo, source, pickup, *key) in \
-            zip(zip(offsets, offsets[1:]), heads):  # (an older head has no key)
+            zip(zip(offsets, offsets[1:]), heads):
         key = key[0] if key else None
         melodies.append(Melody(tuple(notes[start:end]), title, tuple(signature), tempo, source,
                                Fraction(pickup), None if key is None else Key(*key)))
@@ -122,19 +127,26 @@ def load_arrays(key: str, folder: Path | None = None) -> tuple[dict, dict] | Non
     return read_arrays((folder or cache_folder()) / f"{key}.npz")
 
 
-def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
-    """Named numpy ``arrays`` and ``meta`` (JSON-able) into one ``.npz`` file at ``path``, with a
-    checksum over both, written whole or not at all; False when it cannot be written."""
+def arrays_bytes(arrays: dict, meta: dict) -> bytes:
+    """Named numpy ``arrays`` and ``meta`` (JSON-able) as the bytes of one ``.npz`` file, with a
+    checksum over both (``read_arrays`` reads them)."""
     import numpy as np
 
-    path = Path(path)
-    folder, key = path.parent, path.name
     payload = dict(arrays)
     payload["json"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"),
                                     dtype=np.uint8)
     payload["checksum"] = np.frombuffer(_checksum(payload).encode(), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **payload)
+    return buffer.getvalue()
+
+
+def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
+    """``arrays_bytes`` into a file at ``path``, written whole or not at all; False when it
+    cannot be written (a cache that cannot be kept only costs the next run its time)."""
+    path = Path(path)
+    folder, key = path.parent, path.name
+    data = arrays_bytes(arrays, meta)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
@@ -142,7 +154,7 @@ def write_arrays(path: Path, arrays: dict, meta: dict) -> bool:
         return False
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(buffer.getvalue())
+            file.write(data)
         os.replace(temporary, path)
         return True
     except OSError:

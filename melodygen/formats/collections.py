@@ -45,7 +45,8 @@ from ..core.errors import MelodyError, MelodyWarning
 from ..core.note import Melody
 from . import cache
 
-READER_VERSION = "1"  # part of every cache key: raise it when a reader reads anything differently
+READER_VERSION = "2"  # part of every cache key: raise it when a reader reads anything differently
+                      # (2: ABC tunes keep their K: key, keys their signature)
 ABC_SUFFIX = ".abc"
 MELODY_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".krn", ".txt")
 TUNEBOOKS = ("ryansMammoth", "oneills1850", "airdsAirs", "miscFolk")  # music21 corpus folders

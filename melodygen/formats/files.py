@@ -31,11 +31,14 @@ def prepare_folder(folder: str | Path) -> Path:
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``; the
+    folder is made when it does not exist yet.
 
     A reader (or a crash) sees the old file or the new one, never half of one.
     """
     path = Path(path)
+    if not path.parent.is_dir():
+        prepare_folder(path.parent)
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:

@@ -3,7 +3,8 @@
 Written files are what a DAW and onlinesequencer.net import cleanly: type 1, 480 ticks per
 quarter note (which hold every length of the notation: 32nd notes, 64th notes, triplets,
 quintuplets), a conductor track (title, tempo, time signature, the key signature when the
-melody has one) and one named melody track on channel 1 with note-on/note-off pairs; rests
+melody has one: major or minor, as MIDI has no other modes, so a mode is written as the major
+key of its signature) and one named melody track on channel 1 with note-on/note-off pairs; rests
 are time between notes. A pickup is written as notation software writes it: a time signature
 of the pickup's length at tick 0 (``1/4``), then the song's (``3/4``) where the first full
 measure starts. A length that is not a whole number of ticks is refused with a ValueError.
@@ -32,7 +33,7 @@ from mido.midifiles.meta import KeySignatureError  # a key signature mido cannot
 
 from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import Key
-from ..core.note import Melody
+from ..core.note import DEFAULT_TEMPO, Melody
 from .files import write_atomic
 from .timeline import AUTO, Timed, first_value, melody_line, usable_signature, usable_tempo
 
@@ -46,7 +47,6 @@ PROGRAM = 0               # General MIDI 1, acoustic grand piano
 VELOCITY = 90
 MIDI_MAGIC = b"MThd"      # the first four bytes of every standard MIDI file
 RIFF_MIDI = (b"RIFF", b"RMID")  # a standard MIDI file wrapped in RIFF (.rmi)
-DEFAULT_TEMPO = 120.0     # quarter notes per minute when a file sets none (the MIDI default)
 MICROSECONDS_AT_DEFAULT = 500_000  # microseconds per quarter note at DEFAULT_TEMPO
 SMPTE_RATES = {24: Fraction(24), 25: Fraction(25), 29: Fraction(30000, 1001), 30: Fraction(30)}
 # Track names that name no song: what sequencers and notation programs call a track or the
@@ -57,11 +57,6 @@ PLACEHOLDER_NAMES = re.compile(
     r"((acoustic|electric|bright|grand|honky-tonk)\s*)*piano|soprano|alto|tenor|bass|baritone|"
     r"violin|viola|cello|flute|oboe|clarinet|bassoon|trumpet|horn|guitar|organ|strings|harp|"
     r"drums|percussion)[\s_#.:-]*\d*|[\s_#.:-]*\d*", re.IGNORECASE)
-# (fifths, mode) -> mido's key name
-_MIDO_KEYS = {**{(f, "major"): name for f, name in zip(range(-5, 7), (
-    "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#"))},
-              **{(f, "minor"): name for f, name in zip(range(-5, 7), (
-                  "Bbm", "Fm", "Cm", "Gm", "Dm", "Am", "Em", "Bm", "F#m", "C#m", "G#m", "D#m"))}}
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -79,7 +74,7 @@ def to_midi(melody: Melody, track_name: str | None = None) -> mido.MidiFile:
     conductor.append(mido.MetaMessage("set_tempo", tempo=round(60_000_000 / melody.tempo), time=0))
     if melody.key is not None:
         conductor.append(mido.MetaMessage("key_signature", time=0,
-                                          key=_MIDO_KEYS[(melody.key.fifths, melody.key.mode)]))
+                                          key=_mido_key(melody.key)))
     if pickup:
         conductor.append(mido.MetaMessage("time_signature", numerator=beats, denominator=unit,
                                           time=int(melody.pickup * TICKS_PER_BEAT)))
@@ -279,8 +274,16 @@ def _pickup(signatures: list[tuple[Fraction, tuple[int, int]]]):
     return Fraction(0), signatures
 
 
+def _mido_key(key: Key) -> str:
+    """Key -> mido's name of its key signature ('Bb', 'Ebm'). A MIDI key signature is major or
+    minor: a mode is written as the major key of its signature (D dorian as C major)."""
+    if key.mode == "minor":
+        return key.tonic_name + "m"
+    return Key.from_fifths(key.fifths).tonic_name
+
+
 def _key(name: str) -> Key:
-    """mido's key name ('F#m', 'Bb') -> Key."""
+    """mido's key name ('F#m', 'Bb', 'Ebm') -> Key, spelt as the signature gives it."""
     return Key.parse(name)
 
 

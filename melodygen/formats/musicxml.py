@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..core.errors import MelodyError, MelodyWarning
-from ..core.keys import Key, key_alters, song_key, spell  # spelling in the key: see core.keys
-from ..core.note import Melody, Note
+from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
+from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import write_atomic
 from .timeline import (
     AUTO,
@@ -51,7 +51,6 @@ from .timeline import (
 SCORE_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc", ".krn")
 _FORMATS = {".musicxml": "musicxml", ".xml": "musicxml", ".krn": "humdrum"}  # music21's names
 PART_NAME = "Melody"
-DEFAULT_TEMPO = 120.0  # quarter notes per minute when a score has no metronome mark
 BASS_CLEF_BELOW = 55   # MIDI pitch (G3): a melody whose notes average lower is written in bass clef
 MARK_COLOR = "#E00000"  # colour of a marked note: each tied part, its stem, flag and accidental
 
@@ -288,9 +287,10 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     bars = measures(melody)
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     # the key asked for, else the file's, else the key whose scale holds most of the song (so
-    # fewest accidentals)
+    # fewest accidentals); its mode is written when it is the melody's own key
     found = key or melody.key or song_key(melody)
     fifths = found.fifths if found else 0
+    mode = melody.key.mode if melody.key is not None and found == melody.key else None
     key = key_alters(fifths)
     group_ends = beat_groups(melody.time_signature)
     # the smallest number of divisions of a quarter note that makes every duration whole
@@ -312,7 +312,7 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
         if number == 0:
             measure.set("implicit", "yes")  # a pickup: not counted as a measure
         if len(part) == 1:
-            _first_measure(measure, melody, divisions, fifths, pitches)  # the key's mode if given
+            _first_measure(measure, melody, divisions, fifths, mode, pitches)
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
             label = marks.get(item.position)
@@ -389,14 +389,16 @@ def _write_rest_label(measure: ET.Element, label: str) -> None:
           color=MARK_COLOR)
 
 
-def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: int, pitches) -> None:
-    """Divisions, key, time signature and clef, then the metronome mark."""
+def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: int,
+                   mode: str | None, pitches) -> None:
+    """Divisions, key (``mode``: one of MusicXML's, "major" ... "locrian", or None to write
+    none), time signature and clef, then the metronome mark."""
     attributes = ET.SubElement(measure, "attributes")
     _text(attributes, "divisions", divisions)
     key = ET.SubElement(attributes, "key")
     _text(key, "fifths", fifths)
-    if melody.key is not None:
-        _text(key, "mode", melody.key.mode)
+    if mode is not None:
+        _text(key, "mode", mode)
     time = ET.SubElement(attributes, "time")
     _text(time, "beats", melody.time_signature[0])
     _text(time, "beat-type", melody.time_signature[1])
@@ -566,12 +568,11 @@ def _quarter_bpm(mark) -> float | None:
 
 
 def _key(signature) -> Key | None:
-    """A music21 Key or KeySignature -> Key: a minor key as minor, any other by its signature."""
+    """A music21 Key or KeySignature -> Key of its signature, in its mode when the score gives
+    one that melodygen knows (``<mode>``: major, minor, dorian, ... aeolian), else major."""
     mode = getattr(signature, "mode", None)
     try:
-        if mode == "minor":
-            return Key(signature.tonic.pitchClass, "minor")
-        return Key.from_fifths(int(signature.sharps))
+        return Key.from_fifths(int(signature.sharps), mode if mode in MODE_NAMES else "major")
     except (AttributeError, TypeError, ValueError):
         return None
 

@@ -27,8 +27,9 @@ its meaning::
 There is no key signature on the notes: every sharp and flat is written on its note.
 
 A song file is UTF-8 text: header lines ``title: ...``, ``time: 3/4``, ``tempo: 100``
-(quarter notes per minute), ``key: G major`` (the key signature its scores are written in;
-without one a score takes the key that fits the notes) before the notes; tokens separated by
+(quarter notes per minute), ``key: G major`` (the key its scores are written in, any name
+``core.keys.Key.parse`` reads: ``Bb major``, ``F# minor``, ``D dorian``; without one a score
+takes the key that fits the notes) before the notes; tokens separated by
 white space; ``#`` starting a word begins a comment that runs to the end of the line. ``|`` is
 a bar line: bar lines are optional, but when a song has them each bar between two bar lines
 must fill one measure, the notes before the first bar line are a pickup (upbeat, shorter than a
@@ -46,7 +47,7 @@ from pathlib import Path
 
 from ..core.errors import MelodyError
 from ..core.keys import Key, song_key, spell
-from ..core.note import Melody, Note, tuplet_ratio
+from ..core.note import DEFAULT_TEMPO, Melody, Note, tuplet_ratio
 from .timeline import tidy_rests
 
 LETTERS = "cdefgab"
@@ -58,7 +59,6 @@ BASE_OCTAVE = 4  # a letter without octave marks is in the octave of middle C
 HEADER_KEYS = ("title", "time", "tempo", "key")
 MAX_TUPLET = 64  # the largest p, q and r of a tuplet mark
 DEFAULT_TIME_SIGNATURE = (4, 4)
-DEFAULT_TEMPO = 120.0
 BAR = "|"
 TIE = "~"
 
@@ -212,7 +212,7 @@ def _parse_header(key: str, value: str, source: str, line: int, column: int):
     except ValueError:
         hint = {"title": "a title", "time": "a time signature like 3/4",
                 "tempo": "quarter notes per minute, 10..400",
-                "key": "a key like G major or F# minor"}[key]
+                "key": "a key like G major, F# minor or D dorian"}[key]
         raise MelodyError(f"bad {key} {value!r} (expected {hint})",
                           source=source, line=line, column=column) from None
 

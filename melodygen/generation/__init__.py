@@ -1,14 +1,21 @@
-"""Generation: new melodies from a trained model (primers, the generation loop, bar lines),
-sampling, and the statistics that say how new a melody is.
+"""Generation: new melodies from a trained model of either kind.
+
+    config    how to generate (GenerateConfig), a model's defaults filled in (make_config)
+    loop      the one generation loop over any model's next-note distributions
+    rules     the masks that keep a tune in shape: whole bars, range, tonic ending
+    sampling  temperature, top-k, top-p (pure numpy)
+    stats     how a new melody compares with the melodies its model learnt
+    api       trained models that ``generate``: generate, load, train_model
 
 TensorFlow loads only when a model is loaded, trained or asked for notes.
 """
 
-from .generate import (GenerateConfig, MelodyModel, continuations, generate, load, make_config,
-                       to_melodies, train_model)
+from .api import generate, load, train_model
+from .config import GenerateConfig, make_config
+from .loop import Generated
 from .sampling import distribution, sample, sampling_error
-from .stats import MelodyStats, melody_stats
+from .stats import CopyIndex, MelodyStats, melody_stats
 
-__all__ = ["GenerateConfig", "MelodyModel", "MelodyStats", "continuations", "distribution",
+__all__ = ["CopyIndex", "GenerateConfig", "Generated", "MelodyStats", "distribution",
            "generate", "load", "make_config", "melody_stats", "sample", "sampling_error",
-           "to_melodies", "train_model"]
+           "train_model"]

@@ -1,20 +1,30 @@
-"""Learning: notes to classes and arrays, the Keras models, their training and predictions, and
-saved models; ``ppm``, IDyOM's variable-order Markov models (PPM, PPM*), a baseline in numpy.
+"""Learning: from notes to trained models.
 
-TensorFlow and Keras load only when a model is built, trained, loaded or asked to predict
-(``models``, ``training``, ``predict`` and ``backend`` import them; the modules named here do not
-at import time).
+    interface     the one interface of every trained model (MelodyModel), its next-note
+                  distributions, the epochs it reports
+    modelfile     the one file format of a trained model (.melodygen), any kind
+    kinds         the kinds of model by name; read and load a file of any kind
+    resume        the one resume format of a training that stopped
+    song/         a model of one song: the lecture's experiment
+    collection/   a model of a collection of tunes: its style
+    networks/     the model families (the MLP, the LSTM, ...): where a new family plugs in
+    ppm/          IDyOM's variable-order Markov models, the baseline of the evaluation
+    splits        k folds and held-out parts that keep a tune's versions together
+    seeding       seeded model building that leaves the caller's random generators alone
+    backend       loading TensorFlow quietly; the command line's process-wide settings
+    cluster       TF_CONFIG read without TensorFlow
+
+TensorFlow and Keras load only when a model is built, trained, loaded or asked to predict; the
+names below import none of it.
 """
 
-from .checkpoint import Checkpoint, Defaults, TrainedModel, TrainingFacts, load, save, train_model
-from .config import DEFAULT_MODELS, MODELS, RECIPES, ModelSpec, TrainConfig, model_spec
-from .encoding import Dataset, Encoding, make_dataset, make_encoding, window_ceiling
-from .experiment import ModelRun, SongRun, prepare, run_song
-from .ppm import PPM, CountIndex, PPMConfig, ReadingIndex
-from .vocabulary import Vocabulary
+from .collection.config import CollectionModelConfig, CollectionTrainConfig
+from .interface import EpochReport, MelodyModel, TrainingProgress
+from .kinds import load, read
+from .song.config import DEFAULT_MODEL, DEFAULT_MODELS, MODELS, RECIPES, ModelSpec, TrainConfig, \
+    model_spec
+from .song.vocabulary import Vocabulary
 
-__all__ = ["Checkpoint", "CountIndex", "DEFAULT_MODELS", "Dataset", "Defaults", "Encoding",
-           "MODELS", "ModelRun", "ModelSpec", "PPM", "PPMConfig", "RECIPES", "ReadingIndex",
-           "SongRun", "TrainConfig", "TrainedModel",
-           "TrainingFacts", "Vocabulary", "load", "make_dataset", "make_encoding", "model_spec",
-           "prepare", "run_song", "save", "train_model", "window_ceiling"]
+__all__ = ["CollectionModelConfig", "CollectionTrainConfig", "DEFAULT_MODEL", "DEFAULT_MODELS",
+           "EpochReport", "MODELS", "MelodyModel", "ModelSpec", "RECIPES", "TrainConfig",
+           "TrainingProgress", "Vocabulary", "load", "model_spec", "read"]

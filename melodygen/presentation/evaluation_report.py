@@ -204,9 +204,7 @@ def _pretraining(evaluation: Evaluation) -> str:
 
 
 def _figure(size):
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # a Figure of its own: pyplot's backend stays the caller's
     return Figure(figsize=size, dpi=100, layout="constrained")
 
 

@@ -16,8 +16,7 @@ FONTS = ("DejaVu Sans", "NanumGothic", "Noto Sans CJK KR", "Noto Sans CJK JP", "
 def loss_plot_png(title: str, histories: dict[str, tuple[list[float], list[float]]]) -> bytes:
     """{model name: (loss per epoch, accuracy per epoch)} -> PNG bytes: loss (log scale) above,
     accuracy below, one line per model."""
-    import matplotlib
-    matplotlib.use("Agg")
+    import matplotlib  # a Figure of its own draws with Agg: pyplot's backend stays the caller's
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context({"font.family": plot_fonts(title)}):

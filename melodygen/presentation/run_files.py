@@ -19,7 +19,7 @@ from ..core.versions import versions
 from ..formats.midi import midi_bytes
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import note_label
-from ..learning.experiment import ModelRun, SongRun
+from ..learning.song.experiment import ModelRun, SongRun
 from .audio import wav_bytes
 from .engrave import PHONE_PAGE_WIDTH, score_svg
 from .folder import RunFolder

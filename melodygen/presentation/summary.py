@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from ..core.keys import Key
 from ..core.note import Melody, Note, notes_json
-from ..formats.notation import note_label, tokens_text
-from ..generation.generate import GenerateConfig
+from ..formats.notation import tokens_text
+from ..generation.config import GenerateConfig
 from ..generation.stats import MelodyStats
-from ..learning.checkpoint import Checkpoint
-from ..learning.config import ModelSpec, TrainConfig
+from ..learning.interface import MelodyModel
+from ..learning.song.config import ModelSpec, TrainConfig
 
 PREDICTIONS = ("one-step", "full-song")  # the two predictions of every model, as file names say
 
@@ -30,6 +30,7 @@ class MelodyFiles:
     wav: str | None
     notes: tuple[Note, ...]
     key: Key | None = None                # the song's key: tokens are spelt in it
+    abc: str | None = None
 
     @property
     def tokens(self) -> str | None:
@@ -38,7 +39,8 @@ class MelodyFiles:
 
     def files(self) -> dict[str, str]:
         """{"midi": name, "musicxml": name, ...}: the files written, in this order."""
-        found = {"midi": self.midi, "musicxml": self.musicxml, "svg": self.svg, "wav": self.wav}
+        found = {"midi": self.midi, "musicxml": self.musicxml, "svg": self.svg, "wav": self.wav,
+                 "abc": self.abc}
         return {kind: name for kind, name in found.items() if name}
 
     def to_json(self) -> dict:
@@ -212,57 +214,34 @@ class GeneratedMelody:
 
     @property
     def stem(self) -> str:
-        """The files' name without suffix: generated-1."""
+        """The files' name without suffix: generated-1, tune-1."""
         return self.files.midi.rsplit(".", 1)[0]
 
     def to_json(self) -> dict:
-        files = self.files.files()
-        return {
-            "title": self.melody.title, "midi": files.pop("midi"),
-            "musicxml": files.pop("musicxml"), "tokens": self.files.tokens,
-            "notes": notes_json(self.melody.notes),
-            "generated_tokens": tokens_text(self.generated, self.files.key),
-            "stats": self.stats.to_json(), **files,
-        }
+        return {"title": self.melody.title, **self.files.files(), "tokens": self.files.tokens,
+                "notes": notes_json(self.melody.notes),
+                "generated_tokens": tokens_text(self.generated, self.files.key),
+                "stats": self.stats.to_json()}
 
 
 @dataclass
 class GenerationSummary:
-    """A generation run: the model, its song, the settings, and every melody with its files."""
+    """A generation run of a model of either kind: the model, the settings, the reference
+    melody's statistics (a model of one song: its song's), and every melody with its files."""
 
     model_file: str
-    checkpoint: Checkpoint
+    model: MelodyModel
     config: GenerateConfig
-    song_stats: MelodyStats               # the training song's own statistics
+    reference: MelodyStats | None          # the statistics of the song a song model learnt
     melodies: list[GeneratedMelody]
     versions: dict[str, str]
     removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
 
     def to_json(self) -> dict:
-        checkpoint, config = self.checkpoint, self.config
-        song = checkpoint.song
-        beats, unit = song.time_signature
-        song_stats = self.song_stats.to_json()
-        del song_stats["longest_copy"]  # the song is its own copy
-        key = self.song_stats.key
-        return {
-            "model": {"file": self.model_file, "name": checkpoint.spec.name,
-                      "description": checkpoint.spec.description, "window": checkpoint.window,
-                      "vocabulary": [note_label(note, key) for note in checkpoint.vocabulary.notes],
-                      "training": checkpoint.training.to_json()},
-            "song": {"title": song.title, "notes": len(song), "time_signature": f"{beats}/{unit}",
-                     "tempo": song.tempo, "key": str(key) if key else None, "stats": song_stats},
-            "settings": {"choosing": config.describe(),
-                         "primer": " ".join(note_label(note, key) for note in config.primer),
-                         "primer_notes": len(config.primer), "length": config.length,
-                         "temperature": config.temperature, "top_k": config.top_k,
-                         "top_p": config.top_p, "count": config.count,
-                         "seed": None if config.greedy else config.seed,
-                         "include_primer": config.include_primer,
-                         **{name: value for name, value in (("tempo", config.tempo),
-                                                            ("bars", config.bars),
-                                                            ("end_on_tonic", config.end_on_tonic))
-                            if value}},
-            "melodies": [melody.to_json() for melody in self.melodies],
-            "versions": self.versions,
-        }
+        out = {"model": {"file": self.model_file, **self.model.facts()},
+               "settings": self.config.to_json()}
+        if self.reference is not None:
+            out["reference"] = self.reference.to_json()
+        out["melodies"] = [melody.to_json() for melody in self.melodies]
+        out["versions"] = self.versions
+        return out

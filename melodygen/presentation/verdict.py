@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..formats.notation import note_label, tokens_text
-from ..learning.experiment import short_of_target, stopped_short
+from ..learning.song.experiment import short_of_target, stopped_short
 from .summary import AmbiguousContext, ModelSummary, RunSummary
 
 
@@ -137,7 +137,7 @@ def verdict(summary: RunSummary) -> Verdict:
             f"same {window} notes at two places of the song are not the same for "
             f"{'them' if many else 'it'}: {group[0].one_step_right} of {samples} in one step, and "
             f"the whole song replayed from its first {window} notes.")
-    lstms = [model for model in stateless if model.spec.layer == "lstm"]
+    lstms = [model for model in stateless if model.spec.family == "lstm"]
     failing_lstm = [model for model in lstms if model.first_wrong_full_song is not None]
     lesson = None
     if failing_lstm and carriers:

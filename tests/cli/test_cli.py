@@ -19,9 +19,9 @@ from conftest import (
 from melodygen.cli import main
 from melodygen.core.note import Note
 from melodygen.formats.songs import bundled_songs
-from melodygen.learning import experiment as pipeline
+from melodygen.learning.song import experiment as pipeline
 from melodygen.formats.notation import parse_notes
-from melodygen.learning.config import DEFAULT_MODELS, MODELS, TrainConfig
+from melodygen.learning.song.config import DEFAULT_MODELS, MODELS, TrainConfig
 from melodygen.presentation.folder import MANIFEST
 
 SONG = [lecture_note(token) for token in NABIYA_SCORE.split()]

@@ -13,7 +13,7 @@ from melodygen.cli import main
 from melodygen.core.note import Note
 from melodygen.formats.musicxml import read_score
 from melodygen.formats.notation import format_token, parse_notes
-from melodygen.learning.checkpoint import read_checkpoint
+from melodygen.learning.kinds import read
 from melodygen.presentation.audio import TAIL, wav_to_samples
 from melodygen.presentation.engrave import read_svg
 from melodygen.presentation.folder import MANIFEST
@@ -65,7 +65,7 @@ def test_train_saves_a_model(tmp_path, monkeypatch):
                         r"full song \d+/50 right", first)
     size = (tmp_path / path).stat().st_size
     assert second == f"saved {path} ({size / 1024:.0f} KiB); new melodies: melodygen generate {path}"
-    checkpoint = read_checkpoint(tmp_path / path)
+    checkpoint = read(tmp_path / path)
     assert (checkpoint.spec.name, checkpoint.config.epochs, checkpoint.training.epochs) == ("mlp", 3, 3)
 
 
@@ -74,7 +74,7 @@ def test_train_accepts_any_file_name_and_window(tmp_path):
     code, out, err = run_cli("train", "nabiya", "--model", "lstm", "--epochs", "2", "--window", "8",
                              "--quiet", "--save", path)
     assert code == 0, err
-    assert read_checkpoint(path).window == 8
+    assert read(path).window == 8
     code, out, err = run_cli("generate", path, "--length", "3", "--out", tmp_path / "out")
     assert code == 0, err
     assert summary_of(tmp_path / "out")["settings"]["primer"] == "g8 e8 e4 f8 d8 d4 c8 d8"
@@ -87,13 +87,16 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
     assert (code, err) == (0, "")
     stems = [f"generated-{n}" for n in range(1, 5)]
     assert sorted(path.name for path in folder.iterdir()) == sorted(
-        [f"{stem}.{suffix}" for stem in stems for suffix in ("mid", "musicxml", "svg", "wav")]
-        + ["summary.json", MANIFEST])
+        [f"{stem}.{suffix}" for stem in stems for suffix in ("mid", "musicxml", "svg", "wav", "abc")]
+        + ["gallery.html", "summary.json", MANIFEST])
     summary = summary_of(folder)
     assert summary["settings"] == {
         "choosing": "sampling: temperature 0.9, top-k 5, seed 7", "primer": "g8 e8 e4 f8",
-        "primer_notes": 4, "length": 64, "temperature": 0.9, "top_k": 5, "top_p": None,
+        "primer_notes": 4, "length": 64, "bars": None, "key": "C major", "meter": "2/4",
+        "tempo": 100.0, "end": "free", "temperature": 0.9, "top_k": 5, "top_p": None,
         "count": 4, "seed": 7, "include_primer": True}
+    assert (summary["model"]["kind"], summary["model"]["name"], summary["model"]["song"]) == \
+        ("song", "stateful2", "나비야")
     for stem, entry in zip(stems, summary["melodies"]):
         notes = [Note(pitch, Fraction(length)) for pitch, length in entry["notes"]]
         assert entry["tokens"] == tokens(notes)
@@ -109,29 +112,34 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
         samples, rate = wav_to_samples((folder / f"{stem}.wav").read_bytes())
         seconds = float(sum(note.duration for note in notes)) * 60 / 100 + TAIL  # 100 bpm
         assert len(samples) / rate == pytest.approx(seconds, abs=1 / rate)
-        assert (entry["svg"], entry["wav"]) == (f"{stem}.svg", f"{stem}.wav")
+        assert (entry["svg"], entry["wav"], entry["abc"]) == \
+            (f"{stem}.svg", f"{stem}.wav", f"{stem}.abc")
     assert len({entry["tokens"] for entry in summary["melodies"]}) == 4
 
 
 def test_the_table(issue_run, nabiya_model_file):
     code, out, err, folder = issue_run
     lines = out.splitlines()
-    assert lines[0] == f"나비야, stateful2 ({nabiya_model_file}): sampling: temperature 0.9, top-k 5, seed 7"
+    assert lines[0] == f"나비야, stateful2 ({nabiya_model_file}): 4 melodies of 64 notes of 2/4 " \
+                       "in C major, sampling: temperature 0.9, top-k 5, seed 7"
     assert lines[1] == "primer g8 e8 e4 f8 (in the output), then 64 notes per melody"
-    assert lines[3].split() == ["melody", "notes", "range", "pc", "entropy", "in", "C", "major",
-                                "longest", "copy"]
-    assert lines[4].split() == ["song", "54", "C4-G4", "(7)", "2.06", "bits", "100%", "-"]
+    assert lines[3].split() == ["melody", "notes", "bars", "ends", "on", "tonic", "in", "key",
+                                "range", "longest", "copy", "bits/note"]
+    assert lines[4].split() == ["song", "54", "16", "full", "no", "100%", "C4-G4", "(7)", "-", "-"]
     summary = summary_of(folder)
     for line, entry in zip(lines[5:9], summary["melodies"]):
         stats = entry["stats"]
         copy = stats["longest_copy"]
         assert line.split() == [
-            entry["midi"][:-4], "64", f"{stats['lowest']}-{stats['highest']}",
-            f"({stats['range_semitones']})", f"{stats['pitch_class_entropy_bits']:.2f}", "bits",
-            f"{stats['in_scale']:.0%}",
-            str(copy["notes"]), "(song", f"{copy['song_start']}-{copy['song_start'] + copy['notes'] - 1})"]
+            entry["midi"][:-4], str(stats["notes"]), str(stats["bars"]),
+            *(["full"] if stats["full_bars"] else []), "yes" if stats["ends_on_tonic"] else "no", f"{stats['in_key']:.0%}",
+            f"{stats['lowest']}-{stats['highest']}", f"({stats['range_semitones']})",
+            str(copy["notes"]), f"({copy['melody']}",
+            f"{copy['melody_start']}-{copy['melody_start'] + copy['notes'] - 1})",
+            f"{stats['bits_per_note']:.2f}"]
+        assert copy["melody"] == "나비야"
     assert lines[9:] == ["", f"files in {folder}/: generated-1 ... generated-4 (.mid, .musicxml, "
-                             ".svg, .wav), summary.json"]
+                             ".svg, .wav, .abc), gallery.html, summary.json"]
 
 
 def test_same_seed_same_bytes(nabiya_model_file, tmp_path):
@@ -141,7 +149,7 @@ def test_same_seed_same_bytes(nabiya_model_file, tmp_path):
     runs = [run_cli("generate", nabiya_model_file, *settings, "--out", folder) for folder in (first, again)]
     assert runs[1] == (0, runs[0][1].replace(str(first), str(again)), "")
     files = sorted(path.name for path in first.iterdir())
-    assert len(files) == 10  # 2 melodies x (.mid, .musicxml, .svg, .wav), summary.json, MANIFEST
+    assert len(files) == 13  # 2 x (.mid, .musicxml, .svg, .wav, .abc), gallery, summary, MANIFEST
     for name in files:
         assert (again / name).read_bytes() == (first / name).read_bytes()
 
@@ -149,11 +157,13 @@ def test_same_seed_same_bytes(nabiya_model_file, tmp_path):
 def test_greedy_by_default_replays_the_song(nabiya_model_file, nabiya, tmp_path):
     code, out, err = run_cli("generate", nabiya_model_file, "--out", tmp_path)
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == f"나비야, stateful2 ({nabiya_model_file}): greedy"
+    assert out.splitlines()[0] == f"나비야, stateful2 ({nabiya_model_file}): 1 melody of 50 " \
+                                  "notes of 2/4 in C major, greedy"
     assert midi_notes((tmp_path / "generated-1.mid").read_bytes()) == list(nabiya.notes)
     summary = summary_of(tmp_path)
     assert summary["settings"]["seed"] is None
-    assert summary["melodies"][0]["stats"]["longest_copy"] == {"notes": 50, "start": 1, "song_start": 5}
+    assert summary["melodies"][0]["stats"]["longest_copy"] == \
+        {"notes": 50, "start": 1, "melody": "나비야", "melody_start": 5}
 
 
 def test_no_primer_in_output(nabiya_model_file, nabiya, tmp_path):
@@ -172,10 +182,10 @@ def test_a_greedy_count_warns_that_the_melodies_are_the_same(nabiya_model_file, 
                              "--no-scores", "--no-audio", "--out", tmp_path)
     assert code == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        MANIFEST, "generated-1.mid", "generated-1.musicxml", "generated-2.mid",
-        "generated-2.musicxml", "summary.json"]
+        MANIFEST, "gallery.html", "generated-1.abc", "generated-1.mid", "generated-1.musicxml",
+        "generated-2.abc", "generated-2.mid", "generated-2.musicxml", "summary.json"]
     assert out.splitlines()[-1] == f"files in {tmp_path}/: generated-1 ... generated-2 (.mid, " \
-                                   ".musicxml), summary.json"
+                                   ".musicxml, .abc), gallery.html, summary.json"
     assert err == "note: greedy generation gives 2 identical melodies; sample with --temperature, " \
                   "--top-k or --top-p for different ones\n"
 
@@ -256,7 +266,7 @@ def test_help(tmp_path):
     assert "usage: melodygen generate" in done.stdout
     code, out, err = run_cli("--help")
     out = " ".join(out.split())
-    assert "melodygen train SONG --save FILE" in out and "A song named train, generate, corpus or " \
+    assert "melodygen train SOURCE --save FILE" in out and "A song named train, generate, corpus or " \
         "evaluate is read as ./train, ./generate, ./corpus or ./evaluate." in out
 
 
@@ -283,9 +293,9 @@ def test_a_rerun_with_fewer_melodies_leaves_only_its_own(nabiya_model_file, tmp_
     code, out, err = run_cli("generate", nabiya_model_file, "--length", "8", "--out", folder)
     assert (code, err) == (0, "")
     assert sorted(path.name for path in folder.iterdir()) == sorted(
-        [f"generated-1.{suffix}" for suffix in ("mid", "musicxml", "svg", "wav")]
-        + ["generated-5.mid", "summary.json", MANIFEST])
-    assert out.splitlines()[-1] == "removed 12 files of the run before that this one did not write again"
+        [f"generated-1.{suffix}" for suffix in ("mid", "musicxml", "svg", "wav", "abc")]
+        + ["generated-5.mid", "gallery.html", "summary.json", MANIFEST])
+    assert out.splitlines()[-1] == "removed 15 files of the run before that this one did not write again"
     assert len(summary_of(folder)["melodies"]) == 1
 
 
@@ -297,7 +307,7 @@ def test_the_primer_is_echoed_in_the_songs_key(tmp_path):
                              "--out", tmp_path / "gen")
     assert (code, err) == (0, "")
     assert out.splitlines()[1] == "primer a4. bb8 a8 bb8 (in the output), then 4 notes per melody"
-    assert "in F major" in out.splitlines()[3]
+    assert "in F major" in out.splitlines()[0]
     summary = summary_of(tmp_path / "gen")
     assert summary["settings"]["primer"] == "a4. bb8 a8 bb8"
     assert "bb8" in summary["model"]["vocabulary"] and not [t for t in summary["model"]["vocabulary"] if "#" in t]

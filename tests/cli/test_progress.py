@@ -14,6 +14,7 @@ import pytest
 from external import child_env
 
 from melodygen.cli import main
+from melodygen.learning.interface import EpochReport
 from melodygen.cli.progress import LOG_SECONDS, Progress, duration
 
 
@@ -38,7 +39,7 @@ def test_off_a_terminal_a_line_a_stage_and_sparse_training_lines():
     progress.stage("training mlp (1/2)")
     for epoch in range(1, 101):  # 100 epochs, a second each: a line every LOG_SECONDS
         clock.now += 1
-        progress.epoch("mlp", epoch, 2000, 1 / epoch, epoch / 100)
+        progress.epoch(EpochReport("mlp", epoch, 2000, 1 / epoch, accuracy=epoch / 100))
     progress.step(1, 7, "original")  # steps only on a terminal
     progress.warn("mlp stopped at the epoch cap")
     progress.done()
@@ -77,7 +78,8 @@ def test_on_a_terminal_one_line_rewritten_with_the_time_left():
     progress.stage("training stateful2 (2/2)")
     for epoch in (1, 50, 100):
         clock.now += 2
-        progress.epoch("stateful2", epoch, 200, 0.5, 0.5, bound=False)  # the lecture recipe: exact
+        # the lecture recipe: exactly 200 epochs
+        progress.epoch(EpochReport("stateful2", epoch, 200, 0.5, accuracy=0.5, bound=False))
     progress.warn("careful")
     progress.done()
     text = stream.getvalue()
@@ -89,11 +91,22 @@ def test_on_a_terminal_one_line_rewritten_with_the_time_left():
     assert text.endswith("\r" + " " * len(frames[-1]) + "\r")  # cleared for the results
 
 
+def test_a_collection_models_epochs_say_their_held_out_bits():
+    stream, clock = io.StringIO(), Clock()
+    progress = Progress(stream=stream, tty=False, clock=clock)
+    progress.stage("training on book.abc")
+    clock.now += 20
+    progress.epoch(EpochReport("lstm", 1, 100, 3.21, validation=3.456, seconds=20.0))
+    progress.done()
+    assert stream.getvalue().splitlines()[1] == "training on book.abc: epoch 1/100, loss 3.210 " \
+                                                 "bits per note, validation 3.456, 20 s an epoch"
+
+
 def test_quiet_keeps_the_warnings_only():
     stream = io.StringIO()
     progress = Progress(quiet=True, stream=stream, tty=True)
     progress.stage("loading TensorFlow")
-    progress.epoch("mlp", 1, 10, 1.0, 0.1)
+    progress.epoch(EpochReport("mlp", 1, 10, 1.0, accuracy=0.1))
     progress.warn("mlp stopped at the epoch cap")
     progress.done()
     assert stream.getvalue() == "warning: mlp stopped at the epoch cap\n"

@@ -11,7 +11,7 @@ import time
 import pytest
 from external import child_env, free_ports, melodygen_command
 
-from melodygen.learning.checkpoint import read_metadata
+from melodygen.learning.modelfile import read_metadata
 from melodygen.learning.cluster import RESTART_STATUS, WorkerLost
 
 TUNES = ["c4 d4 e4 c4 c4 d4 e4 c4", "e4 f4 g2 e4 f4 g2", "g8 a8 g8 f8 e4 c4 d4 g,4 c2",
@@ -64,13 +64,13 @@ def test_two_workers_train_and_the_chief_alone_writes(tmp_path, tunes):
 
 
 def test_a_lost_worker_exits_with_the_restart_status(tmp_path, tunes, monkeypatch):
-    from melodygen.learning import corpus_checkpoint, distributed
+    from melodygen.learning.collection import distributed, model
     from test_cli import run_cli
 
     def lose(*args, **kwargs):
         raise WorkerLost("lost contact with another worker (UnavailableError: Socket closed); "
                          "start the workers again: training goes on from epoch 2")
-    monkeypatch.setattr(corpus_checkpoint, "train_on_collection", lose)
+    monkeypatch.setattr(model, "train", lose)
     monkeypatch.setattr(distributed, "choose_strategy", lambda cluster: None)
     monkeypatch.setattr(distributed, "describe", lambda strategy: "no strategy")
     monkeypatch.delenv("TF_CONFIG", raising=False)
@@ -103,4 +103,4 @@ def test_distributed_trains_a_collection_not_a_song(tmp_path):
                           env=child_env(), capture_output=True, text=True, timeout=120,
                           stdin=subprocess.DEVNULL)
     assert (done.returncode, done.stderr) == (
-        2, "--distributed trains the corpus model of a collection; 'nabiya' is one song\n")
+        2, "--distributed is for the model of a collection; 'nabiya' is one song\n")

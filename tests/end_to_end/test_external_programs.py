@@ -32,7 +32,7 @@ from external import (
 from melodygen.core.note import Melody
 from melodygen.formats.midi import midi_bytes
 from melodygen.formats.songs import bundled_songs, load_song
-from melodygen.learning.config import MODELS
+from melodygen.learning.song.config import MODELS
 from melodygen.presentation.run_files import PREDICTIONS
 
 STEMS = ["original"] + [f"{model}-{kind}" for model in MODELS for kind in PREDICTIONS]
@@ -370,17 +370,15 @@ def test_musescore_opens_generated_tunes_with_the_notes_of_their_midi(tmp_path):
     MuseScore and played to MIDI, has the onsets and pitches of melodygen's own MIDI."""
     from melodygen.core.keys import Key
     from melodygen.formats.notation import parse_notes
-    from melodygen.generation.stats import CopyIndex, tune_stats
-    from melodygen.presentation.gallery import write_tunes
+    from melodygen.presentation.folder import RunFolder
+    from melodygen.presentation.run_files import write_melody
 
     melody = Melody(tuple(parse_notes("d'4 b4 g4 (3 a8 b8 c'8 d'4 d'4 e'8 d'8 c'4 a4 g2.")),
                     "tune 1", time_signature=(3, 4), tempo=96.0)
-    stats = tune_stats(melody, Key(7, "major"), CopyIndex([melody]), ["itself"], 3.0, 3.0)
-    files, _ = write_tunes(tmp_path, [(melody, stats)], Key(7, "major"),
-                           {"count": 1, "bars": 4, "meter": "3/4", "key": "G major",
-                            "choosing": "greedy"}, {"source": "test", "tunes": 1,
-                                                    "validation_bits": 3.0}, audio=False)
-    done = musescore(tmp_path / files[0].files["musicxml"], tmp_path / "musescore.mid")
+    # the files of a generated tune, as presentation.gallery writes them
+    files = write_melody(RunFolder(tmp_path), "tune-1", melody, scores=False, audio=False,
+                         key=Key(7, "major"))
+    done = musescore(tmp_path / files.musicxml, tmp_path / "musescore.mid")
     assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
     assert onsets_and_pitches(tmp_path / "musescore.mid") == \
-        onsets_and_pitches(tmp_path / files[0].files["midi"])
+        onsets_and_pitches(tmp_path / files.midi)

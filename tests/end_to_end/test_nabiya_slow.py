@@ -17,7 +17,7 @@ from conftest import (
 )
 
 from melodygen.core.note import Note
-from melodygen.learning.config import DEFAULT_MODELS, MODELS
+from melodygen.learning.song.config import DEFAULT_MODELS, MODELS
 
 pytestmark = pytest.mark.slow
 

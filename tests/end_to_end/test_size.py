@@ -15,7 +15,7 @@ from external import child_env, long_song
 from melodygen.formats.midi import midi_bytes, read_midi
 from melodygen.formats.notation import read_song
 from melodygen.formats.songs import load_song
-from melodygen.learning.config import MODELS
+from melodygen.learning.song.config import MODELS
 
 HUGE = 100_000      # notes of the song that must read in seconds
 LONG = 10_000       # notes of the melody every model must train on and predict
@@ -59,9 +59,9 @@ TRAIN_AND_PREDICT = """
 import json, sys
 from melodygen.learning.backend import configure_tensorflow, load_keras
 configure_tensorflow()
-from melodygen.learning.config import TrainConfig
+from melodygen.learning.song.config import TrainConfig
 from melodygen.formats.notation import read_song
-from melodygen.learning.experiment import run_song
+from melodygen.learning.song.experiment import run_song
 run = run_song(read_song(sys.argv[1]), [sys.argv[2]], TrainConfig(epochs=2))
 model = run.models[0]
 print(json.dumps({"epochs": model.training.epochs, "one_step": len(model.one_step),

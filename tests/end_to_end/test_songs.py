@@ -19,9 +19,9 @@ from melodygen.core.errors import MelodyError
 from melodygen.core.note import pitch_name
 from melodygen.formats.notation import format_token
 from melodygen.formats.songs import bundled_songs, load_melody, load_song
-from melodygen.learning.config import MODELS, TrainConfig
-from melodygen.learning.encoding import make_encoding
-from melodygen.learning.vocabulary import LECTURE_NOTES, Vocabulary
+from melodygen.learning.song.config import MODELS, TrainConfig
+from melodygen.learning.song.encoding import make_encoding
+from melodygen.learning.song.vocabulary import LECTURE_NOTES, Vocabulary
 
 pytestmark = pytest.mark.usefixtures("tensorflow")  # trains in this process
 
@@ -188,7 +188,7 @@ def test_nabiya_keeps_the_lecture_dictionary():
 @pytest.mark.slow  # about 20 s: TensorFlow builds and compiles four models
 def test_all_four_models_run_on_a_song_with_rests_and_accidentals():
     """Rests (a third feature) and a b natural next to b flats, end to end through every model."""
-    from melodygen.learning.experiment import run_song
+    from melodygen.learning.song.experiment import run_song
 
     melody = load_song("freut_euch")
     run = run_song(melody, list(MODELS), TrainConfig(epochs=2))
@@ -210,7 +210,7 @@ def test_all_four_models_run_on_a_song_with_rests_and_accidentals():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SONGS))
 def test_stateful2_learns_every_bundled_song(name):
-    from melodygen.learning.experiment import run_song
+    from melodygen.learning.song.experiment import run_song
 
     melody = load_song(name)
     start = time.perf_counter()

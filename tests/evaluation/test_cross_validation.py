@@ -8,11 +8,12 @@ import pytest
 
 from melodygen.core.collection import Collection, Tune
 from melodygen.core.errors import ConfigError
+from melodygen.core.keys import Key
 from melodygen.core.note import Melody
-from melodygen.evaluation import CorpusSettings, EvaluationData, PPMModel, evaluate
+from melodygen.evaluation import NetworkSettings, EvaluationData, PPMModel, evaluate
 from melodygen.formats.notation import parse_notes
 from melodygen.learning import ppm
-from melodygen.learning.config import CorpusTrainConfig
+from melodygen.learning.collection.config import CollectionTrainConfig
 from melodygen.learning.splits import k_folds
 
 SONGS = ["c4 d4 e4 c4", "e4 f4 g2", "g8 a8 g8 f8 e4 c4", "c4 c4 g4 g4 a4 a4 g2", "f4 f4 e4 e4 d2",
@@ -20,7 +21,8 @@ SONGS = ["c4 d4 e4 c4", "e4 f4 g2", "g8 a8 g8 f8 e4 c4", "c4 c4 g4 g4 a4 a4 g2",
 
 
 def collection() -> Collection:
-    tunes = tuple(Tune(Melody(tuple(parse_notes(song)), f"t{i}", source=f"book.abc:{i + 1}"),
+    tunes = tuple(Tune(Melody(tuple(parse_notes(song)), f"t{i}", source=f"book.abc:{i + 1}",
+                              key=Key(0, "major")),  # K:C, as the reader gives it
                        "book.abc", i + 1, f"t{i}", "4/4", "C") for i, song in enumerate(SONGS))
     return Collection("book.abc", tunes)
 
@@ -79,7 +81,7 @@ def test_ppm_results_are_those_of_the_ppm_module_on_the_same_folds():
 @pytest.mark.usefixtures("tensorflow")
 def test_the_lstm_learns_the_training_folds_and_scores_every_note():
     songs = collection()
-    quick = CorpusSettings(train=CorpusTrainConfig(max_epochs=2, batch_size=4))
+    quick = NetworkSettings(train=CollectionTrainConfig(max_epochs=2, batch_size=4))
     result = evaluate(songs, ["lstm", "lstm+"], folds=2, seed=0, settings=quick)
     for name in ("lstm", "lstm+"):
         model = result.models[name]

@@ -9,20 +9,45 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from melodygen.core.keys import Key
 from melodygen.core.note import Melody, Note
 from melodygen.formats import cache
 
 MELODIES = [Melody((Note(60, Fraction(1, 3)), Note(None, Fraction(1, 2)), Note(67, Fraction(3, 2))),
                    "one", (3, 4), 96.0, "book.abc:1", Fraction(1)),
-            Melody((Note(72, Fraction(4)),), "two", (2, 2), 120.0, "book.abc:2")]
+            Melody((Note(72, Fraction(4)),), "two", (2, 2), 120.0, "book.abc:2"),
+            Melody((Note(63, Fraction(1)),), "three", (4, 4), 120.0, "book.abc:3", 0, Key.parse("Ebm")),
+            Melody((Note(62, Fraction(1)),), "four", (4, 4), 120.0, "book.abc:4", 0, Key.parse("Dmix"))]
 
 
 def test_melodies_survive_an_entry(tmp_path):
     assert cache.save_entry("k", MELODIES, {"x": [1, "é"]}, tmp_path)
     melodies, meta = cache.load_entry("k", tmp_path)
     assert melodies == MELODIES and meta == {"x": [1, "é"]}
-    assert [m.pickup for m in melodies] == [Fraction(1), Fraction(0)]
+    assert [m.pickup for m in melodies] == [Fraction(1), Fraction(0), Fraction(0), Fraction(0)]
+    assert [str(m.key) for m in melodies] == ["None", "None", "Eb minor", "D mixolydian"]
     assert os.listdir(tmp_path) == ["k.npz"]  # no temporary file left
+
+
+def test_heads_of_every_version_decode():
+    """A head keeps the key as [tonic, mode, fifths]; heads written before keys had a signature
+    ([tonic, mode]) or before melodies had a key (five fields) decode as they did, in the cache
+    and in saved collection models (reference.npz)."""
+    arrays = cache.encode_melodies(MELODIES)
+    assert [head[5] for head in arrays["heads"]] == [None, None, [3, "minor", -6], [2, "mixolydian", 1]]
+    old = [head[:5] + ([head[5][:2]] if head[5] else [None]) for head in arrays["heads"]]
+    older = [head[:5] for head in arrays["heads"]]
+    assert [m.key for m in cache.decode_melodies(arrays, old)] == [
+        None, None, Key(3, "minor"), Key(2, "mixolydian")]
+    assert str(cache.decode_melodies(arrays, old)[2].key) == "D# minor"  # the usual signature
+    assert [m.key for m in cache.decode_melodies(arrays, older)] == [None] * 4
+    assert [m.notes for m in cache.decode_melodies(arrays, older)] == [m.notes for m in MELODIES]
+
+
+def test_a_stale_format_is_another_key(monkeypatch):
+    key = cache.entry_key(b"X:1", "r1", {})
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT - 1)
+    assert cache.entry_key(b"X:1", "r1", {}) != key
 
 
 def test_the_key_changes_with_content_reader_and_options():

@@ -58,12 +58,18 @@ def test_interrupted_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
     assert listing(tmp_path) == ["song.mid"]
 
 
-def test_write_atomic_into_a_missing_folder(tmp_path):
-    path = tmp_path / "missing" / "song.mid"
+def test_write_atomic_into_a_missing_folder_makes_it(tmp_path):
+    path = tmp_path / "missing" / "deeper" / "song.mid"
+    write_atomic(path, b"x")
+    assert path.read_bytes() == b"x" and listing(path.parent) == ["song.mid"]
+
+
+def test_write_atomic_under_a_file_is_one_error(tmp_path):
+    blocker = tmp_path / "somefile"
+    blocker.write_bytes(b"keep")
     with pytest.raises(MelodyError) as error:
-        write_atomic(path, b"x")
-    assert str(error.value) == f"{path}: cannot write: No such file or directory"
-    assert listing(tmp_path) == []
+        write_atomic(blocker / "sub" / "song.mid", b"x")
+    assert str(error.value) == f"{blocker / 'sub'}: cannot make this folder: {blocker} is a file"
 
 
 def test_prepare_folder_creates_nested_folders(tmp_path):

@@ -271,3 +271,23 @@ def test_the_key_of_the_melody_is_its_signature_with_its_mode():
     assert (root.findtext(".//key/fifths"), root.findtext(".//key/mode")) == ("-1", "minor")
     root = ET.fromstring(musicxml_bytes(song("d8 e8 f8 g8 | a2")))
     assert root.find(".//key/mode") is None  # a key found in the notes: the signature only
+
+
+@pytest.mark.parametrize(("name", "fifths", "mode"), [
+    ("D dorian", "0", "dorian"), ("E phrygian", "0", "phrygian"), ("F lydian", "0", "lydian"),
+    ("G mixolydian", "0", "mixolydian"), ("B locrian", "0", "locrian"), ("Eb minor", "-6", "minor"),
+    ("D# minor", "6", "minor"), ("Gb major", "-6", "major")])
+def test_every_mode_and_spelling_is_written_and_read_back(name, fifths, mode):
+    """MusicXML has all seven modes (major ... locrian); music21 reads them back, and a flat key
+    stays flat (Eb minor six flats, D# minor six sharps)."""
+    import music21
+
+    from melodygen.core.keys import Key
+    from melodygen.formats.musicxml import from_score
+
+    melody = Melody((Note(63, Fraction(1)), Note(66, Fraction(1))), "t", key=Key.parse(name))
+    data = musicxml_bytes(melody)
+    root = ET.fromstring(data)
+    assert (root.findtext(".//key/fifths"), root.findtext(".//key/mode")) == (fifths, mode)
+    read = from_score(music21.converter.parse(data.decode("utf-8"), format="musicxml"), "k.musicxml")
+    assert read.key == melody.key and str(read.key) == name

@@ -55,7 +55,7 @@ def test_parse_token_errors(token, message):
     ("g8 e3", (1, 4), "bad length '3' in 'e3' (use 1, 2, 4, 8, 16, 32, 64, 128 or 256)"),
     ("g8 e8 # h8 is a comment\n  x4", (2, 3), "unknown note 'x4'"),
     ("meter: v\ng8", (1, 1), "unknown header 'meter' (known: title, time, tempo, key)"),
-    ("key: v\ng8", (1, 1), "bad key 'v' (expected a key like G major or F# minor)"),
+    ("key: v\ng8", (1, 1), "bad key 'v' (expected a key like G major, F# minor or D dorian)"),
     ("title: x\ntime: 3/5\ng8", (2, 1), "bad time '3/5' (expected a time signature like 3/4)"),
     ("tempo: fast\ng8", (1, 1), "bad tempo 'fast' (expected quarter notes per minute, 10..400)"),
     ("tempo: 500\ng8", (1, 1), "bad tempo '500' (expected quarter notes per minute, 10..400)"),

@@ -602,7 +602,7 @@ def test_midi_title_is_the_first_tracks_name_unless_it_names_an_instrument(names
 def test_midi_key_signature_is_read_and_written():
     meta = [(0, mido.MetaMessage("key_signature", key="Bbm"))]
     melody, _ = read_quietly(from_midi, midi_file(track([], meta=meta), track([(58, 0, 480)])), "k.mid")
-    assert str(melody.key) == "A# minor" and melody.key.fifths == -5
+    assert str(melody.key) == "Bb minor" and melody.key.fifths == -5  # spelt as its signature
     written = [m for m in to_midi(melody).tracks[0] if m.type == "key_signature"]
     assert [m.key for m in written] == ["Bbm"]
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from melodygen import Melody, Note, TrainConfig, load_song, parse_notes
 from melodygen.formats.musicxml import musicxml_bytes
-from melodygen.learning.experiment import SongRun, prepare
+from melodygen.learning.song.experiment import SongRun, prepare
 from melodygen.presentation.engrave import PHONE_PAGE_WIDTH, WRONG_COLOR, read_svg, score_svg
 
 RED_NOTE = re.compile(r'<g id="[^"]+" class="note"[^>]*fill="' + WRONG_COLOR + '"')

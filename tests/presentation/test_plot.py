@@ -62,3 +62,21 @@ def test_latin_titles_need_no_search(monkeypatch):
 
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: pytest.fail("searched"))
     assert plot.plot_fonts("Twinkle, Twinkle, Little Star")[0] == "DejaVu Sans"
+
+
+BACKEND = """
+import matplotlib
+matplotlib.use("pdf")
+import matplotlib.pyplot as plt
+from melodygen.presentation import evaluation_report, plot
+plot.loss_plot_png("나비야", {"mlp": ([1.0, 0.5], [0.5, 1.0])})
+evaluation_report._png(evaluation_report._figure((4, 3)))
+print(matplotlib.get_backend(), plt.get_backend())
+"""
+
+
+def test_drawing_leaves_the_callers_backend(tmp_path):
+    """A notebook's inline backend, or a caller's own, stays what it was after melodygen drew."""
+    done = subprocess.run([sys.executable, "-c", BACKEND], cwd=tmp_path, env=child_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["pdf", "pdf"], done.stderr

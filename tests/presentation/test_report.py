@@ -14,8 +14,8 @@ import pytest
 
 from melodygen import TrainConfig, load_song
 from melodygen.cli import main
-from melodygen.learning.config import model_spec
-from melodygen.learning.experiment import ModelRun, SongRun, prepare
+from melodygen.learning.song.config import model_spec
+from melodygen.learning.song.experiment import ModelRun, SongRun, prepare
 from melodygen.presentation import folder as folder_module
 from melodygen.presentation import run_files as outputs
 from melodygen.presentation.folder import MANIFEST

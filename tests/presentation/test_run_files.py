@@ -10,15 +10,15 @@ from conftest import NABIYA_SCORE, midi_notes, score_notes, without_padding
 
 from melodygen.core.note import Note
 from melodygen.learning.backend import configure_tensorflow
-from melodygen.learning.config import MODELS, TrainConfig
-from melodygen.learning.experiment import ModelRun, SongRun, prepare
+from melodygen.learning.song.config import MODELS, TrainConfig
+from melodygen.learning.song.experiment import ModelRun, SongRun, prepare
 from melodygen.presentation.engrave import read_svg
 from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.run_files import build_summary, write_outputs
 
 configure_tensorflow()
 
-from melodygen.learning.training import History, TrainResult  # noqa: E402
+from melodygen.learning.song.training import History, TrainResult  # noqa: E402
 
 D8 = 8  # the lecture's index of d8
 

@@ -25,14 +25,14 @@ distributions are always normalised, in doubles, not single floats.
 """
 
 from .combine import COMBINATIONS, bits, combine, entropy, mean_bits
-from .events import MODES, TICKS_PER_QUARTER, Events, file_key
+from .events import IDYOM_MODES, TICKS_PER_QUARTER, Events
 from .indexes import CountIndex, ReadingIndex, long_term_distributions, short_term_distributions
 from .model import ESCAPES, PPM, PPMConfig, blend, check_sequence
 from .system import PARTS, SYSTEMS, SystemConfig, system_distributions, system_named
 from .viewpoints import PITCHED, VIEWPOINTS
 
-__all__ = ["COMBINATIONS", "CountIndex", "ESCAPES", "Events", "MODES", "PARTS", "PITCHED", "PPM",
-           "PPMConfig", "ReadingIndex", "SYSTEMS", "SystemConfig", "TICKS_PER_QUARTER",
-           "VIEWPOINTS", "bits", "blend", "check_sequence", "combine", "entropy", "file_key",
+__all__ = ["COMBINATIONS", "CountIndex", "ESCAPES", "Events", "IDYOM_MODES", "PARTS", "PITCHED",
+           "PPM", "PPMConfig", "ReadingIndex", "SYSTEMS", "SystemConfig", "TICKS_PER_QUARTER",
+           "VIEWPOINTS", "bits", "blend", "check_sequence", "combine", "entropy",
            "long_term_distributions", "mean_bits", "short_term_distributions",
            "system_distributions", "system_named"]

@@ -1,7 +1,9 @@
 """A melody's notes as IDyOM's basic viewpoints: what a multiple-viewpoint system reads.
 
-One ``Events`` per song, made from ``learning.sequences.note_events`` (its pitched notes; a rest
-is no event, only the gap before the next one) and the tonic of the song's key:
+One ``Events`` per song, made from ``learning.collection.events.note_events`` (its pitched notes;
+a rest is no event, only the gap before the next one) and the key its file gives
+(``Melody.key``: ABC's ``K:``, a score's key signature and mode; no key is guessed from the
+notes):
 
     field     IDyOM's basic viewpoint   unit
     pitch     cpitch                    MIDI number (60 = middle C)
@@ -13,8 +15,9 @@ is no event, only the gap before the next one) and the tonic of the song's key:
     pulses    pulses                    the time signature's numerator (6 in 6/8)
     tonic     referent (keysig, mode)   the key's tonic, a pitch class (0 = C, 9 = A): A minor
                                         has 9; None when the song gives no key
-    mode      mode                      0 major, 9 minor (IDyOM's: the rotation of the major
-                                        scale); None when the song gives no key
+    mode      mode                      IDyOM's: semitones from the tonic of the signature's
+                                        major key, 0 major, 9 minor, 2 dorian, 5 lydian, 7
+                                        mixolydian, 4 phrygian, 11 locrian; None without a key
 
 Times are exact: a length that is no whole number of ticks is a ``MelodyError``. The meter is
 the song's first (melodygen keeps one per song).
@@ -22,7 +25,6 @@ the song's first (melodygen keeps one per song).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -30,13 +32,15 @@ import numpy as np
 
 from ...core.collection import Tune
 from ...core.errors import MelodyError
+from ...core.keys import MODES, Key
 from ...core.note import Melody
-from ..sequences import note_events, tonic
+from ..collection.events import note_events
 
 # ticks per quarter note: 2**5 * 3 * 5 * 7, so 128th notes, triplets, quintuplets and septuplets
 # are whole numbers of ticks (IDyOM's timebase is 96 per whole note, 24 per quarter note)
 TICKS_PER_QUARTER = 3360
-MODES = {"major": 0, "minor": 9}  # IDyOM's mode: the major scale rotated by so many semitones
+# IDyOM's mode: semitones from the tonic of the signature's major key to the key's tonic
+IDYOM_MODES = {mode: -fifths * 7 % 12 for mode, fifths in MODES.items()}
 
 
 def ticks(length: Fraction, what: str = "length") -> int:
@@ -58,7 +62,7 @@ class Events:
     bar: int              # ticks in a bar
     pulses: int           # the time signature's numerator
     tonic: int | None     # pitch class of the key's tonic, None when unknown
-    mode: int | None = None  # 0 major, 9 minor, None when unknown
+    mode: int | None = None  # IDyOM's mode: 0 major, 9 minor, ...; None when unknown
 
     def __post_init__(self) -> None:
         for name in ("pitch", "duration", "onset"):
@@ -68,8 +72,9 @@ class Events:
                               f"durations and {len(self.onset)} onsets")
         if self.tonic is not None and not 0 <= self.tonic < 12:
             raise MelodyError(f"events: tonic must be a pitch class 0..11 or None, got {self.tonic}")
-        if self.mode not in MODES.values() and self.mode is not None:
-            raise MelodyError(f"events: mode must be 0 (major), 9 (minor) or None, got {self.mode}")
+        if self.mode is not None and self.mode not in IDYOM_MODES.values():
+            raise MelodyError(f"events: mode must be one of {sorted(IDYOM_MODES.values())} "
+                              f"(IDyOM's) or None, got {self.mode}")
 
     def __len__(self) -> int:
         return len(self.pitch)
@@ -80,16 +85,15 @@ class Events:
 
     @classmethod
     def from_tune(cls, tune: Tune) -> "Events":
-        """A tune of a collection, its tonic and mode from its key as the file gives it
-        (``file_key``)."""
-        return cls.from_melody(tune.melody, *file_key(tune))
+        """A tune of a collection (``from_melody``)."""
+        return cls.from_melody(tune.melody)
 
     @classmethod
-    def from_melody(cls, melody: Melody, tonic: int | None, mode: int | None = None
-                    ) -> "Events":
-        """The pitched notes of ``melody``; ``tonic``: the key's tonic as a pitch class (the
-        caller's choice: the file's key, ``learning.sequences.tonic``), None if unknown;
-        ``mode``: 0 major, 9 minor, None if unknown."""
+    def from_melody(cls, melody: Melody, key: Key | None = None) -> "Events":
+        """The pitched notes of ``melody``; the key (tonic and mode) is ``key``, else the one
+        its file gives (``melody.key``), else none."""
+        key = key if key is not None else melody.key
+        tonic, mode = (key.tonic, IDYOM_MODES[key.mode]) if key is not None else (None, None)
         bar = melody.measure_length
         now = (bar - melody.pickup) % bar            # where the first note's bar starts is 0
         pitches, durations, onsets = [], [], []
@@ -102,15 +106,3 @@ class Events:
         return cls(np.array(pitches, dtype=np.int64), np.array(durations, dtype=np.int64),
                    np.array(onsets, dtype=np.int64), ticks(bar, "bar"),
                    melody.time_signature[0], tonic, mode)
-
-
-def file_key(tune: Tune) -> tuple[int | None, int | None]:
-    """(tonic, mode) of the key a tune's file gives: an ABC ``K:`` field ("G": G major; "Dmin",
-    "Dm": D minor; other modes count as major), else the key a score's signature and mode give
-    (``Melody.key``: a MusicXML chorale in A minor has (9, 9)), else (None, None): no key is
-    guessed from the notes."""
-    if tune.key:
-        minor = re.match(r"\s*[A-Ha-h][#b]?\s*(m|min|minor)\b", tune.key, re.IGNORECASE)
-        return tonic(tune.key, tune.melody), MODES["minor" if minor else "major"]
-    key = tune.melody.key
-    return (key.tonic, MODES[key.mode]) if key is not None else (None, None)

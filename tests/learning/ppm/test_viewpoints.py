@@ -11,13 +11,16 @@ mode 0):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 
 from melodygen.core.errors import ConfigError, MelodyError
+from melodygen.core.keys import Key
 from melodygen.core.note import Melody, Note
+from melodygen.learning import ppm
 from melodygen.learning.ppm import TICKS_PER_QUARTER as Q
 from melodygen.learning.ppm import Events, VIEWPOINTS
 from melodygen.learning.ppm.viewpoints import UNDEFINED as U
@@ -133,14 +136,24 @@ def test_names_are_checked():
 def test_events_of_a_melody_with_an_upbeat_and_a_rest():
     melody = Melody((Note(67, F(1)), Note(69, F(1)), Note(71, F(1, 2)), Note(67, F(1, 2)),
                      Note(None, F(2)), Note(74, F(2)), Note(62, F(1))), time_signature=(4, 4),
-                    pickup=F(1))
-    events = Events.from_melody(melody, 7)
+                    pickup=F(1), key=Key(7, "major"))
+    events = Events.from_melody(melody)
     for field in ("pitch", "duration", "onset"):
         assert getattr(events, field).tolist() == getattr(SONG, field).tolist(), field
-    assert (events.bar, events.pulses, events.tonic) == (4 * Q, 4, 7)
+    assert (events.bar, events.pulses, events.tonic, events.mode) == (4 * Q, 4, 7, 0)
+    other = Events.from_melody(melody, Key(4, "minor"))          # another key given
+    assert (other.tonic, other.mode) == (4, 9)
+    keyless = Events.from_melody(replace(melody, key=None))        # none: no key guessed
+    assert (keyless.tonic, keyless.mode) == (None, None)
+
+
+@pytest.mark.parametrize("mode,expected", [("major", 0), ("minor", 9), ("dorian", 2),
+                                           ("mixolydian", 7), ("lydian", 5)])
+def test_idyom_s_mode_of_a_key(mode, expected):
+    assert ppm.IDYOM_MODES[mode] == expected
 
 
 def test_a_length_of_no_whole_ticks_is_a_melody_error():
     melody = Melody((Note(60, F(1, 11)),), time_signature=(4, 4))
     with pytest.raises(MelodyError, match="duration 1/11 quarter notes"):
-        Events.from_melody(melody, 0)
+        Events.from_melody(melody)

@@ -1,0 +1,127 @@
+"""The rules that keep a new tune in shape, as masks over the notes a model may choose next
+(``learning.interface.NoteRule``): a masked choice gets probability 0, the rest is renormalized.
+They hold for any model, of one song or of a collection.
+
+- **whole bars**: a note's length never reaches past the next bar line, so bar lines fall where
+  the meter puts them and nothing is tied over; when none of the model's lengths fits what is
+  left of the bar, the note fills it;
+- **length**: the tune lasts exactly its bars (after its pickup);
+- **tonic ending**: the tune ends on the key's tonic, held to the end of the last bar: in the
+  last bar a tonic ends the tune there, any other note leaves at least a beat for the tonic,
+  and in the last beat only the tonic is left;
+- **range**: pitches stay within the model's range in the key (``MelodyModel.pitch_limits``).
+
+Times are in quarter notes from the first bar line (a pickup starts before it, at -pickup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+REST = -1  # the pitch of a rest among a model's candidates
+
+
+def beat(meter: tuple[int, int]) -> Fraction:
+    """One beat in quarter notes: a dotted quarter in 6/8, 9/8, 12/8; else the meter's unit."""
+    beats, unit = meter
+    if unit == 8 and beats % 3 == 0 and beats > 3:
+        return Fraction(3, 2)
+    return Fraction(4, unit)
+
+
+@dataclass(frozen=True)
+class TuneRules:
+    """The rules of one tune (see the module); ``at(now)`` gives them at one place of it."""
+
+    meter: tuple[int, int]
+    bars: int                        # the tune's whole bars
+    shortest: Fraction               # the model's shortest length: a note never leaves less
+    tonic: int | None = None         # pitch class the tune ends on (None: any ending)
+    limits: tuple[int, int] | None = None  # lowest and highest pitch (None: any)
+
+    @property
+    def measure(self) -> Fraction:
+        return Fraction(4 * self.meter[0], self.meter[1])
+
+    @property
+    def end(self) -> Fraction:
+        """Where the tune ends: after its last bar."""
+        return self.bars * self.measure
+
+    def at(self, now: Fraction) -> "NoteRules":
+        return NoteRules(self, now)
+
+
+@dataclass(frozen=True)
+class NoteRules:
+    """The rules for the note that starts at ``now`` (a ``NoteRule``)."""
+
+    tune: TuneRules
+    now: Fraction
+
+    @property
+    def room(self) -> Fraction:
+        """Time to the next bar line."""
+        measure = self.tune.measure
+        return measure - self.now % measure
+
+    @property
+    def left(self) -> Fraction:
+        """Time to the end of the tune."""
+        return self.tune.end - self.now
+
+    @property
+    def last_bar(self) -> bool:
+        return self.tune.tonic is not None and self.left <= self.tune.measure
+
+    def pitches(self, pitches: np.ndarray) -> np.ndarray:
+        pitches = np.asarray(pitches)
+        allowed = np.ones(len(pitches), bool)
+        if self.tune.limits is not None:
+            low, high = self.tune.limits
+            allowed &= (pitches == REST) | ((pitches >= low) & (pitches <= high))
+        if self.last_bar and self.left <= beat(self.tune.meter):  # the last beat: the tonic
+            allowed &= (pitches != REST) & (pitches % 12 == self.tune.tonic)
+        return allowed
+
+    def held(self, pitch: int) -> Fraction | None:
+        if self.last_bar and pitch != REST and pitch % 12 == self.tune.tonic:
+            return self.left  # the tonic ends the tune, held to its end
+        return None
+
+    def lengths(self, pitch: int, lengths: Sequence[Fraction]) -> np.ndarray:
+        room, left, tune = self.room, self.left, self.tune
+        last_bar, ending = self.last_bar, tune.tonic is not None
+        return np.array([length <= room and (
+            left - length >= beat(tune.meter) if last_bar else
+            left - length >= tune.shortest or (length == left and not ending))
+            for length in lengths], dtype=bool)
+
+    def fill(self) -> Fraction:
+        return self.room
+
+
+@dataclass(frozen=True)
+class LastNote:
+    """A melody of a number of notes ending on the tonic: its last note's pitch is the tonic's
+    (any length; the melody then ends on a bar line, ``loop.end_on_bar``)."""
+
+    tonic: int
+
+    def pitches(self, pitches: np.ndarray) -> np.ndarray:
+        pitches = np.asarray(pitches)
+        return (pitches != REST) & (pitches % 12 == self.tonic)
+
+    def held(self, pitch: int) -> Fraction | None:
+        return None
+
+    def lengths(self, pitch: int, lengths: Sequence[Fraction]) -> np.ndarray:
+        return np.ones(len(lengths), dtype=bool)
+
+    def fill(self) -> Fraction:
+        raise ValueError("a melody of a number of notes has no bar to fill (every length is "
+                         "allowed)")

@@ -1,0 +1,209 @@
+"""A tune as the note events a collection model reads and predicts, one row of integers per
+event: the one place that says what a collection model sees.
+
+A tune's events are its pitched notes in order (``note_events``); a rest is not an event of its
+own but the ``rest`` before the next note. Each event knows where it falls in the bar, so a model
+that reads them knows the meter.
+
+Pitches are relative to the tune's tonic (``relative_pitch``): the interval in semitones from the
+tonic in the octave of middle C, clipped to +-``RELATIVE_RANGE``. A model of intervals from the
+tonic learns from a tune in G what it learns from the same tune in F, and turns back into
+absolute pitches exactly, given the tonic. The tonic comes from the tune's key as its file gives
+it (ABC ``K:``), else from the notes (``core.keys.song_key``).
+
+``encode_song`` gives one row per event, the model's input and target at that step; ``Column``
+names the columns, which the encoder, the network (``network.py``), the training and the
+generation (``predict.py``) all index by name:
+
+    column          what                                                 values
+    PITCH           the previous event's relative pitch                  0..2R, 2R+1 = none (first)
+    LENGTH          the previous event's length                          length class (0: unseen)
+    REST            the rest before the previous event                   length class (0: none/unseen)
+    POSITION        where the previous event ends, as a share of the bar position class (0: unseen)
+    METER           the song's time signature                            meter class (0: unseen)
+    TARGET_PITCH    target: this event's relative pitch                  0..2R
+    TARGET_LENGTH   target: this event's length                          length class (0: unseen)
+
+``decode_rows`` turns rows back into notes (a round trip, tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ...core.keys import song_key
+from ...core.note import Melody, Note
+
+RELATIVE_RANGE = 36                  # semitones either side of the tonic
+RELATIVE_CLASSES = 2 * RELATIVE_RANGE + 1
+NO_PITCH = RELATIVE_CLASSES          # input token: no previous note
+
+
+class Column(IntEnum):
+    """The columns of an event row (see the module)."""
+
+    PITCH = 0
+    LENGTH = 1
+    REST = 2
+    POSITION = 3
+    METER = 4
+    TARGET_PITCH = 5
+    TARGET_LENGTH = 6
+
+
+COLUMNS = len(Column)
+INPUTS = (Column.PITCH, Column.LENGTH, Column.REST, Column.POSITION, Column.METER)
+
+
+@dataclass(frozen=True)
+class NoteEvent:
+    """One pitched note of a song with what precedes it; lengths in quarter notes."""
+
+    pitch: int          # MIDI number
+    duration: Fraction
+    rest: Fraction      # the rest just before it (0: none)
+    position: Fraction  # where it starts in its bar, as a share of the bar: 0 <= position < 1
+    end: Fraction       # where it ends, as a share of the bar: 0 <= end < 1 (1 is the next 0)
+
+
+def note_events(melody: Melody) -> list[NoteEvent]:
+    """The pitched notes of ``melody``, each with the rest before it and its place in the bar
+    (the first bar line is where the pickup ends)."""
+    measure = melody.measure_length
+    now, rest, events = -melody.pickup, Fraction(0), []
+    for note in melody.notes:
+        if note.is_rest:
+            rest += note.duration
+        else:
+            events.append(NoteEvent(note.pitch, note.duration, rest, (now % measure) / measure,
+                                    ((now + note.duration) % measure) / measure))
+            rest = Fraction(0)
+        now += note.duration
+    return events
+
+
+def tonic(melody: Melody) -> int:
+    """The tonic's pitch class (0 = C): of the key its file gives (ABC's ``K:``, a MIDI key
+    signature), else of the key found in its notes (C when the melody has none)."""
+    key = melody.key if melody.key is not None else song_key(melody)
+    return key.tonic if key is not None else 0
+
+
+def relative_pitch(pitch: int, tonic_class: int) -> int:
+    """MIDI pitch -> class 0..2R: semitones from the tonic in the octave of middle C, + R."""
+    return int(np.clip(pitch - (60 + tonic_class), -RELATIVE_RANGE, RELATIVE_RANGE)) + RELATIVE_RANGE
+
+
+def absolute_pitch(relative: int, tonic_class: int) -> int:
+    """The inverse of ``relative_pitch`` (within its range)."""
+    return relative - RELATIVE_RANGE + 60 + tonic_class
+
+
+def meter_name(melody: Melody) -> str:
+    beats, unit = melody.time_signature
+    return f"{beats}/{unit}"
+
+
+@dataclass(frozen=True)
+class EventVocabulary:
+    """The lengths, bar positions and meters a corpus model knows, each by index from 1 (index 0:
+    one it has not seen)."""
+
+    durations: tuple[Fraction, ...]
+    positions: tuple[Fraction, ...]
+    meters: tuple[str, ...]
+
+    @classmethod
+    def from_melodies(cls, melodies: Iterable[Melody]) -> "EventVocabulary":
+        durations, positions, meters = set(), set(), set()
+        for melody in melodies:
+            meters.add(meter_name(melody))
+            for event in note_events(melody):
+                durations.update((event.duration, event.rest) if event.rest else (event.duration,))
+                positions.add(event.end)
+        return cls(tuple(sorted(durations)), tuple(sorted(positions)), tuple(sorted(meters)))
+
+    def sizes(self) -> tuple[int, int, int]:
+        """Classes of lengths, positions and meters, the unseen one included."""
+        return len(self.durations) + 1, len(self.positions) + 1, len(self.meters) + 1
+
+    def duration_index(self, duration: Fraction) -> int:
+        """A length's class: 1 + its place among the lengths, 0 when unseen."""
+        return _index(self.durations, duration)
+
+    def position_index(self, position: Fraction) -> int:
+        """A bar position's class (a share of the bar, 0 <= position < 1), 0 when unseen."""
+        return _index(self.positions, position)
+
+    def meter_index(self, meter: str) -> int:
+        """A time signature's class ("3/4"), 0 when unseen."""
+        return _index(self.meters, meter)
+
+    def first_row(self, meter: int) -> np.ndarray:
+        """The inputs of a tune's first event: no event before it (targets 0)."""
+        row = np.zeros(COLUMNS, dtype=np.int32)
+        row[Column.PITCH], row[Column.METER] = NO_PITCH, meter
+        return row
+
+    def next_row(self, row: np.ndarray, rest: Fraction, end: Fraction) -> np.ndarray:
+        """The inputs of the event after ``row``'s (targets 0): its pitch and length, the
+        ``rest`` before the next event and where it ends in its bar (``end``, a share)."""
+        out = np.zeros(COLUMNS, dtype=np.int32)
+        out[Column.PITCH] = row[Column.TARGET_PITCH]
+        out[Column.LENGTH] = row[Column.TARGET_LENGTH]
+        out[Column.REST] = self.duration_index(rest) if rest else 0
+        out[Column.POSITION] = self.position_index(end)
+        out[Column.METER] = row[Column.METER]
+        return out
+
+    def to_json(self) -> dict:
+        return {"durations": [str(d) for d in self.durations],
+                "positions": [str(p) for p in self.positions], "meters": list(self.meters)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "EventVocabulary":
+        return cls(tuple(Fraction(d) for d in data["durations"]),
+                   tuple(Fraction(p) for p in data["positions"]), tuple(data["meters"]))
+
+
+def _index(values: Sequence, value) -> int:
+    """1 + the index of ``value`` in the sorted ``values``, 0 when it is not there."""
+    import bisect
+    place = bisect.bisect_left(values, value)
+    return place + 1 if place < len(values) and values[place] == value else 0
+
+
+def encode_song(melody: Melody, tonic_class: int, vocabulary: EventVocabulary) -> np.ndarray:
+    """(events, COLUMNS) int32: one row per pitched note, as the module's table says."""
+    meter = vocabulary.meter_index(meter_name(melody))
+    rows, previous = [], vocabulary.first_row(meter)
+    for event in note_events(melody):
+        row = previous.copy()
+        row[Column.TARGET_PITCH] = relative_pitch(event.pitch, tonic_class)
+        row[Column.TARGET_LENGTH] = vocabulary.duration_index(event.duration)
+        rows.append(row)
+        previous = vocabulary.next_row(row, event.rest, event.end)
+    return np.array(rows, dtype=np.int32).reshape(-1, COLUMNS)
+
+
+def decode_rows(rows: np.ndarray, tonic_class: int, vocabulary: EventVocabulary) -> list[Note]:
+    """The notes of a tune's rows (``encode_song``'s): each event's pitch and length, and the
+    rest before it, which the next row holds. The rest before the last note is in no row (a model
+    reads a rest once the note after it is played), nor is a rest after it. A length the
+    vocabulary does not have is a ``ValueError``."""
+    rests = [int(row[Column.REST]) for row in rows[1:]] + [0]
+    notes = []
+    for place, (row, rest) in enumerate(zip(rows, rests)):
+        if rest:
+            notes.append(Note(None, vocabulary.durations[rest - 1]))
+        length = int(row[Column.TARGET_LENGTH])
+        if not length:
+            raise ValueError(f"event {place + 1} has a length the vocabulary does not know")
+        notes.append(Note(absolute_pitch(int(row[Column.TARGET_PITCH]), tonic_class),
+                          vocabulary.durations[length - 1]))
+    return notes

@@ -1,0 +1,147 @@
+"""A collection model's predictions: the distribution of every note of whole songs (for
+evaluation), the same while the model keeps learning each song as it reads it (dynamic
+evaluation), and the model reading a new tune note by note (``CollectionStepper``, for
+generation)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ...core.errors import ConfigError
+from ...core.note import Melody, Note
+from ..interface import Choice, FactoredNext, NextNote, Stepper
+from .events import (COLUMNS, RELATIVE_CLASSES, Column, EventVocabulary, absolute_pitch,
+                     encode_song)
+from .training import _MASK, _ROWS
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def distributions(model: keras.Model, songs: Sequence[np.ndarray], batch_size: int = 64
+                  ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per song: (relative pitch probabilities (events, 2R+1), length probabilities given the
+    true pitch (events, durations)), every note predicted from the notes before it."""
+    out: list = [None] * len(songs)
+    order = sorted(range(len(songs)), key=lambda i: (len(songs[i]), i))
+    for start in range(0, len(order), batch_size):
+        chosen = order[start:start + batch_size]
+        rows = np.zeros((len(chosen), len(songs[chosen[-1]]), COLUMNS), dtype=np.int32)
+        for place, index in enumerate(chosen):
+            rows[place, :len(songs[index])] = songs[index]
+        result = model(rows, training=False)
+        pitch, duration = _softmax(result["pitch"].numpy()), _softmax(result["duration"].numpy())
+        for place, index in enumerate(chosen):
+            length = len(songs[index])
+            out[index] = (pitch[place, :length], duration[place, :length])
+    return out
+
+
+def dynamic_distributions(model: keras.Model, songs: Sequence[np.ndarray], learning_rate: float,
+                          segment: int = 4) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``distributions`` while the model learns each song as it reads it: the notes of each
+    segment of ``segment`` notes are predicted from the song so far, then one gradient step
+    (plain SGD at ``learning_rate``) is taken on them. The trained weights are restored before
+    every song, so the songs' order does not matter."""
+    if segment < 1 or not learning_rate > 0:
+        raise ConfigError(f"dynamic evaluation needs a segment >= 1 and a positive learning "
+                          f"rate, got {segment} and {learning_rate}")
+    weights = model.get_weights()
+    variables = model.trainable_variables
+    optimizer = keras.optimizers.SGD(learning_rate)
+    optimizer.build(variables)
+
+    @tf.function(input_signature=[_ROWS, _MASK])
+    def predict_and_learn(rows, mask):
+        with tf.GradientTape() as tape:
+            out = model(rows, training=False)
+            pitch = keras.losses.sparse_categorical_crossentropy(
+                rows[..., Column.TARGET_PITCH], out["pitch"], from_logits=True)
+            duration = keras.losses.sparse_categorical_crossentropy(
+                rows[..., Column.TARGET_LENGTH], out["duration"], from_logits=True)
+            loss = tf.reduce_sum((pitch + duration) * mask) / tf.maximum(tf.reduce_sum(mask), 1.0)
+        optimizer.apply(tape.gradient(loss, variables), variables)
+        return tf.nn.softmax(out["pitch"]), tf.nn.softmax(out["duration"])
+
+    out = []
+    for song in songs:
+        model.set_weights(weights)
+        pitches, durations = [], []
+        for begin in range(0, len(song), segment):
+            end = min(begin + segment, len(song))
+            rows = song[None, :end]
+            mask = np.zeros((1, end), dtype=np.float32)
+            mask[0, begin:end] = 1.0
+            pitch, duration = predict_and_learn(rows, mask)
+            pitches.append(pitch.numpy()[0, begin:end])
+            durations.append(duration.numpy()[0, begin:end])
+        out.append((np.concatenate(pitches), np.concatenate(durations)))
+    model.set_weights(weights)
+    return out
+
+
+class CollectionStepper(Stepper):
+    """A collection model writing a new tune in a key and a meter, one event after another.
+
+    Pitches are read and written relative to ``reference`` (a pitch class: the major tonic of
+    the key's signature, as the tunes' ``K:`` fields give it to the model); lengths by the
+    vocabulary's classes. Every call runs the network over the whole tune so far and reads its
+    last event."""
+
+    def __init__(self, network: keras.Model, vocabulary: EventVocabulary, reference: int,
+                 meter: tuple[int, int]) -> None:
+        self.vocabulary, self.reference, self.meter = vocabulary, reference, meter
+        self.measure = Fraction(4 * meter[0], meter[1])
+        self.pitches = np.array([absolute_pitch(r, reference) for r in range(RELATIVE_CLASSES)])
+        self.lengths = (None,) + tuple(vocabulary.durations)
+        self._meter = vocabulary.meter_index(f"{meter[0]}/{meter[1]}")
+
+        @tf.function(input_signature=[tf.TensorSpec((1, None, COLUMNS), tf.int32)])
+        def last(rows):
+            out = network(rows, training=False)
+            return tf.nn.softmax(out["pitch"][0, -1]), tf.nn.softmax(out["duration"][0, -1])
+
+        self._last = last
+        self.rows: list[np.ndarray] = []
+        self.now = Fraction(0)
+
+    def start(self, primer: Sequence[Note]) -> NextNote:
+        """The primer starts on a downbeat; its rests count as time only."""
+        notes = tuple(primer)
+        self.rows = list(encode_song(Melody(notes, time_signature=self.meter), self.reference,
+                                     self.vocabulary)) if notes else []
+        self.now = sum((note.duration for note in notes), Fraction(0))
+        if self.rows:
+            previous = self.vocabulary.next_row(self.rows[-1], Fraction(0), self._end())
+        else:
+            previous = self.vocabulary.first_row(self._meter)
+        return self._next(previous)
+
+    def advance(self, choice: Choice) -> NextNote:
+        row = self._row.copy()
+        row[Column.TARGET_PITCH], row[Column.TARGET_LENGTH] = choice.token
+        self.rows.append(row)
+        self.now += choice.note.duration
+        return self._next(self.vocabulary.next_row(row, Fraction(0), self._end()))
+
+    def _end(self) -> Fraction:
+        """Where the tune so far ends in its bar, as a share of the bar."""
+        return (self.now % self.measure) / self.measure
+
+    def _next(self, row: np.ndarray) -> FactoredNext:
+        self._row = row
+        history = np.array(self.rows + [row], dtype=np.int32).reshape(-1, COLUMNS)
+
+        def length_probs(relative: int) -> np.ndarray:
+            history[-1, Column.TARGET_PITCH] = relative
+            return self._last(history[None])[1].numpy()
+
+        return FactoredNext(self.pitches, self._last(history[None])[0].numpy(), self.lengths,
+                            length_probs)

@@ -1,0 +1,44 @@
+"""The model families: the networks melodygen builds, one module a family.
+
+A family is the part of a model that reads notes one after another: the lecture's MLP over a
+window (``mlp``), an LSTM (``lstm``), ... Each kind of model (``song/``, ``collection/``) asks its
+family for what it needs:
+
+    song_network(spec, window, features, classes) -> keras.Model
+        a model of one song: ``window`` encoded notes in, the next note's class out (``song/``);
+    song_forward(model, inputs) -> (() -> probabilities)
+        its forward pass over all the song's training inputs at once, for the fast recipe;
+    collection_body(config, events) -> tensor
+        the layers of a collection model between the note events' embeddings and its heads
+        (``collection/network.py``), (batch, events, width) in and out.
+
+A family offers what it can (the MLP reads a window and has no collection body). A new family is
+a module here and its line in ``FAMILIES``; a song preset (``song.config.MODELS``) or a collection
+model's configuration (``collection.config.CollectionModelConfig.family``) then names it. The
+modules import Keras, so ``family`` imports one only when it is asked for.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from ...core.errors import ConfigError
+
+FAMILIES = {  # family -> its module here
+    "mlp": "mlp",
+    "lstm": "lstm",
+}
+
+
+def family(name: str) -> ModuleType:
+    """The module of family ``name`` (imports Keras); an unknown name is a ``ConfigError``."""
+    if name not in FAMILIES:
+        raise ConfigError(f"unknown model family {name!r}; known: {', '.join(FAMILIES)}")
+    return import_module(f"{__name__}.{FAMILIES[name]}")
+
+
+def song_network(spec, window: int, features: int, classes: int):
+    """The network of a model of one song (``spec``: a ``song.config.ModelSpec``), from its
+    family: ``window`` notes of ``features`` numbers in, ``classes`` probabilities out."""
+    return family(spec.family).song_network(spec, window, features, classes)

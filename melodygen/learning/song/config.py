@@ -1,0 +1,88 @@
+"""The models of one song and how they train: the lecture's four presets (``MODELS``) and
+``TrainConfig``. Plain data, validated on creation (``ConfigError``); no TensorFlow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...core.errors import ConfigError
+
+RECIPES = ("fast", "lecture")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model of one song: a preset of ``MODELS``."""
+
+    name: str
+    family: str             # its network (``networks.FAMILIES``): "mlp" or "lstm"
+    encoding: str           # input encoding: "index" or "features" (see encoding.py)
+    stateful: bool          # LSTM state carried from window to window across the song, batch 1
+    lecture_batch_size: int  # batch size of the lecture's fit (the "lecture" recipe uses it)
+    description: str
+    units: int = 128        # width of each hidden layer
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ModelSpec":
+        """A preset as a model file keeps it (files of format 1 name the family ``layer``:
+        "dense" for the MLP)."""
+        data = dict(data)
+        if "layer" in data:
+            layer = data.pop("layer")
+            data["family"] = {"dense": "mlp"}.get(layer, layer)
+        return cls(**data)
+
+
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("mlp", "mlp", "index", False, 10, "MLP 128-128, index input (the lecture's MLP)"),
+    ModelSpec("lstm", "lstm", "index", False, 14, "stateless LSTM(128), index input"),
+    ModelSpec("stateful", "lstm", "index", True, 1, "stateful LSTM(128), index input"),
+    ModelSpec("stateful2", "lstm", "features", True, 1,
+              "stateful LSTM(128), pitch and length features (the lecture's LSTM)"),
+)}
+DEFAULT_MODELS = ("mlp", "stateful2")
+DEFAULT_MODEL = "stateful2"  # the lecture's LSTM, trained and saved by default: it learns the song
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: validated on creation (a bad value is a ``ConfigError``), saved in
+    summary.json and in saved models next to the results."""
+
+    epochs: int = 2000      # fast recipe: the cap; lecture recipe: the exact count
+    seed: int = 5           # one seed for the initial weights and the lecture's shuffles
+                            # (``seeding.seeded``: the caller's generators are left as they are)
+    window: int = 4         # notes the model sees to predict the next one
+    recipe: str = "fast"    # "fast": compiled full-song steps, stop once the song is learnt;
+                            # "lecture": the lecture's schedule (Adam 0.001, its batch sizes, all epochs)
+    learning_rate: float | None = None  # None: the recipe's own (fast 0.01, lecture 0.001)
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1:
+            raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
+        if self.window < 1:
+            raise ConfigError(f"window must be at least 1, got {self.window}")
+        if self.recipe not in RECIPES:
+            raise ConfigError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}")
+        if self.learning_rate is not None and not self.learning_rate > 0:
+            raise ConfigError(f"learning rate must be positive, got {self.learning_rate}")
+        if not 0 <= self.seed < 2 ** 32:
+            raise ConfigError(f"seed must be in range 0..2**32-1, got {self.seed}")
+
+    @property
+    def rate(self) -> float:
+        if self.learning_rate is not None:
+            return self.learning_rate
+        return 0.01 if self.recipe == "fast" else 0.001
+
+    @property
+    def clip_norm(self) -> float | None:
+        """Gradient norm clip: the fast recipe's large steps stay stable with it."""
+        return 1.0 if self.recipe == "fast" else None
+
+
+def model_spec(name: str) -> ModelSpec:
+    """The preset named ``name``; an unknown name is a ``ConfigError`` listing the known ones."""
+    if name not in MODELS:
+        raise ConfigError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    return MODELS[name]

@@ -1,0 +1,141 @@
+"""One song through the lecture's experiment: encode, train each model, predict. No files."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from ...core.errors import MelodyError, MelodyWarning
+from ...core.note import Melody, Note
+from ..interface import TrainingProgress
+from .config import ModelSpec, TrainConfig, model_spec
+from .encoding import Ambiguity, Dataset, ambiguous_contexts, make_dataset, make_encoding, window_ceiling
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # training imports TensorFlow, which loads only when a model is trained
+    from .training import TrainResult
+
+# (stage, model name), called as each model's stages begin: "train" (building, compiling and
+# training: progress follows), "predict" (compiling and running both predictions)
+StageProgress = Callable[[str, str], None]
+
+
+@dataclass
+class ModelRun:
+    """One model's training and its two predictions, as vocabulary indices."""
+
+    spec: ModelSpec
+    training: TrainResult
+    one_step: np.ndarray    # (samples,) the next note predicted from each real window
+    full_song: np.ndarray   # (samples,) the song replayed from its first `window` notes
+
+    def prediction(self, kind: str) -> np.ndarray:
+        """``one_step`` or ``full_song`` by the name of its files: "one-step", "full-song"."""
+        return {"one-step": self.one_step, "full-song": self.full_song}[kind]
+
+
+@dataclass
+class SongRun:
+    """The whole comparison for one song."""
+
+    melody: Melody
+    vocabulary: Vocabulary
+    dataset: Dataset
+    config: TrainConfig
+    models: list[ModelRun]
+
+    @property
+    def ceiling(self) -> int:
+        """Windows that a model without state can get right at best."""
+        return window_ceiling(self.dataset)
+
+    def ambiguous(self) -> list[Ambiguity]:
+        """The song's contexts of ``window`` notes that recur with another next note."""
+        return ambiguous_contexts(self.dataset)
+
+    def primer(self) -> tuple[Note, ...]:
+        return self.melody.notes[:self.config.window]
+
+    def predicted_melody(self, indices: np.ndarray, title: str) -> Melody:
+        """The primer followed by predicted notes, in the song's meter and tempo (the lecture's
+        ``seq_out``)."""
+        return self.melody.with_notes(self.primer() + tuple(self.vocabulary.to_notes(indices)), title)
+
+    def wrong_positions(self, indices: np.ndarray) -> list[int]:
+        """1-based positions in the song of predicted notes that differ from the song's."""
+        return [self.config.window + int(i) + 1 for i in np.flatnonzero(indices != self.dataset.targets)]
+
+    def right(self, indices: np.ndarray) -> int:
+        """Predicted notes equal to the song's."""
+        return int(np.sum(indices == self.dataset.targets))
+
+
+# The longest song the experiment trains on. A stateful model reads the whole song as one
+# sequence every epoch and keeps every step's gates for the gradient: 10,000 notes take about
+# 1.5 s an epoch and 1.1 GB (docs/developers.md, "Long melodies"), and the memory grows with
+# the song. Longer songs are refused before any training.
+MAX_SONG_NOTES = 20_000
+
+
+def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
+    """The vocabulary and the windows of ``melody``; a melody too short or too long is refused."""
+    if len(melody) > MAX_SONG_NOTES:
+        raise MelodyError(f"melody has {len(melody)} notes; melodygen trains on at most "
+                          f"{MAX_SONG_NOTES} (take a part of it)", source=melody.source or None)
+    vocabulary = Vocabulary.for_melody(melody)
+    indices = vocabulary.indices(melody.notes, melody.source)
+    return vocabulary, make_dataset(indices, window, melody.source)
+
+
+def run_song(melody: Melody, model_names, config: TrainConfig,
+             progress: TrainingProgress | None = None,
+             on_stage: StageProgress | None = None,
+             on_model: Callable[[SongRun, ModelRun], None] | None = None) -> SongRun:
+    """Train every named model on ``melody`` and predict with it (imports TensorFlow).
+    ``progress`` hears of the epochs, ``on_stage`` of each model's stages, ``on_model`` of
+    each model once it is trained and has predicted. A model whose epochs end before its
+    target is a ``MelodyWarning``."""
+    from ..backend import load_keras
+    load_keras()
+    from . import predict, training
+
+    vocabulary, dataset = prepare(melody, config.window)
+    run = SongRun(melody, vocabulary, dataset, config, [])
+    for name in model_names:
+        spec = model_spec(name)
+        encoding = make_encoding(spec.encoding, vocabulary)
+        if on_stage:
+            on_stage("train", name)
+        result = training.train(spec, dataset, encoding, len(vocabulary), config, progress)
+        if on_stage:
+            on_stage("predict", name)
+        predictor = predict.Predictor(result.model, encoding)
+        model = ModelRun(spec, result, predictor.one_step(dataset),
+                         predictor.full_song(dataset.inputs[0], len(dataset)))
+        run.models.append(model)
+        right = run.right(model.one_step)
+        if stopped_short(result.reached_epoch, right, result.target):
+            warnings.warn(MelodyWarning(short_of_target(
+                name, config.recipe, result.epochs, right, len(dataset), result.target)),
+                stacklevel=2)
+        if on_model:
+            on_model(run, model)
+    return run
+
+
+def stopped_short(reached_epoch: int | None, right: int, target: int) -> bool:
+    """Whether a model's epochs ended before its predictions reached the target. (The cap can
+    stop a model whose last step reached it: no epoch's report says so, its predictions do.)"""
+    return reached_epoch is None and right < target
+
+
+def short_of_target(name: str, recipe: str, epochs: int, right: int, samples: int,
+                    target: int) -> str:
+    """What to say of a model whose epochs ended before its predictions reached the target."""
+    ended = (f"stopped at the epoch cap ({epochs}) before reaching its target" if recipe == "fast"
+             else f"did not reach its target in {epochs} epochs")
+    return (f"{name} {ended}: {right} of {samples} next notes right in one step, target "
+            f"{target}; train longer (--epochs)")

@@ -1,0 +1,134 @@
+"""Predictions as the lecture makes them: one step from the real song, or the whole song
+replayed from its first notes, the model feeding on its own output; and the model reading a new
+melody note by note (``SongStepper``, for generation).
+
+The lecture's predictions run as one compiled TensorFlow loop over the song that calls the model
+once per window, as the lecture's ``model.predict`` loop does; a stateful model starts from a
+zero state and carries it from window to window.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ...core.note import Note
+from ..interface import Choice, JointNext, NextNote, Stepper
+from .encoding import Dataset, Encoding
+from .vocabulary import Vocabulary
+
+
+def reset_state(model: keras.Model) -> None:
+    """Zero the state of every stateful layer (the lecture's ``model.reset_states()``)."""
+    for layer in model.layers:
+        if getattr(layer, "stateful", False):
+            layer.reset_state()
+
+
+class Predictor:
+    """A trained model and its input encoding, with its prediction loop compiled once."""
+
+    def __init__(self, model: keras.Model, encoding: Encoding) -> None:
+        self.model = model
+        table = tf.constant(encoding.table)                  # (vocabulary, features)
+        input_shape = (1,) + tuple(model.input_shape[1:])    # (1, window, features) or (1, window * features)
+
+        def probabilities(window):                            # (window,) indices -> (classes,)
+            return model(tf.reshape(tf.gather(table, window), input_shape), training=False)[0]
+
+        # one trace for both predictions: the real windows (samples, window) and the primer
+        # (1, window) differ in their first dimension only
+        window = (input_shape[1] // encoding.features_per_note if len(input_shape) == 2
+                  else input_shape[1])
+
+        @tf.function(autograph=False,  # a loop written out: autograph would rewrite Keras too
+                     input_signature=(tf.TensorSpec((None, window), tf.int32),
+                                      tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.bool)))
+        def rollout(windows, steps, feed_back):
+            """windows: (samples, window) indices; with ``feed_back`` only windows[0] is read and
+            each later window is the previous one shifted by the predicted note. (steps,) out."""
+            def predict_one(i, current, chosen):
+                current = tf.cond(feed_back, lambda: current, lambda: windows[i])
+                choice = tf.argmax(probabilities(current), output_type=tf.int32)
+                return i + 1, tf.concat([current[1:], [choice]], axis=0), chosen.write(i, choice)
+
+            # one window after the other: a stateful model's state passes from each to the next
+            _, _, chosen = tf.while_loop(
+                lambda i, current, chosen: i < steps, predict_one,
+                (tf.constant(0), windows[0], tf.TensorArray(tf.int32, size=steps)),
+                parallel_iterations=1)
+            return chosen.stack()
+
+        self._rollout = rollout
+        self._next = tf.function(probabilities, autograph=False)
+
+    def one_step(self, dataset: Dataset) -> np.ndarray:
+        """For every window of the real song, the most likely next note: (samples,) indices."""
+        reset_state(self.model)
+        return self._rollout(tf.constant(dataset.inputs, tf.int32), tf.constant(len(dataset)),
+                             tf.constant(False)).numpy()
+
+    def full_song(self, primer: np.ndarray, steps: int) -> np.ndarray:
+        """Start from ``primer`` (window,) indices and predict ``steps`` notes, each predicted
+        note appended to the window and the oldest dropped: (steps,) indices."""
+        reset_state(self.model)
+        windows = tf.constant(np.asarray(primer)[None, :], tf.int32)
+        return self._rollout(windows, tf.constant(steps), tf.constant(True)).numpy()
+
+    def next_note(self, window: np.ndarray) -> np.ndarray:
+        """Probabilities of the note after ``window`` (window,) indices: (classes,) floats.
+        A stateful model advances its state by one window (``reset_state`` to restart)."""
+        return self._next(tf.constant(window, tf.int32)).numpy()
+
+
+def one_step(model: keras.Model, encoding: Encoding, dataset: Dataset) -> np.ndarray:
+    """``Predictor(model, encoding).one_step(dataset)``."""
+    return Predictor(model, encoding).one_step(dataset)
+
+
+def full_song(model: keras.Model, encoding: Encoding, primer: np.ndarray, steps: int) -> np.ndarray:
+    """``Predictor(model, encoding).full_song(primer, steps)``."""
+    return Predictor(model, encoding).full_song(primer, steps)
+
+
+def pad_primer(primer: np.ndarray, window: int) -> np.ndarray:
+    """(n,) indices -> (max(n, window),): a short primer gets copies of its first note in front."""
+    primer = np.asarray(primer, dtype=np.int32)
+    if len(primer) == 0:
+        raise ValueError("a primer needs at least one note")
+    pad = np.full(max(window - len(primer), 0), primer[0], dtype=np.int32)
+    return np.concatenate([pad, primer])
+
+
+class SongStepper(Stepper):
+    """A model of one song continuing a primer note by note, as the lecture's full-song
+    prediction does: the model sees the last ``window`` notes; a stateful model starts from a
+    zero state and reads every window of the primer in order, carrying its state, as the
+    lecture's LSTM read the song; a model without state reads only the primer's last window.
+    A primer shorter than the window is padded in front with copies of its first note. The
+    vocabulary's unknown class, if it has one, is never chosen."""
+
+    def __init__(self, predictor: Predictor, vocabulary: Vocabulary, window: int,
+                 stateful: bool) -> None:
+        self.predictor, self.vocabulary = predictor, vocabulary
+        self.window, self.stateful = window, stateful
+        self.context: list[int] = []
+
+    def start(self, primer: Sequence[Note]) -> NextNote:
+        reset_state(self.predictor.model)
+        padded = pad_primer(self.vocabulary.indices(primer, "--primer"), self.window)
+        first = 0 if self.stateful else len(padded) - self.window
+        for begin in range(first, len(padded) - self.window + 1):
+            probs = self.predictor.next_note(padded[begin:begin + self.window])
+        self.context = list(padded[-self.window:])
+        return self._next(probs)
+
+    def advance(self, choice: Choice) -> NextNote:
+        self.context = self.context[1:] + list(choice.token)
+        return self._next(self.predictor.next_note(np.array(self.context, dtype=np.int32)))
+
+    def _next(self, probs: np.ndarray) -> JointNext:
+        return JointNext(self.vocabulary.notes, probs[:len(self.vocabulary.notes)])
