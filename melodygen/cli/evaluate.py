@@ -1,5 +1,5 @@
 """``melodygen evaluate SOURCE``: bits per note on songs the models have not seen, by k-fold
-cross-validation; PPM and the collection LSTM on the same folds; a table, evaluation.json and
+cross-validation; PPM and the collection networks on the same folds; a table, evaluation.json and
 report.html."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .corpus import read
 from .progress import Progress
 
 USAGE = "evaluate SOURCE"
-HELP = "bits per note on unseen songs: PPM and the collection LSTM, cross-validated"
+HELP = "bits per note on unseen songs: PPM and the collection networks, cross-validated"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
                "(and each test song as it reads it), stm (each test song alone), both, both+ "
                "(combined); E the escape c or x; O the order bound or * (unbounded, quote it in "
                "a shell); F i interpolated, u update exclusion; short: ppm-c2i, 'ppm-c*i', "
-               "ppm-ltm+, ppm-stm, ppm-both+. The corpus LSTM: lstm (trained on the training "
-               "songs), lstm+ (also learning each test song as it reads it); with --pretrain: "
-               "pretrained, pretrained+ (first trained on that collection, every tune with the "
-               "same pitches as a tune of SOURCE left out). "
+               "ppm-ltm+, ppm-stm, ppm-both+. The collection networks: lstm, transformer (trained on "
+               "the training songs), lstm+, transformer+ (also learning each test song as it "
+               "reads it); with --pretrain: "
+               "pretrained, pretrained+ (the LSTM), pretrained-transformer, pretrained-transformer+ "
+               "(first trained on that collection, every tune with the same pitches as a tune of "
+               "SOURCE left out). "
                "Example: melodygen evaluate essen/kinder --folds 10 --pretrain essen "
                "--models ppm-c2i 'ppm-c*i' ppm-ltm+ ppm-both+ lstm lstm+ pretrained pretrained+")
     parser.add_argument("source", help="a collection: a folder, a tunebook, essen/kinder, essen, "
@@ -46,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0,
                         help="folds, weights and batches (default %(default)s)")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="most epochs of the LSTM's training (default 40; it stops early)")
-    parser.add_argument("--units", type=int, default=None, help="LSTM units (default 128)")
+                        help="most epochs of a network's training (default 100; it stops early)")
+    parser.add_argument("--units", type=int, default=None,
+                        help="the LSTM's units and the Transformer's width (default 128)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE",
                         help="the results as JSON (default: OUT/evaluation.json)")
     parser.add_argument("--out", type=Path, default=None,
@@ -62,8 +65,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     from dataclasses import replace
 
     from ..core.errors import MelodyError
-    from ..evaluation.cross_validation import FOLD_VALIDATION, NetworkSettings, evaluate, \
-        models_named
+    from ..evaluation.cross_validation import DEFAULT_LAYERS, FOLD_VALIDATION, NetworkSettings, \
+        evaluate, models_named
     from ..formats.files import prepare_folder, write_atomic
     from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
 
@@ -71,8 +74,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     train = CollectionTrainConfig(seed=args.seed, validation=FOLD_VALIDATION)
     if args.epochs is not None:
         train = replace(train, max_epochs=args.epochs)
-    model = CollectionModelConfig() if args.units is None else \
-        CollectionModelConfig(units=args.units)
+    networks = () if args.units is None else tuple(
+        CollectionModelConfig(family=family, units=args.units, layers=layers)
+        for family, layers in DEFAULT_LAYERS.items())
     if args.json is not None and args.json.is_dir():
         raise MelodyError("is a folder; give a file name for the JSON results", source=str(args.json))
     folder = prepare_folder(args.out or Path("out") / f"evaluate-{args.source.replace('/', '-')}")
@@ -83,7 +87,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
         start_tensorflow(progress)
     shown = _Shown(progress)
     result = evaluate(collection, names, args.folds, args.seed, pretrain=pretrain,
-                      settings=NetworkSettings(model, train), progress=shown,
+                      settings=NetworkSettings(networks, train), progress=shown,
                       epoch_progress=shown.epoch)
     progress.done()
     write_atomic(args.json or folder / "evaluation.json",
@@ -97,7 +101,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
 
 
 class _Shown:
-    """The evaluation's progress as stages: the fold and model, and during an LSTM's training
+    """The evaluation's progress as stages: the fold and model, and during a network's training
     its epoch and validation bits, with the time left of the whole evaluation."""
 
     def __init__(self, progress: Progress) -> None:

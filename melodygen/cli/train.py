@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         + ", or a collection (see melodygen corpus --help)")
     parser.add_argument("--model", default=None, metavar="MODEL",
                         help=f"a song's model: {', '.join(MODELS)} (default {DEFAULT_MODEL}, the "
-                             "lecture's LSTM, which learns the whole song)")
+                             "lecture's LSTM, which learns the whole song); a collection's: "
+                             f"{' or '.join(COLLECTION_FAMILIES)} (default lstm)")
     parser.add_argument("--save", type=Path, default=None, metavar="FILE",
                         help=f"where to save the model (default: models/SOURCE-MODEL{SUFFIX})")
     add_reading_options(parser)
@@ -59,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  "without it; only the chief writes; a restarted worker goes "
                                  "on from the last epoch's state in FILE.partial (see "
                                  "docs/distributed.md)")
-    collection.add_argument("--units", type=int, default=None, help="LSTM units (default 128)")
+    collection.add_argument("--units", type=int, default=None,
+                            help="the LSTM's units or the Transformer's width (default 128)")
+    collection.add_argument("--layers", type=int, default=None,
+                            help="LSTM layers or Transformer blocks (default 1 and 2)")
     collection.add_argument("--validation", type=float, default=0.05,
                             help="share of the tunes held out for early stopping "
                                  "(default %(default)s)")
@@ -82,7 +86,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     if args.tune is None and is_collection(args.song):
         return train_collection(args, progress)
     for option, value in (("--distributed", args.distributed), ("--resume", args.resume),
-                          ("--units", args.units is not None)):
+                          ("--units", args.units is not None),
+                          ("--layers", args.layers is not None)):
         if value:
             raise ConfigError(f"{option} is for the model of a collection; {args.song!r} is one "
                               "song")
@@ -120,6 +125,26 @@ def train_song(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+COLLECTION_FAMILIES = ("lstm", "transformer")
+DEFAULT_LAYERS = {"lstm": 1, "transformer": 2}
+
+
+def collection_network(args: argparse.Namespace):
+    """The collection model of --model (its family), --units and --layers; a song's preset or
+    an unknown name is a ``ConfigError`` naming the families."""
+    from ..learning.collection.config import CollectionModelConfig
+    from .common import did_you_mean
+
+    family = args.model or "lstm"
+    if family not in COLLECTION_FAMILIES:
+        raise ConfigError(f"a collection's model is {' or '.join(COLLECTION_FAMILIES)}, got "
+                          f"{family!r}{did_you_mean(family, COLLECTION_FAMILIES)}; the "
+                          f"{', '.join(MODELS)} models learn one song")
+    return CollectionModelConfig(
+        family=family, units=128 if args.units is None else args.units,
+        layers=DEFAULT_LAYERS[family] if args.layers is None else args.layers)
+
+
 def train_collection(args: argparse.Namespace, progress: Progress) -> int:
     import os
     import sys
@@ -127,19 +152,15 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
 
     from ..formats.files import prepare_folder
     from ..learning.cluster import RESTART_STATUS, WorkerLost, read_tf_config
-    from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
+    from ..learning.collection.config import CollectionTrainConfig
     from .corpus import read
 
-    if args.model is not None:
-        raise ConfigError(f"--model picks a model of one song; {args.song!r} is a collection "
-                          "(its model's size: --units)")
     settings = CollectionTrainConfig(seed=args.seed, validation=args.validation)
     if args.epochs is not None:
         settings = replace(settings, max_epochs=args.epochs)
     if args.learning_rate is not None:
         settings = replace(settings, learning_rate=args.learning_rate)
-    network = CollectionModelConfig() if args.units is None else \
-        CollectionModelConfig(units=args.units)
+    network = collection_network(args)
     path = args.save or Path("models") / f"{args.song.replace('/', '-').strip('-.')}{SUFFIX}"
     cluster = read_tf_config(os.environ.get("TF_CONFIG")) if args.distributed else None
     chief = cluster is None or cluster.is_chief

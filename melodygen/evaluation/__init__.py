@@ -8,7 +8,7 @@ TensorFlow loads only when an LSTM is evaluated.
 from .cross_validation import PUBLISHED, NetworkSettings, Evaluation, ModelResult, evaluate
 from .data import EvaluationData
 from .metrics import SongScore, score_song
-from .models import DEFAULT_MODELS, LSTMModel, PPMModel
+from .models import DEFAULT_MODELS, NetworkModel, PPMModel
 
-__all__ = ["NetworkSettings", "DEFAULT_MODELS", "Evaluation", "EvaluationData", "LSTMModel",
+__all__ = ["NetworkSettings", "DEFAULT_MODELS", "Evaluation", "EvaluationData", "NetworkModel",
            "ModelResult", "PPMModel", "PUBLISHED", "SongScore", "evaluate", "score_song"]

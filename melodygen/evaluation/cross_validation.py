@@ -18,7 +18,7 @@ from ..learning.interface import TrainingProgress
 from ..learning.splits import k_folds, same_pitches_key, split
 from .data import EvaluationData
 from .metrics import SongScore, fold_means, score_song
-from .models import DEFAULT_MODELS, LSTM_NAMES, PRETRAINED_NAMES, LSTMModel, PPMModel
+from .models import DEFAULT_MODELS, NetworkModel, PPMModel, network_name
 
 # Pearce (2005), ch. 6, tables 6.2-6.6: chromatic pitch of the German children's songs (kinder),
 # 10-fold cross-validation; quoted in the evaluation issue.
@@ -117,13 +117,25 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class NetworkSettings:
-    """How the collection LSTM of an evaluation is built and trained."""
+    """How the collection networks of an evaluation are built and trained."""
 
-    model: object = None     # learning.CollectionModelConfig (None: its defaults)
+    networks: tuple = ()     # learning.CollectionModelConfig of a family (any not given: the
+                             # family's defaults, ``network``)
     train: object = None     # learning.CollectionTrainConfig (None: its defaults; the share
                              # held out of each fold's training songs: 0.1)
     fine_tune_rate: float = 1e-3  # the learning rate after pretraining
     pretrain: object = None  # CollectionTrainConfig of pretraining (None: PRETRAIN_DEFAULTS)
+
+    def network(self, family: str):
+        """The configuration of the ``family`` network: the one given, else its defaults (an
+        LSTM layer of 128 units; two Transformer blocks of width 128, 4 heads)."""
+        from ..learning.collection.config import CollectionModelConfig
+        given = {config.family: config for config in self.networks}
+        return given.get(family) or CollectionModelConfig(family=family,
+                                                          layers=DEFAULT_LAYERS[family])
+
+
+DEFAULT_LAYERS = {"lstm": 1, "transformer": 2}  # a family's layers (LSTM layers, blocks)
 
 
 # Pretraining learns a big collection (all of Essen: 441,000 notes, about 30 s an epoch on two
@@ -134,17 +146,15 @@ FOLD_VALIDATION = 0.1  # the share of a fold's training songs held out for early
 
 
 def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
-    """The models asked for, checked: PPM names, lstm, lstm+, and with ``pretrain`` also
-    pretrained, pretrained+."""
+    """The models asked for, checked: PPM names, the networks (lstm, lstm+, transformer, ...)
+    and with ``pretrain`` also the pretrained ones (pretrained, pretrained+, ...)."""
     out = list(dict.fromkeys(names))
     for name in out:
-        if name in LSTM_NAMES:
-            continue
-        if name in PRETRAINED_NAMES:
-            if not pretrain:
-                raise ConfigError(f"model {name!r} needs --pretrain SOURCE")
-            continue
-        PPMModel.named(name)
+        network = network_name(name)
+        if network is None:
+            PPMModel.named(name)
+        elif network[1] and not pretrain:
+            raise ConfigError(f"model {name!r} needs --pretrain SOURCE")
     return out
 
 
@@ -173,7 +183,7 @@ def evaluate(collection: Collection, names: Sequence[str] = DEFAULT_MODELS, fold
             progress(f"fold {number + 1}/{len(fold_sets)}: {what}", job / len(jobs))
 
     ppm_jobs = [place for place, (evaluator, _) in enumerate(jobs)
-                if not isinstance(evaluator, LSTMModel)]
+                if not isinstance(evaluator, NetworkModel)]
     for places, scores in _ppm_folds(data, fold_sets, jobs, ppm_jobs, workers,
                                      lambda count: report(ppm_jobs[min(count, len(ppm_jobs) - 1)],
                                                           "PPM models")):
@@ -191,7 +201,7 @@ def evaluate(collection: Collection, names: Sequence[str] = DEFAULT_MODELS, fold
         for name, scores in done[place].items():
             results[name].folds.append(scores)
     for evaluator, _ in evaluators:
-        if isinstance(evaluator, LSTMModel):
+        if isinstance(evaluator, NetworkModel):
             for name in evaluator.names:
                 results[name].histories = list(evaluator.histories)
     if progress:
@@ -264,38 +274,39 @@ def _ppm_fold(data: EvaluationData, fold_sets, evaluators, number: int
 
 
 def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress) -> list:
-    """(evaluator, facts of its pretraining) for the models asked for; one LSTM training per
-    fold serves both a model and its + (dynamic) form."""
-    out = [(PPMModel.named(name), {}) for name in names
-           if name not in LSTM_NAMES + PRETRAINED_NAMES]
-    wanted = [name for name in names if name in LSTM_NAMES + PRETRAINED_NAMES]
-    if not wanted:
+    """(evaluator, facts of its pretraining) for the models asked for; one training of a network
+    per fold serves both a model and its + (dynamic) form."""
+    out = [(PPMModel.named(name), {}) for name in names if network_name(name) is None]
+    networks: dict[tuple[str, bool], dict[bool, str]] = {}  # (family, pretrained) -> names
+    for name in names:
+        if network_name(name) is not None:
+            family, pretrained, dynamic = network_name(name)
+            networks.setdefault((family, pretrained), {})[dynamic] = name
+    if not networks:
         return out
-    from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
+    from dataclasses import replace
+
+    from ..learning.collection.config import CollectionTrainConfig
     from ..learning.collection.events import EventVocabulary
 
-    model_config = settings.model or CollectionModelConfig()
     train_config = settings.train or CollectionTrainConfig(seed=seed, validation=FOLD_VALIDATION)
     melodies = data.collection.melodies() + (pretrain.melodies() if pretrain is not None else [])
     vocabulary = EventVocabulary.from_melodies(melodies)
-    if any(name in LSTM_NAMES for name in wanted):
-        out.append((LSTMModel("lstm" if "lstm" in wanted else None,
-                              "lstm+" if "lstm+" in wanted else None,
-                              model_config, train_config, vocabulary), {}))
-    if any(name in PRETRAINED_NAMES for name in wanted):
-        pretrain_config = settings.pretrain or CollectionTrainConfig(seed=seed, **PRETRAIN_DEFAULTS)
-        weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
-                                   settings, progress, epoch_progress)
-        from dataclasses import replace
-        fine_tune = replace(train_config, learning_rate=settings.fine_tune_rate)
-        out.append((LSTMModel("pretrained" if "pretrained" in wanted else None,
-                              "pretrained+" if "pretrained+" in wanted else None,
-                              model_config, fine_tune, vocabulary, pretrained=weights), facts))
+    for (family, pretrained), named in networks.items():
+        model_config, weights, facts, config = settings.network(family), None, {}, train_config
+        if pretrained:
+            pretrain_config = settings.pretrain or CollectionTrainConfig(seed=seed,
+                                                                         **PRETRAIN_DEFAULTS)
+            weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
+                                       progress, epoch_progress)
+            config = replace(train_config, learning_rate=settings.fine_tune_rate)
+        out.append((NetworkModel(named.get(False), named.get(True), model_config, config,
+                                 vocabulary, pretrained=weights), facts))
     return out
 
 
 def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_config, vocabulary,
-              settings: NetworkSettings, progress, epoch_progress):
+              progress, epoch_progress):
     """Weights learnt from ``pretrain`` without any tune that has the same pitches, in any
     transposition, as a tune of the evaluated collection; and the facts of it. The weights are
     kept in the cache folder, keyed by everything they come from, and taken from there the next
@@ -306,7 +317,7 @@ def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_co
     began = time.perf_counter()
     evaluated = {same_pitches_key(tune.melody) for tune in data.collection.tunes}
     kept = [tune for tune in pretrain.tunes if same_pitches_key(tune.melody) not in evaluated]
-    key = _pretraining_key(kept, model_config, train_config, vocabulary, settings)
+    key = _pretraining_key(kept, model_config, train_config, vocabulary)
     found = _cached_weights(key)
     if found is not None:
         weights, facts = found
@@ -334,7 +345,7 @@ def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_co
     return weights, facts
 
 
-def _pretraining_key(tunes, model_config, train_config, vocabulary, settings) -> str:
+def _pretraining_key(tunes, model_config, train_config, vocabulary) -> str:
     """What pretrained weights come from: the tunes' notes, the settings, the vocabulary."""
     import hashlib
     import json

@@ -12,11 +12,13 @@ unbounded: PPM*), F the flags: ``i`` interpolated, ``u`` update exclusion. Short
 model of the same kind over the length alphabet, as IDyOM predicts each viewpoint by a model of
 its own; the note's probability is the pitch's times the length's.
 
-The collection LSTM (``learning.collection``): ``lstm`` is trained on the training songs (a tenth
-of them held out for early stopping) and predicts each test song; ``lstm+`` is the same trained
-model kept learning on each test song as it reads it (dynamic evaluation: the network's LTM+).
-``pretrained`` and ``pretrained+`` first learn another collection (``--pretrain``), every tune
-that has the same pitches as a tune of the evaluated collection (in any transposition) left out,
+The collection networks (``learning.collection``), one name per family (``lstm``,
+``transformer``): the network is trained on the training songs (a tenth of them held out for
+early stopping) and predicts each test song; ``lstm+`` (``transformer+``) is the same trained
+network kept learning on each test song as it reads it (dynamic evaluation: the network's LTM+).
+``pretrained`` and ``pretrained+`` (the LSTM; ``pretrained-transformer``,
+``pretrained-transformer+``) first learn another collection (``--pretrain``), every tune that
+has the same pitches as a tune of the evaluated collection (in any transposition) left out,
 then the training songs. Its pitch distribution over the tonic-relative pitches is read at the
 alphabet's pitches and renormalized over them; the note's probability is the pitch's times the
 length's given the pitch, renormalized over the collection's lengths.
@@ -42,9 +44,22 @@ FoldProgress = Callable[[str], None]  # what the model is doing now, in a few wo
 PPM_ALIASES = {"ppm-c2i": "ppm-ltm-c2i", "ppm-c*i": "ppm-ltm-c*i", "ppm-ltm+": "ppm-ltm+-c*i",
                "ppm-stm": "ppm-stm-c*i", "ppm-both+": "ppm-both+-c*i"}
 _PPM_NAME = re.compile(r"ppm-(ltm\+?|stm|both\+?)-([abcdx])(\d+|\*)(i|u|iu|ui)?")
-LSTM_NAMES = ("lstm", "lstm+")
-PRETRAINED_NAMES = ("pretrained", "pretrained+")
-DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+")
+NETWORKS = ("lstm", "transformer")  # the collection networks' families
+PRETRAINED_ALIASES = {"pretrained": "pretrained-lstm", "pretrained+": "pretrained-lstm+"}
+DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+", "transformer",
+                  "transformer+")
+
+
+def network_name(name: str) -> tuple[str, bool, bool] | None:
+    """A network model's name -> (family, pretrained, learning each test song), else None:
+    "lstm" -> ("lstm", False, False), "transformer+" -> ("transformer", False, True),
+    "pretrained" -> ("lstm", True, False), "pretrained-transformer+" -> (..., True, True)."""
+    name = PRETRAINED_ALIASES.get(name, name)
+    pretrained = name.startswith("pretrained-")
+    base = name[len("pretrained-"):] if pretrained else name
+    dynamic = base.endswith("+")
+    family = base.rstrip("+")
+    return (family, pretrained, dynamic) if family in NETWORKS else None
 COMBINATION = ("arithmetic", 2.0)  # Pearce (2005), table 6.6
 
 
@@ -137,9 +152,10 @@ class PPMModel:
 
 
 @dataclass
-class LSTMModel:
-    """The collection LSTM of an evaluation: ``lstm`` and/or ``lstm+`` from one training per fold
-    (``pretrained``, ``pretrained+`` when it starts from pretrained weights)."""
+class NetworkModel:
+    """A collection network of an evaluation: its model as trained and/or learning each test
+    song (``lstm``, ``lstm+``) from one training per fold (``pretrained``, ``pretrained+`` when
+    it starts from pretrained weights)."""
 
     plain: str | None                      # the name of the model as trained, if asked for
     dynamic: str | None                    # the name of it learning each test song, if asked for
@@ -156,7 +172,8 @@ class LSTMModel:
         return tuple(name for name in (self.plain, self.dynamic) if name)
 
     def describe(self, name: str) -> str:
-        what = "collection LSTM" + (", pretrained" if self.pretrained is not None else "")
+        what = f"collection {self.model_config.family.upper()}" + \
+            (", pretrained" if self.pretrained is not None else "")
         return what + (", learning each test song as it reads it" if name == self.dynamic else "")
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],

@@ -4,7 +4,9 @@ table on the terminal.
 It is read from the typed summary alone (``summary.RunSummary``): which models replay the song,
 where the others derail, and whether the notes before a derailment are one of the song's
 ambiguous contexts (``summary.AmbiguousContext``: a window of notes that recurs with another next
-note, which no model without state can tell apart).
+note, which no model that sees only that window can tell apart). A model remembers the song by
+its state (a stateful LSTM) or by attention to every note before (a Transformer); the others,
+the Transformer limited to a few notes among them, see a window.
 """
 
 from __future__ import annotations
@@ -22,7 +24,18 @@ class Verdict:
     details: list[str]     # the reasons, a sentence or two each
     cap_warnings: list[str]  # models that stopped at the epoch cap before their target
     lesson: str | None = None  # the stateless LSTM derails too: state, not the LSTM (or a hint
-                               # to run all four models)
+                               # to run all the models)
+
+# how a model can know where in the song it is -> the words of its group in the headline
+MEMORIES = {"none": "Without state", "state": "with state",
+            "attention": "with attention to every note before"}
+
+
+def memory(model: ModelSummary) -> str:
+    """"state", "attention" or "none" (a model that sees a window only)."""
+    if model.spec.stateful:
+        return "state"
+    return "attention" if model.spec.remembers else "none"
 
 
 def and_join(words: list[str]) -> str:
@@ -53,7 +66,7 @@ def _outcomes(models: list[ModelSummary], summary: RunSummary) -> str:
     for number, (first, names) in enumerate(at.items()):
         verb = ("derails " if len(names) == 1 else "derail ") if number == 0 else ""
         cause = ""
-        if not models[0].spec.stateful and context_before(summary, first) is not None:
+        if not models[0].spec.remembers and context_before(summary, first) is not None:
             cause = (f", where the {summary.window} notes before it recur in the song with "
                      "another next note")
         parts.append(f"{and_join(names)} {verb}at note {first}{cause}")
@@ -74,7 +87,7 @@ def _why(group: list[ModelSummary], summary: RunSummary) -> str:
     first, key, window = model.first_wrong_full_song, summary.key, summary.window
     they, s = ("they", "") if many else ("it", "s")
     context = context_before(summary, first)
-    if context is not None and not model.spec.stateful:
+    if context is not None and not model.spec.remembers:
         here = next(note for note, positions in context.followers if first in positions)
         others = [(note, positions) for note, positions in context.followers if first not in positions]
         elsewhere = "; ".join(f"{note_label(note, key)} at {_notes(positions)}"
@@ -87,8 +100,8 @@ def _why(group: list[ModelSummary], summary: RunSummary) -> str:
                 f"song, followed by {note_label(here, key)} here and by {elsewhere}. A model that "
                 f"sees only those {window} notes cannot tell the places apart{plays}, and from "
                 f"there {they} feed{s} on {'their' if many else 'its'} own notes.")
-    if model.spec.stateful:
-        return (f"{names} derail{s} at note {first} even with state: {they} had not learnt the "
+    if model.spec.remembers:
+        return (f"{names} derail{s} at note {first} even with {memory(model)}: {they} had not learnt the "
                 f"song when training stopped ({model.one_step_right} of {model.samples} next "
                 f"notes right in one step, {model.epochs} epochs).")
     return (f"{names} derail{s} at note {first}, a note {they} do{'' if many else 'es'} not "
@@ -105,50 +118,76 @@ def _played(model: ModelSummary) -> object:
 def verdict(summary: RunSummary) -> Verdict:
     """The verdict of a run: a headline and the sentences behind it."""
     models = list(summary.models.values())
-    groups = [(words, [model for model in models if model.spec.stateful == stateful])
-              for words, stateful in (("Without state", False), ("with state", True))]
+    groups = [(words, [model for model in models if memory(model) == kind])
+              for kind, words in MEMORIES.items()]
     groups = [(words, group) for words, group in groups if group]
     headline = "; ".join(f"{words}, {_outcomes(group, summary)}" for words, group in groups) + "."
     headline = headline[0].upper() + headline[1:]
     derailed = [model for model in models if model.first_wrong_full_song is not None]
     details = [_why(group, summary) for group in _grouped(derailed, lambda m: (
-        m.spec.stateful, m.first_wrong_full_song, _played(m),
-        None if context_before(summary, m.first_wrong_full_song) and not m.spec.stateful
+        memory(m), m.first_wrong_full_song, _played(m),
+        None if context_before(summary, m.first_wrong_full_song) and not m.spec.remembers
         else (m.one_step_right, m.epochs)))]
-    stateless = [model for model in models if not model.spec.stateful]
+    stateless = [model for model in models if not model.spec.remembers]
     carriers = [model for model in models
-                if model.spec.stateful and model.first_wrong_full_song is None]
+                if model.spec.remembers and model.first_wrong_full_song is None]
     window, samples, ceiling = summary.window, summary.samples, summary.window_ceiling
     if summary.ambiguous:
         got = ", ".join(f"{model.name} {'gets ' if number == 0 else ''}{model.one_step_right}"
                         for number, model in enumerate(stateless))
+        capped = "every model without state" if all(memory(m) != "attention" for m in models) \
+            else f"every model that sees no more than {window} notes"
         details.append(
             f"In one step, from the real song, the {len(summary.ambiguous)} contexts of {window} "
-            f"notes in the table below cap every model without state at {ceiling} of {samples}"
+            f"notes in the table below cap {capped} at {ceiling} of {samples}"
             + (f" ({got})." if stateless else "."))
     else:
         details.append(f"No {window} notes of this song come twice with another next note: a "
                        f"model without state can learn all {samples} next notes.")
-    for group in _grouped(carriers, lambda m: m.one_step_right):
+    for group in _grouped(carriers, lambda m: (memory(m), m.one_step_right)):
         many = len(group) > 1
+        how = (f"carr{'y' if many else 'ies'} {'their' if many else 'its'} state from window to "
+               "window across the song" if memory(group[0]) == "state" else
+               f"look{'' if many else 's'} back at every note before, by attention")
         details.append(
-            f"{and_join([m.name for m in group])} carr{'y' if many else 'ies'} "
-            f"{'their' if many else 'its'} state from window to window across the song, so the "
-            f"same {window} notes at two places of the song are not the same for "
-            f"{'them' if many else 'it'}: {group[0].one_step_right} of {samples} in one step, and "
-            f"the whole song replayed from its first {window} notes.")
-    lstms = [model for model in stateless if model.spec.family == "lstm"]
-    failing_lstm = [model for model in lstms if model.first_wrong_full_song is not None]
-    lesson = None
-    if failing_lstm and carriers:
-        lstm = failing_lstm[0]
-        lesson = (f"The stateless LSTM ({lstm.name}) derails too, at note "
-                  f"{lstm.first_wrong_full_song}: what carries the song is the state, not the LSTM.")
-    elif carriers and not lstms and any(m.first_wrong_full_song for m in stateless):
-        lesson = ("Run it with --model all to see that an LSTM without state derails as well: "
-                  "the lesson is state, not the LSTM.")
+            f"{and_join([m.name for m in group])} {how}, so the same {window} notes at two "
+            f"places of the song are not the same for {'them' if many else 'it'}: "
+            f"{group[0].one_step_right} of {samples} in one step, and the whole song replayed "
+            f"from its first {window} notes.")
     warnings = [short_of_target(model.name, summary.config.recipe, model.epochs,
                                 model.one_step_right, model.samples, model.target_right)
                 for model in models
                 if stopped_short(model.reached_epoch, model.one_step_right, model.target_right)]
-    return Verdict(headline, details, warnings, lesson)
+    return Verdict(headline, details, warnings, _lesson(stateless, carriers))
+
+
+def _lesson(window_models: list[ModelSummary], carriers: list[ModelSummary]) -> str | None:
+    """What the run teaches beyond its headline: a stateless LSTM, or a Transformer limited to
+    a few notes, derails where the window models do while the models that remember the song do
+    not: what carries the song is the context a model sees, not its kind of network."""
+    lstms = [model for model in window_models if model.spec.family == "lstm"]
+    failing_lstm = [model for model in lstms if model.first_wrong_full_song is not None]
+    short = [model for model in window_models
+             if model.spec.family == "transformer" and model.first_wrong_full_song is not None]
+    attending = [model for model in carriers if model.spec.family == "transformer"]
+    limited = (f"the Transformer limited to the last {short[0].spec.context} notes "
+               f"({short[0].name})") if short else ""
+    if failing_lstm and carriers:
+        lstm = failing_lstm[0]
+        if short and attending:
+            return (f"The stateless LSTM ({lstm.name}) derails too, at note "
+                    f"{lstm.first_wrong_full_song}, and so does {limited}: what carries the song "
+                    "is the context a model sees (its state, or attention to every note before), "
+                    "not the kind of network.")
+        return (f"The stateless LSTM ({lstm.name}) derails too, at note "
+                f"{lstm.first_wrong_full_song}: what carries the song is the state, not the LSTM.")
+    if short and attending:
+        return (f"{limited[0].upper()}{limited[1:]} derails at note "
+                f"{short[0].first_wrong_full_song} as a model of a window does, while "
+                f"{attending[0].name}, attending to every note before, does not: what carries "
+                "the song is the context a model sees, not attention itself.")
+    if carriers and not lstms and any(m.first_wrong_full_song for m in window_models):
+        return ("Run it with --model all to see that an LSTM without state derails as well: "
+                "the lesson is state, not the LSTM.")
+    return None
+

@@ -100,10 +100,11 @@ def test_model_all(runs):
     assert list(summary["models"]) == list(MODELS)
     for name, spec in MODELS.items():
         model = summary["models"][name]
-        if spec.stateful:
+        if spec.remembers:  # state, or attention to every note before
             assert (model["one_step_right"], model["full_song_right"]) == (50, 50), name
         else:
             assert model["one_step_right"] == 46, name
+            assert model["first_wrong_full_song"] == 8, name
     # Each model is trained from the seed alone: mlp and stateful2 give the default run's files.
     first_folder, _, _ = runs["first"]
     for name in DEFAULT_MODELS:
@@ -111,3 +112,19 @@ def test_model_all(runs):
             for suffix in ("mid", "musicxml"):
                 file = f"{name}-{kind}.{suffix}"
                 assert (folder / file).read_bytes() == (first_folder / file).read_bytes(), file
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_transformer_carries_the_song_and_its_four_note_variant_derails_at_note_8(seed):
+    """The lesson of attention: with every note before, 50 of 50 and the whole song replayed;
+    limited to the last four notes, the window ceiling and a derailment at note 8, as the MLP."""
+    from melodygen.formats.songs import load_song
+    from melodygen.learning.backend import configure_tensorflow
+    from melodygen.learning.song.config import TrainConfig
+    from melodygen.learning.song.experiment import run_song
+
+    configure_tensorflow()
+    run = run_song(load_song("nabiya"), ["transformer", "transformer4"], TrainConfig(seed=seed))
+    whole, four = run.models
+    assert (run.right(whole.one_step), run.right(whole.full_song)) == (50, 50)
+    assert run.right(four.one_step) == 46 and run.wrong_positions(four.full_song)[0] == 8

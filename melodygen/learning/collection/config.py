@@ -13,8 +13,10 @@ class CollectionModelConfig:
     """The network of a collection model (``network.py``)."""
 
     family: str = "lstm"          # the layers between the events and the heads (networks.FAMILIES)
-    units: int = 128              # width of those layers (LSTM units)
-    layers: int = 1               # how many
+    units: int = 128              # width of those layers (LSTM units, a Transformer's width)
+    layers: int = 1               # how many (LSTM layers, Transformer blocks)
+    heads: int = 4                # a Transformer's attention heads (units must divide by it)
+    context: int | None = None    # a Transformer: the events each event attends to (None: all)
     pitch_embedding: int = 32     # width of a relative pitch's embedding
     duration_embedding: int = 8   # width of a length's embedding (also for the rest before)
     position_embedding: int = 8   # width of a bar position's embedding
@@ -30,6 +32,14 @@ class CollectionModelConfig:
                                   f"got {value!r}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.family not in ("lstm", "transformer"):
+            raise ConfigError(f"a collection model's family is lstm or transformer, got "
+                              f"{self.family!r}")
+        if self.family == "transformer" and (self.heads < 1 or self.units % self.heads):
+            raise ConfigError(f"a Transformer's width ({self.units}) must divide into its heads "
+                              f"({self.heads})")
+        if self.context is not None and self.context < 1:
+            raise ConfigError(f"context must be at least 1 event, got {self.context}")
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -36,6 +36,7 @@ from .. import resume as resuming
 from ..interface import Defaults, MelodyModel, Stepper, TrainingProgress
 from ..modelfile import (COLLECTION, METADATA_MEMBER, check_shapes, load_network, read_member,
                          write_model_file)
+from ..networks import family
 from .config import CollectionModelConfig, CollectionTrainConfig
 from .data import PreparedCollection, prepare
 from .events import COLUMNS, RELATIVE_CLASSES, EventVocabulary, absolute_pitch
@@ -161,7 +162,7 @@ class CollectionModel(MelodyModel):
         if self.network is None:
             raise ValueError("the model was read without its network (collection.model.read); "
                              "load it with melodygen.load")
-        return CollectionStepper(self.network, self.vocabulary,
+        return CollectionStepper(self.network, self.model_config, self.vocabulary,
                                  signature_tonic(key or self.key), meter or self.meter)
 
     def save(self, path: str | Path) -> Path:
@@ -229,7 +230,9 @@ def read(path: str | Path, metadata: dict) -> CollectionModel:
 
 def load(path: str | Path, metadata: dict) -> CollectionModel:
     """The collection model of file ``path`` with its network (imports TensorFlow)."""
-    return read(path, metadata).with_network(load_network(path), str(path))
+    model = read(path, metadata)
+    family(model.family)  # its layers known to Keras before it reads them
+    return model.with_network(load_network(path), str(path))
 
 
 def train(collection: Collection, model_config: CollectionModelConfig | None = None,

@@ -8,16 +8,24 @@ outputs, per event:
     duration: (batch, events, lengths) logits of the length, given the pitch (the target's
               pitch column is read for it: the true one in training and scoring, the one chosen
               when generating).
+
+``Stepwise`` runs the same network one event at a time, its body's state (an LSTM's, a
+Transformer's keys and values) carried from event to event: what generation uses.
 """
 
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
 from ..networks import family
 from .config import CollectionModelConfig
 from .events import COLUMNS, NO_PITCH, RELATIVE_CLASSES, Column
+
+# the input columns of an event and the layers that embed them, in the order they are joined
+INPUTS = ((Column.PITCH, "pitch_in"), (Column.LENGTH, "duration_in"), (Column.REST, "rest_in"),
+          (Column.POSITION, "position_in"), (Column.METER, "meter_in"))
 
 
 def build_network(config: CollectionModelConfig, durations: int, positions: int,
@@ -25,19 +33,14 @@ def build_network(config: CollectionModelConfig, durations: int, positions: int,
     """The model (see the module); ``durations``, ``positions``, ``meters``: the vocabulary's
     class counts (``EventVocabulary.sizes``)."""
     rows = keras.Input((None, COLUMNS), dtype="int32", name="events")
+    sizes = {"pitch_in": (NO_PITCH + 1, config.pitch_embedding),
+             "duration_in": (durations, config.duration_embedding),
+             "rest_in": (durations, config.duration_embedding),
+             "position_in": (positions, config.position_embedding),
+             "meter_in": (meters, config.meter_embedding)}
     # the target's length is never read; the target's pitch only by the length head
     embedded = layers.Concatenate(name="previous_event")([
-        layers.Embedding(NO_PITCH + 1, config.pitch_embedding, name="pitch_in")(
-            rows[..., Column.PITCH]),
-        layers.Embedding(durations, config.duration_embedding, name="duration_in")(
-            rows[..., Column.LENGTH]),
-        layers.Embedding(durations, config.duration_embedding, name="rest_in")(
-            rows[..., Column.REST]),
-        layers.Embedding(positions, config.position_embedding, name="position_in")(
-            rows[..., Column.POSITION]),
-        layers.Embedding(meters, config.meter_embedding, name="meter_in")(
-            rows[..., Column.METER]),
-    ])
+        layers.Embedding(*sizes[name], name=name)(rows[..., column]) for column, name in INPUTS])
     hidden = family(config.family).collection_body(config, embedded)
     hidden = layers.Dropout(config.dropout, name="dropout")(hidden)
     pitch = layers.Dense(RELATIVE_CLASSES, name="pitch")(hidden)
@@ -47,3 +50,45 @@ def build_network(config: CollectionModelConfig, durations: int, positions: int,
         layers.Dense(config.units, activation="relu", name="duration_hidden")(
             layers.Concatenate()([hidden, chosen])))
     return keras.Model(rows, {"pitch": pitch, "duration": duration}, name=config.family)
+
+
+class Stepwise:
+    """A collection network run one event at a time (see the module): ``start()``, then per event
+    ``read(row)``: the probabilities of its relative pitch (2R+1,) and, for every pitch, of its
+    length given that pitch (2R+1, length classes): one call of a compiled function an event."""
+
+    def __init__(self, network: keras.Model, config: CollectionModelConfig) -> None:
+        import tensorflow as tf
+
+        embeddings = [(int(column), network.get_layer(name)) for column, name in INPUTS]
+        decoder = family(config.family).decoder(network, config)
+        pitch, chosen = network.get_layer("pitch"), network.get_layer("pitch_chosen")
+        hidden, duration = network.get_layer("duration_hidden"), network.get_layer("duration")
+        every_pitch = tf.range(RELATIVE_CLASSES)
+        self.decoder = decoder
+
+        @tf.function(input_signature=[tf.TensorSpec((COLUMNS,), tf.int32), decoder.signature])
+        def read(row, state):
+            joined = tf.concat([layer(row[column][None, None]) for column, layer in embeddings],
+                               axis=-1)                                   # (1, 1, embedded)
+            out, state = decoder.step(joined, state)                      # (1, 1, units)
+            # the length head for every pitch at once: (2R+1, units + pitch embedding)
+            heads = tf.concat([tf.repeat(out[0], RELATIVE_CLASSES, axis=0), chosen(every_pitch)],
+                              axis=-1)
+            return (tf.nn.softmax(pitch(out)[0, 0]), tf.nn.softmax(duration(hidden(heads))),
+                    state)
+
+        self._read = read.get_concrete_function()
+        self.start()
+
+    def start(self) -> None:
+        """A new tune: the body's state as before its first event."""
+        self.state = self.decoder.initial()
+
+    def read(self, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Read one event's row (its inputs: the event before it): the probabilities of its
+        pitch (2R+1,) and of its length for each pitch (2R+1, length classes)."""
+        import tensorflow as tf
+
+        pitch, lengths, self.state = self._read(tf.constant(row, tf.int32), self.state)
+        return pitch.numpy(), lengths.numpy()

@@ -1,6 +1,6 @@
 """A collection model's predictions: the distribution of every note of whole songs (for
 evaluation), the same while the model keeps learning each song as it reads it (dynamic
-evaluation), and the model reading a new tune note by note (``CollectionStepper``, for
+evaluation), and the model writing a new tune note by note (``CollectionStepper``, for
 generation)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import tensorflow as tf
 from ...core.errors import ConfigError
 from ...core.note import Melody, Note
 from ..interface import Choice, FactoredNext, NextNote, Stepper
-from .events import (COLUMNS, RELATIVE_CLASSES, Column, EventVocabulary, absolute_pitch,
-                     encode_song)
+from .events import COLUMNS, RELATIVE_CLASSES, Column, EventVocabulary, absolute_pitch, encode_song
+from .network import Stepwise
 from .training import _MASK, _ROWS
 
 
@@ -92,42 +92,35 @@ class CollectionStepper(Stepper):
 
     Pitches are read and written relative to ``reference`` (a pitch class: the major tonic of
     the key's signature, as the tunes' ``K:`` fields give it to the model); lengths by the
-    vocabulary's classes. Every call runs the network over the whole tune so far and reads its
-    last event."""
+    vocabulary's classes. The network runs one event at a time (``network.Stepwise``), its
+    state carried: a tune's time is linear in its length."""
 
-    def __init__(self, network: keras.Model, vocabulary: EventVocabulary, reference: int,
-                 meter: tuple[int, int]) -> None:
+    def __init__(self, network: keras.Model, config, vocabulary: EventVocabulary,
+                 reference: int, meter: tuple[int, int]) -> None:
         self.vocabulary, self.reference, self.meter = vocabulary, reference, meter
         self.measure = Fraction(4 * meter[0], meter[1])
         self.pitches = np.array([absolute_pitch(r, reference) for r in range(RELATIVE_CLASSES)])
         self.lengths = (None,) + tuple(vocabulary.durations)
         self._meter = vocabulary.meter_index(f"{meter[0]}/{meter[1]}")
-
-        @tf.function(input_signature=[tf.TensorSpec((1, None, COLUMNS), tf.int32)])
-        def last(rows):
-            out = network(rows, training=False)
-            return tf.nn.softmax(out["pitch"][0, -1]), tf.nn.softmax(out["duration"][0, -1])
-
-        self._last = last
-        self.rows: list[np.ndarray] = []
+        self.network = Stepwise(network, config)
         self.now = Fraction(0)
 
     def start(self, primer: Sequence[Note]) -> NextNote:
         """The primer starts on a downbeat; its rests count as time only."""
         notes = tuple(primer)
-        self.rows = list(encode_song(Melody(notes, time_signature=self.meter), self.reference,
-                                     self.vocabulary)) if notes else []
+        self.network.start()
+        rows = list(encode_song(Melody(notes, time_signature=self.meter), self.reference,
+                                self.vocabulary)) if notes else []
+        for row in rows:
+            self.network.read(row)
         self.now = sum((note.duration for note in notes), Fraction(0))
-        if self.rows:
-            previous = self.vocabulary.next_row(self.rows[-1], Fraction(0), self._end())
-        else:
-            previous = self.vocabulary.first_row(self._meter)
-        return self._next(previous)
+        if rows:
+            return self._next(self.vocabulary.next_row(rows[-1], Fraction(0), self._end()))
+        return self._next(self.vocabulary.first_row(self._meter))
 
     def advance(self, choice: Choice) -> NextNote:
         row = self._row.copy()
         row[Column.TARGET_PITCH], row[Column.TARGET_LENGTH] = choice.token
-        self.rows.append(row)
         self.now += choice.note.duration
         return self._next(self.vocabulary.next_row(row, Fraction(0), self._end()))
 
@@ -137,11 +130,5 @@ class CollectionStepper(Stepper):
 
     def _next(self, row: np.ndarray) -> FactoredNext:
         self._row = row
-        history = np.array(self.rows + [row], dtype=np.int32).reshape(-1, COLUMNS)
-
-        def length_probs(relative: int) -> np.ndarray:
-            history[-1, Column.TARGET_PITCH] = relative
-            return self._last(history[None])[1].numpy()
-
-        return FactoredNext(self.pitches, self._last(history[None])[0].numpy(), self.lengths,
-                            length_probs)
+        pitch, lengths = self.network.read(row)
+        return FactoredNext(self.pitches, pitch, self.lengths, lengths.__getitem__)

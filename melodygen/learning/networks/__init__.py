@@ -5,12 +5,19 @@ window (``mlp``), an LSTM (``lstm``), ... Each kind of model (``song/``, ``colle
 family for what it needs:
 
     song_network(spec, window, features, classes) -> keras.Model
-        a model of one song: ``window`` encoded notes in, the next note's class out (``song/``);
-    song_forward(model, inputs) -> (() -> probabilities)
-        its forward pass over all the song's training inputs at once, for the fast recipe;
+        a model of one song (``song/``): encoded notes in, the next note's class out;
+    SONG_READS
+        what that model reads: "window" (the last ``window`` notes) or "song" (the whole song
+        so far: a (batch, notes, features) sequence in, a prediction after every note out);
+    song_inputs(encoded windows) -> inputs; song_forward(model, inputs, samples) -> (() -> probs)
+        the song's training inputs in the model's layout, and its forward pass over all of them
+        at once, for the fast recipe;
     collection_body(config, events) -> tensor
         the layers of a collection model between the note events' embeddings and its heads
         (``collection/network.py``), (batch, events, width) in and out.
+
+    decoder(network, config) -> an object whose ``step`` runs the body one event at a time
+        (``collection/predict.py``: generating a tune linear in its length).
 
 A family offers what it can (the MLP reads a window and has no collection body). A new family is
 a module here and its line in ``FAMILIES``; a song preset (``song.config.MODELS``) or a collection
@@ -28,6 +35,7 @@ from ...core.errors import ConfigError
 FAMILIES = {  # family -> its module here
     "mlp": "mlp",
     "lstm": "lstm",
+    "transformer": "transformer",
 }
 
 

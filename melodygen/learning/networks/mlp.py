@@ -6,6 +6,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+SONG_READS = "window"  # a model of one song reads the last ``window`` notes
+
 
 def song_network(spec, window: int, features: int, classes: int) -> keras.Model:
     """Input (batch, window * features), the window flattened; output (batch, classes)
@@ -23,6 +25,6 @@ def song_inputs(encoded):
     return encoded.reshape(len(encoded), -1)
 
 
-def song_forward(model: keras.Model, inputs):
+def song_forward(model: keras.Model, inputs, samples: int):
     """The probabilities of every training window, (samples, classes), for a training step."""
     return lambda: model(inputs, training=True)

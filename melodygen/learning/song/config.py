@@ -15,12 +15,21 @@ class ModelSpec:
     """One model of one song: a preset of ``MODELS``."""
 
     name: str
-    family: str             # its network (``networks.FAMILIES``): "mlp" or "lstm"
+    family: str             # its network (``networks.FAMILIES``): "mlp", "lstm", "transformer"
     encoding: str           # input encoding: "index" or "features" (see encoding.py)
     stateful: bool          # LSTM state carried from window to window across the song, batch 1
     lecture_batch_size: int  # batch size of the lecture's fit (the "lecture" recipe uses it)
     description: str
     units: int = 128        # width of each hidden layer
+    context: int | None = None  # a Transformer: the notes each note attends to, itself included
+                                # (None: every note before it)
+
+    @property
+    def remembers(self) -> bool:
+        """Whether it can know where in the song it is (state carried across the song, or
+        attention over every note before): the whole song is its target, not the window
+        ceiling."""
+        return self.stateful or (self.family == "transformer" and self.context is None)
 
     @classmethod
     def from_json(cls, data: dict) -> "ModelSpec":
@@ -39,6 +48,11 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("stateful", "lstm", "index", True, 1, "stateful LSTM(128), index input"),
     ModelSpec("stateful2", "lstm", "features", True, 1,
               "stateful LSTM(128), pitch and length features (the lecture's LSTM)"),
+    ModelSpec("transformer", "transformer", "features", False, 1,
+              "Transformer attending to every note before, pitch and length features "
+              "(2 blocks of 2 heads, width 32)", units=32),
+    ModelSpec("transformer4", "transformer", "features", False, 1,
+              "the same Transformer attending to the last 4 notes only", units=32, context=4),
 )}
 DEFAULT_MODELS = ("mlp", "stateful2")
 DEFAULT_MODEL = "stateful2"  # the lecture's LSTM, trained and saved by default: it learns the song

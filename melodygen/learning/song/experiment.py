@@ -112,7 +112,7 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         result = training.train(spec, dataset, encoding, len(vocabulary), config, progress)
         if on_stage:
             on_stage("predict", name)
-        predictor = predict.Predictor(result.model, encoding)
+        predictor = predict.predictor(spec, result.model, encoding)
         model = ModelRun(spec, result, predictor.one_step(dataset),
                          predictor.full_song(dataset.inputs[0], len(dataset)))
         run.models.append(model)

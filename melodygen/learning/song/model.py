@@ -26,6 +26,7 @@ from ...core.versions import versions
 from ...formats.notation import note_label
 from ..interface import Defaults, MelodyModel, Stepper, TrainingProgress
 from ..modelfile import METADATA_MEMBER, SONG, check_shapes, load_network, write_model_file
+from ..networks import family
 from .config import DEFAULT_MODEL, ModelSpec, TrainConfig, model_spec
 from .encoding import Encoding, make_encoding
 from .vocabulary import Vocabulary
@@ -138,9 +139,9 @@ class SongModel(MelodyModel):
         the song's: a model of one song writes in no other)."""
         from ..backend import load_keras
         load_keras()
-        from .predict import Predictor, SongStepper
+        from .predict import SongStepper, predictor
 
-        return SongStepper(Predictor(self._network(), self.encoding), self.vocabulary,
+        return SongStepper(predictor(self.spec, self._network(), self.encoding), self.vocabulary,
                            self.window, self.spec.stateful)
 
     def _network(self) -> keras.Model:
@@ -217,8 +218,8 @@ class SongModel(MelodyModel):
         """This model with ``network``, which must take its windows and predict its vocabulary
         (a ``MelodyError`` otherwise: a damaged file)."""
         features = self.encoding.features_per_note
-        inputs = (self.window * features,) if self.spec.family == "mlp" \
-            else (self.window, features)
+        inputs = {"mlp": (self.window * features,),
+                  "transformer": (None, features)}.get(self.spec.family, (self.window, features))
         check_shapes(network, inputs, {"": len(self.vocabulary)}, source)
         self.network = network
         return self
@@ -238,7 +239,9 @@ def read(path: str | Path, metadata: dict) -> SongModel:
 
 def load(path: str | Path, metadata: dict) -> SongModel:
     """The song model of file ``path`` with its network (imports TensorFlow)."""
-    return read(path, metadata).with_network(load_network(path), str(path))
+    model = read(path, metadata)
+    family(model.family)  # its layers known to Keras before it reads them
+    return model.with_network(load_network(path), str(path))
 
 
 def train(melody: Melody, model: str = DEFAULT_MODEL, config: TrainConfig | None = None,

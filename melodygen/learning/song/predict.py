@@ -29,7 +29,10 @@ def reset_state(model: keras.Model) -> None:
 
 
 class Predictor:
-    """A trained model and its input encoding, with its prediction loop compiled once."""
+    """A trained model that reads a window of notes and its input encoding, with its prediction
+    loop compiled once."""
+
+    reads_song = False  # it reads the last ``window`` notes
 
     def __init__(self, model: keras.Model, encoding: Encoding) -> None:
         self.model = model
@@ -84,13 +87,58 @@ class Predictor:
         return self._next(tf.constant(window, tf.int32)).numpy()
 
 
+class SongPredictor:
+    """A trained model that reads the whole song so far (a Transformer) and its input encoding:
+    the same predictions as ``Predictor``, each note predicted from every note before it."""
+
+    reads_song = True
+
+    def __init__(self, model: keras.Model, encoding: Encoding) -> None:
+        self.model = model
+        table = tf.constant(encoding.table)  # (vocabulary, features)
+
+        @tf.function(autograph=False, input_signature=(tf.TensorSpec((None,), tf.int32),))
+        def after_each(notes):
+            """(notes,) indices -> (notes, classes): after each note, the next one's
+            probabilities."""
+            return model(tf.gather(table, notes)[None], training=False)[0]
+
+        self._after_each = after_each
+
+    def one_step(self, dataset: Dataset) -> np.ndarray:
+        """For every window of the real song, the most likely next note, from the whole song
+        before it: (samples,) indices."""
+        song = np.concatenate([dataset.inputs[0], dataset.inputs[1:, -1]]).astype(np.int32)
+        return self._after_each(song).numpy()[-len(dataset):].argmax(axis=-1).astype(np.int32)
+
+    def full_song(self, primer: np.ndarray, steps: int) -> np.ndarray:
+        """Start from ``primer`` and predict ``steps`` notes, each from every note before it,
+        its own included: (steps,) indices."""
+        notes = [int(i) for i in primer]
+        for _ in range(steps):
+            notes.append(int(np.argmax(self.next_note(np.array(notes, np.int32)))))
+        return np.array(notes[len(primer):], dtype=np.int32)
+
+    def next_note(self, notes: np.ndarray) -> np.ndarray:
+        """Probabilities of the note after ``notes`` (the song so far, indices): (classes,)."""
+        return self._after_each(tf.constant(notes, tf.int32))[-1].numpy()
+
+
+def predictor(spec, model: keras.Model, encoding: Encoding) -> Predictor | SongPredictor:
+    """The predictor of a model of preset ``spec``: by what its family reads."""
+    from ..networks import family
+
+    reads_song = family(spec.family).SONG_READS == "song"
+    return (SongPredictor if reads_song else Predictor)(model, encoding)
+
+
 def one_step(model: keras.Model, encoding: Encoding, dataset: Dataset) -> np.ndarray:
-    """``Predictor(model, encoding).one_step(dataset)``."""
+    """``Predictor(model, encoding).one_step(dataset)``: a model of a window."""
     return Predictor(model, encoding).one_step(dataset)
 
 
 def full_song(model: keras.Model, encoding: Encoding, primer: np.ndarray, steps: int) -> np.ndarray:
-    """``Predictor(model, encoding).full_song(primer, steps)``."""
+    """``Predictor(model, encoding).full_song(primer, steps)``: a model of a window."""
     return Predictor(model, encoding).full_song(primer, steps)
 
 
@@ -105,13 +153,14 @@ def pad_primer(primer: np.ndarray, window: int) -> np.ndarray:
 
 class SongStepper(Stepper):
     """A model of one song continuing a primer note by note, as the lecture's full-song
-    prediction does: the model sees the last ``window`` notes; a stateful model starts from a
+    prediction does: a model of a window sees the last ``window`` notes (a primer shorter than
+    the window is padded in front with copies of its first note); a stateful one starts from a
     zero state and reads every window of the primer in order, carrying its state, as the
-    lecture's LSTM read the song; a model without state reads only the primer's last window.
-    A primer shorter than the window is padded in front with copies of its first note. The
-    vocabulary's unknown class, if it has one, is never chosen."""
+    lecture's LSTM read the song; one without state reads only the primer's last window. A model
+    of the whole song (``SongPredictor``) reads every note so far. The vocabulary's unknown
+    class, if it has one, is never chosen."""
 
-    def __init__(self, predictor: Predictor, vocabulary: Vocabulary, window: int,
+    def __init__(self, predictor: Predictor | SongPredictor, vocabulary: Vocabulary, window: int,
                  stateful: bool) -> None:
         self.predictor, self.vocabulary = predictor, vocabulary
         self.window, self.stateful = window, stateful
@@ -119,7 +168,11 @@ class SongStepper(Stepper):
 
     def start(self, primer: Sequence[Note]) -> NextNote:
         reset_state(self.predictor.model)
-        padded = pad_primer(self.vocabulary.indices(primer, "--primer"), self.window)
+        indices = self.vocabulary.indices(primer, "--primer")
+        if self.predictor.reads_song:
+            self.context = list(indices)
+            return self._next(self.predictor.next_note(np.array(self.context, np.int32)))
+        padded = pad_primer(indices, self.window)
         first = 0 if self.stateful else len(padded) - self.window
         for begin in range(first, len(padded) - self.window + 1):
             probs = self.predictor.next_note(padded[begin:begin + self.window])
@@ -127,7 +180,8 @@ class SongStepper(Stepper):
         return self._next(probs)
 
     def advance(self, choice: Choice) -> NextNote:
-        self.context = self.context[1:] + list(choice.token)
+        kept = self.context if self.predictor.reads_song else self.context[1:]
+        self.context = kept + list(choice.token)
         return self._next(self.predictor.next_note(np.array(self.context, dtype=np.int32)))
 
     def _next(self, probs: np.ndarray) -> JointNext:

@@ -18,7 +18,8 @@ at the last, and in the fast recipe at least every ``REPORT_SECONDS``.
   to window exactly as when it predicts.
 - ``lecture``: the lecture's schedule: Adam(0.001), every epoch run, the MLP and the stateless
   LSTM in shuffled batches of 10 and 14, a stateful model one window at a time in song order
-  with its state reset at the start of every epoch.
+  with its state reset at the start of every epoch; a Transformer (which reads the whole song,
+  and which the lecture has not) one step on the whole song every epoch.
 """
 
 from __future__ import annotations
@@ -86,21 +87,26 @@ def train(spec: ModelSpec, dataset: Dataset, encoding: Encoding, classes: int,
     (``backend.configure_tensorflow``, which the command line calls)."""
     start = time.perf_counter()
     model = build(spec, dataset.window, encoding, classes, config.seed)
-    target = len(dataset) if spec.stateful else window_ceiling(dataset)
+    target = len(dataset) if spec.remembers else window_ceiling(dataset)
     x = model_inputs(spec, encoding.encode(dataset.inputs)).astype(np.float32)
     y = dataset.targets.astype(np.int32)
     report = _reporter(spec.name, progress, config.recipe == "fast")
-    if config.recipe == "lecture":
+    lecture = config.recipe == "lecture"
+    if lecture and family(spec.family).SONG_READS == "window":
         optimizer = keras.optimizers.Adam(config.rate, clipnorm=config.clip_norm)
         history = _train_lecture(spec, model, optimizer, x, y, config, report, start)
         return _result(model, history, start, target, y)
-    mean, scale = standardization(x)
+    # the fast recipe; the lecture's schedule for a model of the whole song (which the lecture
+    # has not): every epoch one step on the song, at the lecture's rate, on the encoding as it is
+    mean, scale = standardization(x) if not lecture else (0.0, 1.0)
     x = (x - mean) / scale
     # an LSTM's forward pass runs through the fused LSTM: a quarter of the time of Keras's loop
-    forward = family(spec.family).song_forward(model, x)
+    forward = family(spec.family).song_forward(model, x, len(y))
     optimizer = FusedAdam(model.trainable_variables, config.clip_norm)
-    history = _train_fast(forward, optimizer, config.rate, y, target, config.epochs, report, start)
-    fold_standardization(model, mean, scale)
+    history = _train_fast(forward, optimizer, config.rate, y, len(y) + 1 if lecture else target,
+                          config.epochs, report, start)
+    if not lecture:
+        fold_standardization(model, mean, scale)
     return _result(model, history, start, target, y)
 
 

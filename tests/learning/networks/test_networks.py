@@ -46,6 +46,11 @@ def random_weights(model, seed: int) -> None:
     ("stateful", (1, 4, 1), (1, 14), 68366),
     # the lecture's LSTM: batch shape (1, 4, 2)
     ("stateful2", (1, 4, 2), (1, 14), 68878),
+    # a Transformer reads the whole song, (notes, 2), and predicts after every note: width 32
+    # 2*32+32; per block 2 norms 4*32, qkv 32*96+96, out 32*32+32, feed forward 32*64+64 and
+    # 64*32+32: 8544; the last norm 64 and 32*14+14
+    ("transformer", (None, None, 2), (None, None, 14), 96 + 2 * 8544 + 64 + 462),
+    ("transformer4", (None, None, 2), (None, None, 14), 96 + 2 * 8544 + 64 + 462),
 ])
 def test_model_shapes(name, input_shape, output_shape, parameters):
     spec = MODELS[name]
@@ -56,18 +61,21 @@ def test_model_shapes(name, input_shape, output_shape, parameters):
     assert model.count_params() == parameters
     lstm = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
     assert [(layer.units, layer.stateful) for layer in lstm] == \
-        ([] if spec.family == "mlp" else [(128, spec.stateful)])
+        ([(128, spec.stateful)] if spec.family == "lstm" else [])
 
 
 @pytest.mark.parametrize("name", list(MODELS))
 def test_model_predicts_probabilities(name, song_inputs):
+    from melodygen.learning.networks import family
+
     spec = MODELS[name]
     model = build_model(spec, WINDOW, features_of(name), CLASSES)
-    x = song_inputs[name]
-    x = x.reshape(len(x), -1) if spec.family == "mlp" else x
+    x = family(spec.family).song_inputs(song_inputs[name])
     batch = x[:1] if spec.stateful else x
     probs = np.asarray(model(batch))
-    assert probs.shape == (len(batch), CLASSES)
+    # a window's model: one prediction a window; a Transformer: one after every note
+    shape = (1, 53, CLASSES) if spec.family == "transformer" else (len(batch), CLASSES)
+    assert probs.shape == shape
     np.testing.assert_allclose(probs.sum(axis=-1), 1.0, rtol=1e-5)
 
 

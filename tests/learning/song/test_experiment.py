@@ -80,4 +80,5 @@ def test_run_song_trains_and_predicts_each_model(nabiya):
 def test_run_song_unknown_model(nabiya):
     with pytest.raises(ValueError) as error:
         melodygen.run_song(nabiya, ["gru"], TrainConfig(epochs=1))
-    assert str(error.value) == "unknown model 'gru'; known: mlp, lstm, stateful, stateful2"
+    assert str(error.value) == "unknown model 'gru'; known: mlp, lstm, stateful, stateful2, " \
+                               "transformer, transformer4"

@@ -176,7 +176,10 @@ def test_next_note_matches_the_model(song):
 # ---- the stepper of generation -------------------------------------------------------------
 
 class Sums:
-    """A predictor that gives (sum of the window) mod 14 for sure and records the windows."""
+    """A predictor of a window that gives (sum of the window) mod 14 for sure and records the
+    windows."""
+
+    reads_song = False
 
     def __init__(self):
         self.seen, self.model = [], keras.Sequential([keras.Input((1,))])

@@ -14,16 +14,22 @@ from melodygen.learning.song.config import (DEFAULT_MODELS, MODELS, RECIPES, Mod
     ("lstm", "lstm", "index", False, 14),
     ("stateful", "lstm", "index", True, 1),
     ("stateful2", "lstm", "features", True, 1),
+    ("transformer", "transformer", "features", False, 1),
+    ("transformer4", "transformer", "features", False, 1),
 ])
 def test_presets(name, family, encoding, stateful, batch_size):
     spec = model_spec(name)
     assert spec is MODELS[name] and spec.name == name
-    assert (spec.family, spec.encoding, spec.stateful, spec.lecture_batch_size, spec.units) == \
-        (family, encoding, stateful, batch_size, 128)
+    assert (spec.family, spec.encoding, spec.stateful, spec.lecture_batch_size) == \
+        (family, encoding, stateful, batch_size)
+    assert (spec.units, spec.context) == ((32, {"transformer": None, "transformer4": 4}[name])
+                                          if family == "transformer" else (128, None))
+    # what it can know of the song: state, or attention to every note before
+    assert spec.remembers == (name in ("stateful", "stateful2", "transformer"))
 
 
 def test_preset_order_and_default_comparison():
-    assert list(MODELS) == ["mlp", "lstm", "stateful", "stateful2"]
+    assert list(MODELS) == ["mlp", "lstm", "stateful", "stateful2", "transformer", "transformer4"]
     assert DEFAULT_MODELS == ("mlp", "stateful2")
     assert RECIPES == ("fast", "lecture")
 
@@ -31,7 +37,8 @@ def test_preset_order_and_default_comparison():
 def test_unknown_model():
     with pytest.raises(ConfigError) as error:
         model_spec("gru")
-    assert str(error.value) == "unknown model 'gru'; known: mlp, lstm, stateful, stateful2"
+    assert str(error.value) == "unknown model 'gru'; known: mlp, lstm, stateful, stateful2, " \
+                               "transformer, transformer4"
 
 
 def test_defaults():

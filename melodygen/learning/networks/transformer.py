@@ -1,0 +1,230 @@
+"""The Transformer family: causal self-attention over every note so far (Vaswani et al. 2017), a
+decoder that looks back at any earlier note instead of carrying a state. Builders only: no
+files, no training.
+
+Positions: no position embedding; each head adds to its attention scores a penalty linear in the
+distance to the note it looks at (ALiBi: Press, Smith & Lewis 2022), with slopes 1/2, 1/4, 1/8,
+... for heads 1, 2, 3, ..., so some heads look far back and others near. A model of one song reads its notes
+only (order and distance are all it knows of time); a model of a collection also reads each
+note's place in the bar (``collection.events``), so its heads can find the same beat of an
+earlier bar. ``context``: the notes a position may look at, itself included (None: all before
+it); with 4 it sees what the lecture's window models see (``block_context``).
+
+A note's pass: width-``width`` vectors; in each block, layer normalization, attention,
+a residual sum; layer normalization, a two-layer feed-forward net (GELU), a residual sum.
+
+``Decoder`` computes a collection model's blocks one new event at a time, keeping each block's
+keys and values (a cache): generating a tune does not run the whole tune again for every note.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+BLOCKS = 2        # of a model of one song (of a collection: config.layers)
+HEADS = 4         # of a model of one song (of a collection: config.heads)
+FEED_FORWARD = 2  # the feed-forward net's width, in widths
+SONG_READS = "song"  # a model of one song reads the whole song so far (not a window)
+
+
+def alibi_slopes(heads: int) -> np.ndarray:
+    """(heads,) the distance penalty of each head: 1/2, 1/4, 1/8, ... (steeper than ALiBi's
+    2^(-8h/H) for long texts: over 나비야, the 4-note model reached its window ceiling on every
+    seed 0-5 with these, on four of six with those)."""
+    return np.array([2.0 ** (-(head + 1)) for head in range(heads)], np.float32)
+
+
+@keras.saving.register_keras_serializable(package="melodygen")
+class CausalSelfAttention(layers.Layer):
+    """Multi-head causal self-attention with ALiBi (see the module): (batch, steps, width) in
+    and out."""
+
+    def __init__(self, width: int, heads: int, context: int | None = None,
+                 dropout: float = 0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if width % heads:
+            raise ValueError(f"the width ({width}) must divide into {heads} heads")
+        self.width, self.heads, self.context, self.dropout = width, heads, context, dropout
+        self.qkv = layers.Dense(3 * width, name="qkv")
+        self.out = layers.Dense(width, name="out")
+        self.drop = layers.Dropout(dropout)
+
+    def build(self, input_shape) -> None:
+        self.qkv.build(input_shape)
+        self.out.build(tuple(input_shape[:-1]) + (self.width,))
+
+    def split(self, x):
+        """(batch, steps, width) -> (batch, heads, steps, width / heads)."""
+        batch, steps = ops.shape(x)[0], ops.shape(x)[1]
+        x = ops.reshape(x, (batch, steps, self.heads, self.width // self.heads))
+        return ops.transpose(x, (0, 2, 1, 3))
+
+    def merge(self, x):
+        batch, steps = ops.shape(x)[0], ops.shape(x)[2]
+        return ops.reshape(ops.transpose(x, (0, 2, 1, 3)), (batch, steps, self.width))
+
+    def attend(self, q, k, v, bias, training=False):
+        """Heads' queries (batch, heads, n, d) over keys and values (batch, heads, m, d), with
+        ``bias`` (heads, n, m): (batch, heads, n, d)."""
+        scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(q.shape[-1])
+        weights = ops.softmax(scores + bias[None], axis=-1)
+        return ops.matmul(self.drop(weights, training=training), v)
+
+    def call(self, x, training=False):
+        q, k, v = (self.split(part) for part in ops.split(self.qkv(x), 3, axis=-1))
+        steps = ops.shape(x)[1]
+        bias = self._bias(steps)
+        return self.out(self.merge(self.attend(q, k, v, bias, training)))
+
+    def _bias(self, steps):
+        """The ALiBi and causal bias of ``steps`` positions, computed in the graph."""
+        position = ops.arange(steps, dtype="float32")
+        distance = position[:, None] - position[None, :]
+        hidden = distance < 0
+        if self.context is not None:
+            hidden = ops.logical_or(hidden, distance >= self.context)
+        slopes = ops.convert_to_tensor(alibi_slopes(self.heads))
+        bias = -slopes[:, None, None] * ops.maximum(distance, 0.0)[None]
+        return ops.where(hidden[None], -1e9, bias)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "width": self.width, "heads": self.heads,
+                "context": self.context, "dropout": self.dropout}
+
+
+@keras.saving.register_keras_serializable(package="melodygen")
+class TransformerBlock(layers.Layer):
+    """Normalize, attend, add; normalize, feed forward, add: (batch, steps, width) in and out."""
+
+    def __init__(self, width: int, heads: int, context: int | None = None,
+                 dropout: float = 0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.width, self.heads, self.context, self.dropout = width, heads, context, dropout
+        self.norm1 = layers.LayerNormalization(epsilon=1e-5, name="norm1")
+        self.attention = CausalSelfAttention(width, heads, context, dropout, name="attention")
+        self.norm2 = layers.LayerNormalization(epsilon=1e-5, name="norm2")
+        self.up = layers.Dense(FEED_FORWARD * width, activation="gelu", name="up")
+        self.down = layers.Dense(width, name="down")
+        self.drop = layers.Dropout(dropout)
+
+    def build(self, input_shape) -> None:
+        for layer in (self.norm1, self.attention, self.norm2, self.up):
+            layer.build(input_shape)
+        self.down.build(tuple(input_shape[:-1]) + (FEED_FORWARD * self.width,))
+
+    def call(self, x, training=False):
+        x = x + self.drop(self.attention(self.norm1(x), training=training), training=training)
+        return x + self.drop(self.down(self.up(self.norm2(x))), training=training)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "width": self.width, "heads": self.heads,
+                "context": self.context, "dropout": self.dropout}
+
+
+# ---- a model of one song ------------------------------------------------------------------------
+
+def song_network(spec, window: int, features: int, classes: int) -> keras.Model:
+    """Input (batch, notes, features): a song so far; output (batch, notes, classes): at each
+    note, the probabilities of the note after it, from the notes up to it (``spec.context`` of
+    them, or all)."""
+    return keras.Sequential([
+        keras.Input((None, features)),
+        layers.Dense(spec.units, name="notes_in"),  # the first layer: standardization folds into it
+        *[TransformerBlock(spec.units, HEADS, block_context(spec.context, index),
+                           name=f"block_{index + 1}") for index in range(BLOCKS)],
+        layers.LayerNormalization(epsilon=1e-5, name="norm"),
+        layers.Dense(classes, activation="softmax", name="next_note"),
+    ], name=spec.name)
+
+
+def block_context(context: int | None, index: int) -> int | None:
+    """What block ``index`` attends to so that the whole stack sees ``context`` notes: a second
+    block that looked at 4 outputs of the first, each of 4 notes, would see 7; so the first
+    attends to ``context`` notes and the later ones to their own position only."""
+    if context is None:
+        return None
+    return context if index == 0 else 1
+
+
+def song_inputs(encoded):
+    """(samples, window, features) encoded windows of one song (each a note further) -> the
+    song they cover as one sequence, (1, notes - 1, features): the model reads it whole."""
+    return np.concatenate([encoded[0], encoded[1:, -1]])[None]
+
+
+def song_forward(model: keras.Model, inputs, samples: int):
+    """The probabilities of the note after every window, (samples, classes): the model's
+    outputs at the windows' last notes, for a training step."""
+    import tensorflow as tf
+    inputs = tf.constant(inputs)
+    return lambda: model(inputs, training=True)[0, -samples:]
+
+
+# ---- a model of a collection --------------------------------------------------------------------
+
+def collection_body(config, events):
+    """Events (batch, events, embedded) -> (batch, events, ``config.units``): a projection and
+    ``config.layers`` blocks of ``config.heads`` heads (dropout ``config.dropout``)."""
+    hidden = layers.Dense(config.units, name="events_in")(events)
+    for index in range(config.layers):
+        hidden = TransformerBlock(config.units, config.heads, config.context, config.dropout,
+                                  name=f"block_{index + 1}")(hidden)
+    return layers.LayerNormalization(epsilon=1e-5, name="norm")(hidden)
+
+
+# ---- one position at a time ---------------------------------------------------------------------
+
+class Decoder:
+    """A collection model's body (``collection_body``'s layers) run one event at a time, each
+    block's keys and values kept (``collection.network.Stepwise``): ``step`` gives the new
+    event's output, the same as the whole tune's last position, in time linear in the tune's
+    length (the keys of the events before are not computed again)."""
+
+    def __init__(self, network: keras.Model, config) -> None:
+        import tensorflow as tf
+
+        self.before = network.get_layer("events_in")
+        self.blocks = [network.get_layer(f"block_{index + 1}") for index in range(config.layers)]
+        self.after = network.get_layer("norm")
+        self.heads, self.depth = config.heads, config.units // config.heads
+        cache = tf.TensorSpec((1, self.heads, None, self.depth), tf.float32)
+        self.signature = [cache, cache] * len(self.blocks)  # keys and values of every block
+
+    def initial(self) -> list:
+        import tensorflow as tf
+        return [tf.zeros((1, self.heads, 0, self.depth))] * (2 * len(self.blocks))
+
+    def step(self, x, state):
+        """x (1, 1, width in) -> (1, 1, units); ``state``: every block's keys and values (1,
+        heads, events so far, depth), before and after."""
+        x, new = self.before(x), []
+        for index, block in enumerate(self.blocks):
+            attended, keys, values = self._attend(block.attention, block.norm1(x),
+                                                  *state[2 * index:2 * index + 2])
+            x = x + attended
+            x = x + block.down(block.up(block.norm2(x)))
+            new += [keys, values]
+        return self.after(x), new
+
+    @staticmethod
+    def _attend(attention: CausalSelfAttention, x, keys, values):
+        """The new position's attention over the cached positions and itself."""
+        import tensorflow as tf
+
+        q, k, v = (attention.split(part) for part in ops.split(attention.qkv(x), 3, axis=-1))
+        keys, values = tf.concat([keys, k], axis=2), tf.concat([values, v], axis=2)
+        if attention.context is not None:  # older positions are never looked at again
+            keys, values = keys[:, :, -attention.context:], values[:, :, -attention.context:]
+        seen = tf.shape(keys)[2]
+        distance = tf.cast(tf.range(seen - 1, -1, -1), tf.float32)  # to each position kept
+        bias = -tf.constant(alibi_slopes(attention.heads))[:, None, None] * distance[None, None]
+        out = attention.out(attention.merge(attention.attend(q, keys, values, bias)))
+        return out, keys, values
+
+
+def decoder(network: keras.Model, config) -> Decoder:
+    return Decoder(network, config)
