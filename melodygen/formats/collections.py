@@ -5,7 +5,11 @@
 - a named corpus of music21's (offline, in its pip package): ``essen`` (all of the Essen folk
   song collection but its four ``test*.abc`` files), ``essen/kinder`` (``kinder0.abc``, the
   German children's songs of Pearce's studies), ``essen/NAME`` for each file (``essen/han1``),
-  and the tunebooks ``ryansMammoth``, ``oneills1850``, ``airdsAirs``, ``miscFolk``;
+  the tunebooks ``ryansMammoth``, ``oneills1850``, ``airdsAirs``, ``miscFolk``; and ``chorales``,
+  the soprano (first part) of Bach's chorales BWV 253-438 but 327 (``bach/bwvNNN.mxl``; 327
+  repeats 326's melody a major third higher: Pearce's 2005 Dataset 2 of 185 melodies), read as
+  written: their repeat signs taken out, then read as any MusicXML file is
+  (``musicxml.from_score``), so that a repeated section counts once, as in Pearce's data;
 - a folder, read recursively: ``.abc`` (every tune), ``.mid``/``.midi``, ``.musicxml``/``.xml``/
   ``.mxl``, ``.krn`` and song ``.txt`` files; other files are not melodies and are skipped;
 - a glob (``songs/*.txt``, ``tunes/**/*.abc``);
@@ -48,6 +52,8 @@ MELODY_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".krn", ".txt")
 TUNEBOOKS = ("ryansMammoth", "oneills1850", "airdsAirs", "miscFolk")  # music21 corpus folders
 ESSEN = "essenFolksong"
 ESSEN_ALIASES = {"kinder": "kinder0"}
+# (name, music21 corpus folder, BWV numbers): 253-438 but 327, the melody of 326 a third higher
+CHORALES = ("chorales", "bach", [number for number in range(253, 439) if number != 327])
 
 Progress = Callable[[int, int], None]  # (tunes read, tunes in all)
 
@@ -75,7 +81,8 @@ def named_collections() -> list[str]:
     """Every name ``read_collection`` knows, e.g. ``essen``, ``essen/kinder``, ``ryansMammoth``."""
     essen = sorted(path.stem for path in (music21_corpus() / ESSEN).glob("*.abc")
                    if not path.stem.startswith("test"))
-    return ["essen", "essen/kinder"] + [f"essen/{name}" for name in essen] + list(TUNEBOOKS)
+    return (["essen", "essen/kinder"] + [f"essen/{name}" for name in essen] + list(TUNEBOOKS)
+            + [CHORALES[0]])
 
 
 def source_files(source: str) -> tuple[Path, list[Path]]:
@@ -103,6 +110,10 @@ def _source_files(source: str) -> tuple[Path, list[Path]]:
     if source in TUNEBOOKS:
         folder = music21_corpus() / source
         return folder, sorted(folder.glob("*.abc"))
+    if source == CHORALES[0]:
+        folder = music21_corpus() / CHORALES[1]
+        return folder, [folder / f"bwv{number}.mxl" for number in CHORALES[2]
+                        if (folder / f"bwv{number}.mxl").is_file()]
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file()
@@ -114,13 +125,15 @@ def _source_files(source: str) -> tuple[Path, list[Path]]:
         files = sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
         return Path("."), files
     raise MelodyError("no such file, folder or collection (named collections: essen, "
-                      f"essen/kinder, essen/NAME, {', '.join(TUNEBOOKS)})", source=source)
+                      f"essen/kinder, essen/NAME, {', '.join(TUNEBOOKS)}, {CHORALES[0]})",
+                      source=source)
 
 
 # --- reading one file ----------------------------------------------------------------------------
 
-def read_file(path: Path, name: str) -> FileReading:
-    """Every tune of one file, ``name`` being how the collection calls the file."""
+def read_file(path: Path, name: str, repeats: bool = True) -> FileReading:
+    """Every tune of one file, ``name`` being how the collection calls the file; without
+    ``repeats``, a score's repeat signs are taken out first (its repeats are not played)."""
     if path.suffix.lower() == ABC_SUFFIX:
         return _read_tunebook(path, name)
     from .songs import load_melody
@@ -129,7 +142,7 @@ def read_file(path: Path, name: str) -> FileReading:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MelodyWarning)
         try:
-            melody = load_melody(path)
+            melody = load_melody(path) if repeats else _as_written(path)
         except MelodyError as error:
             reading.dropped.append(Dropped(name, _reason(error.message), _place(error)))
             return reading
@@ -139,6 +152,24 @@ def read_file(path: Path, name: str) -> FileReading:
     reading.tunes.append(Tune(_named(melody, name), name, None, melody.title,
                               "/".join(map(str, melody.time_signature))))
     return reading
+
+
+def _as_written(path: Path) -> Melody:
+    """A score read with its repeat bar lines taken out: each section once, as written."""
+    import music21
+    from music21 import bar
+
+    from .musicxml import from_score
+
+    try:
+        score = music21.converter.parse(str(path))
+    except Exception as error:  # music21 raises many types for a broken file
+        raise MelodyError(f"cannot read score: {error}", source=str(path)) from None
+    for measure in score.recurse().getElementsByClass("Measure"):
+        for side in ("leftBarline", "rightBarline"):
+            if isinstance(getattr(measure, side), bar.Repeat):
+                setattr(measure, side, bar.Barline("regular"))
+    return from_score(score, source=str(path))
 
 
 def _read_tunebook(path: Path, name: str) -> FileReading:
@@ -208,7 +239,7 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _cache_key(path: Path) -> str | None:
+def _cache_key(path: Path, repeats: bool = True) -> str | None:
     """The cache key of a file's readings, or None when the file cannot be read (the reader
     will say why)."""
     try:
@@ -216,13 +247,15 @@ def _cache_key(path: Path) -> str | None:
     except OSError:
         return None
     kind = path.suffix.lower()  # files of the same bytes but another kind read otherwise
-    return cache.entry_key(data, f"melodygen-{READER_VERSION}{kind}", {})
+    return cache.entry_key(data, f"melodygen-{READER_VERSION}{kind}",
+                           {} if repeats else {"repeats": False})
 
 
-def _read_one(job: tuple[str, str, str | None]) -> tuple[str, FileReading]:
-    """A worker's job: (path, name, cache key or None) -> (name, reading), kept in the cache."""
-    path, name, key = job
-    reading = read_file(Path(path), name)
+def _read_one(job: tuple[str, str, str | None, bool]) -> tuple[str, FileReading]:
+    """A worker's job: (path, name, cache key or None, repeats played) -> (name, reading), kept
+    in the cache."""
+    path, name, key, repeats = job
+    reading = read_file(Path(path), name, repeats)
     if key:
         cache.save_entry(key, [tune.melody for tune in reading.tunes], _meta(reading, name))
     return name, reading
@@ -251,6 +284,7 @@ def read_collection(source: str, *, use_cache: bool = True, workers: int | None 
                     progress: Progress | None = None) -> Collection:
     """Every tune of ``source`` (see the module); ``workers``: processes (default: the cores)."""
     root, files = source_files(source)
+    repeats = source != CHORALES[0]
     names = [_file_name(path, root) for path in files]
     sizes = {name: count_tunes(path) for path, name in zip(files, names)}
     total, done = sum(sizes.values()), 0
@@ -259,10 +293,10 @@ def read_collection(source: str, *, use_cache: bool = True, workers: int | None 
     if progress:
         progress(0, total)
     for path, name in zip(files, names):  # what the cache holds is read here, at once
-        key = _cache_key(path) if use_cache else None
+        key = _cache_key(path, repeats) if use_cache else None
         found = cache.load_entry(key) if key else None
         if found is None:
-            jobs.append((str(path), name, key))
+            jobs.append((str(path), name, key, repeats))
             continue
         readings[name] = _from_cache(found, name)
         done += sizes[name]

@@ -1,4 +1,4 @@
-"""evaluation: every model on the same folds of a collection, PPM as learning/ppm.py computes it,
+"""evaluation: every model on the same folds of a collection, PPM as learning/ppm computes it,
 the LSTM trained on the training folds only, and the published figures beside them."""
 
 from fractions import Fraction
