@@ -31,6 +31,14 @@ class ModelRun:
     training: TrainResult
     one_step: np.ndarray    # (samples,) the next note predicted from each real window
     full_song: np.ndarray   # (samples,) the song replayed from its first `window` notes
+    one_step_probs: np.ndarray | None = None  # (samples, classes): what each one-step
+                                              # prediction was chosen from
+
+    def surprise(self, targets: np.ndarray) -> np.ndarray:
+        """(samples,) bits: -log2 of the probability the model gave each real next note
+        (``targets``, the song's), one step from the real song: where it is surprised."""
+        probs = self.one_step_probs[np.arange(len(targets)), targets]
+        return -np.log2(np.maximum(probs.astype(np.float64), 1e-12))
 
     def prediction(self, kind: str) -> np.ndarray:
         """``one_step`` or ``full_song`` by the name of its files: "one-step", "full-song"."""
@@ -113,8 +121,9 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
         if on_stage:
             on_stage("predict", name)
         predictor = predict.predictor(spec, result.model, encoding)
-        model = ModelRun(spec, result, predictor.one_step(dataset),
-                         predictor.full_song(dataset.inputs[0], len(dataset)))
+        one_step, probs = predictor.one_step_with_probabilities(dataset)
+        model = ModelRun(spec, result, one_step,
+                         predictor.full_song(dataset.inputs[0], len(dataset)), probs)
         run.models.append(model)
         right = run.right(model.one_step)
         if stopped_short(result.reached_epoch, right, result.target):

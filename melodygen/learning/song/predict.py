@@ -52,34 +52,44 @@ class Predictor:
                                       tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.bool)))
         def rollout(windows, steps, feed_back):
             """windows: (samples, window) indices; with ``feed_back`` only windows[0] is read and
-            each later window is the previous one shifted by the predicted note. (steps,) out."""
-            def predict_one(i, current, chosen):
+            each later window is the previous one shifted by the predicted note. Out: the notes
+            chosen (steps,) and the probabilities they were chosen from (steps, classes)."""
+            def predict_one(i, current, chosen, probs):
                 current = tf.cond(feed_back, lambda: current, lambda: windows[i])
-                choice = tf.argmax(probabilities(current), output_type=tf.int32)
-                return i + 1, tf.concat([current[1:], [choice]], axis=0), chosen.write(i, choice)
+                probs_now = probabilities(current)
+                choice = tf.argmax(probs_now, output_type=tf.int32)
+                return (i + 1, tf.concat([current[1:], [choice]], axis=0), chosen.write(i, choice),
+                        probs.write(i, probs_now))
 
             # one window after the other: a stateful model's state passes from each to the next
-            _, _, chosen = tf.while_loop(
-                lambda i, current, chosen: i < steps, predict_one,
-                (tf.constant(0), windows[0], tf.TensorArray(tf.int32, size=steps)),
+            _, _, chosen, probs = tf.while_loop(
+                lambda i, *_: i < steps, predict_one,
+                (tf.constant(0), windows[0], tf.TensorArray(tf.int32, size=steps),
+                 tf.TensorArray(tf.float32, size=steps)),
                 parallel_iterations=1)
-            return chosen.stack()
+            return chosen.stack(), probs.stack()
 
         self._rollout = rollout
         self._next = tf.function(probabilities, autograph=False)
 
     def one_step(self, dataset: Dataset) -> np.ndarray:
         """For every window of the real song, the most likely next note: (samples,) indices."""
+        return self.one_step_with_probabilities(dataset)[0]
+
+    def one_step_with_probabilities(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        """``one_step``, and the probabilities each next note was chosen from: (samples,
+        classes)."""
         reset_state(self.model)
-        return self._rollout(tf.constant(dataset.inputs, tf.int32), tf.constant(len(dataset)),
-                             tf.constant(False)).numpy()
+        chosen, probs = self._rollout(tf.constant(dataset.inputs, tf.int32),
+                                      tf.constant(len(dataset)), tf.constant(False))
+        return chosen.numpy(), probs.numpy()
 
     def full_song(self, primer: np.ndarray, steps: int) -> np.ndarray:
         """Start from ``primer`` (window,) indices and predict ``steps`` notes, each predicted
         note appended to the window and the oldest dropped: (steps,) indices."""
         reset_state(self.model)
         windows = tf.constant(np.asarray(primer)[None, :], tf.int32)
-        return self._rollout(windows, tf.constant(steps), tf.constant(True)).numpy()
+        return self._rollout(windows, tf.constant(steps), tf.constant(True))[0].numpy()
 
     def next_note(self, window: np.ndarray) -> np.ndarray:
         """Probabilities of the note after ``window`` (window,) indices: (classes,) floats.
@@ -108,8 +118,14 @@ class SongPredictor:
     def one_step(self, dataset: Dataset) -> np.ndarray:
         """For every window of the real song, the most likely next note, from the whole song
         before it: (samples,) indices."""
+        return self.one_step_with_probabilities(dataset)[0]
+
+    def one_step_with_probabilities(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        """``one_step``, and the probabilities each next note was chosen from: (samples,
+        classes)."""
         song = np.concatenate([dataset.inputs[0], dataset.inputs[1:, -1]]).astype(np.int32)
-        return self._after_each(song).numpy()[-len(dataset):].argmax(axis=-1).astype(np.int32)
+        probs = self._after_each(song).numpy()[-len(dataset):]
+        return probs.argmax(axis=-1).astype(np.int32), probs
 
     def full_song(self, primer: np.ndarray, steps: int) -> np.ndarray:
         """Start from ``primer`` and predict ``steps`` notes, each from every note before it,
