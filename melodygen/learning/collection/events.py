@@ -71,9 +71,11 @@ INPUTS = (Column.PITCH, Column.LENGTH, Column.REST, Column.POSITION, Column.METE
 INPUT_COLUMNS = {"pitch": Column.PITCH, "length": Column.LENGTH, "rest": Column.REST,
                  "position": Column.POSITION, "meter": Column.METER,
                  "next_length": Column.TARGET_LENGTH, "next_onset": Column.ONSET}
-INPUT_WORDS = {"pitch": "the pitches before", "length": "their lengths", "rest": "the rests",
-               "position": "their places in the bar", "meter": "the meter",
-               "next_length": "the note's own length", "next_onset": "its onset in the bar"}
+# (the same words as the viewpoints' of ``evaluation.models``: tables compare them)
+INPUT_WORDS = {"pitch": "the pitches before", "length": "the lengths before",
+               "rest": "the rests before", "position": "the bar positions before",
+               "meter": "the meter", "next_length": "the note's own length",
+               "next_onset": "the note's onset in the bar"}
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def build_network(config: CollectionModelConfig, vocabulary: EventVocabulary) ->
         layers.Embedding(vocabulary.classes(name), embedding_width(config, name),
                          name=EMBEDDINGS[name])(rows[..., INPUT_COLUMNS[name]])
         for name in task.inputs])
-    hidden = family(config.family).collection_body(config, embedded)
+    # the bar position of each event: where the note it predicts falls when no rest comes first
+    hidden = family(config.family).collection_body(config, embedded, rows[..., Column.POSITION])
     hidden = layers.Dropout(config.dropout, name="dropout")(hidden)
     outputs = {"pitch": layers.Dense(RELATIVE_CLASSES, name="pitch")(hidden)}
     if task.predicts_length:
@@ -85,7 +86,7 @@ class Stepwise:
         def read(row, state):
             joined = tf.concat([layer(row[column][None, None]) for column, layer in embeddings],
                                axis=-1)                                   # (1, 1, embedded)
-            out, state = decoder.step(joined, state)                      # (1, 1, units)
+            out, state = decoder.step(joined, state, row[Column.POSITION])  # (1, 1, units)
             # the length head for every pitch at once: (2R+1, units + pitch embedding)
             heads = tf.concat([tf.repeat(out[0], RELATIVE_CLASSES, axis=0), chosen(every_pitch)],
                               axis=-1)
