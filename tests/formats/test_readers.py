@@ -123,6 +123,35 @@ def test_midi_note_still_sounding_wins_over_a_lower_new_one_after_a_higher_inter
     assert melody.notes == (Note(72, 1), Note(76, 1))
 
 
+def test_midi_held_top_line_over_an_accompaniment_played_short():
+    """A top line C5 E5 G5 C6 of notes 0.6 beat long over G4 every half beat, played a little
+    short (0.45 beat, as notation software plays notes): the top line is taken first, so a held
+    top note is not cut where a G4 starts, and no G4 enters the melody; the legato rule then
+    looks at the melody's own next onset (0.4 beat away: too far, the rests stay)."""
+    top = track([(pitch, 480 * beat, 480 * beat + 288) for beat, pitch in enumerate((72, 76, 79, 84))])
+    under = track([(67, 240 * half, 240 * half + 216) for half in range(8)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(top, under), "accompanied.mid")
+    rest = Note(None, F(2, 5))
+    assert melody.notes == (Note(72, F(3, 5)), rest, Note(76, F(3, 5)), rest, Note(79, F(3, 5)),
+                            rest, Note(84, F(3, 5)))
+    assert warned == ["accompanied.mid: several notes sound at once; kept the highest voice "
+                      "(skyline), 4 of 12 notes; dropped 4 lower notes starting with a higher one "
+                      "and 4 lower notes starting under a higher held note; to learn another "
+                      "voice, give it in a file of its own"]
+
+
+def test_midi_legato_rule_closes_gaps_within_the_top_line():
+    """The melody played short (0.9 of each beat) over a bass that starts a 16th before the
+    melody's next note: the melody note sounds on over the bass (which is dropped) and its end
+    moves to the next melody onset, not to the bass onset."""
+    top = track([(pitch, 480 * beat, 480 * beat + 432) for beat, pitch in enumerate((72, 74, 76, 77))])
+    bass = track([(48, 360, 456), (43, 1320, 1416)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(top, bass), "legato.mid")
+    assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 1), Note(77, F(9, 10)))
+    assert warned[0] == ("legato.mid: 3 of 6 notes moved: legato: 3 small gaps closed; the first: "
+                         "C5 at quarter note 0 lasting 0.9")
+
+
 def test_midi_drums_are_ignored():
     drums = track([(36, 0, 240), (38, 480, 720)], channel=9)
     melody, warned = read_quietly(from_midi, midi_file(drums, track([(60, 0, 480)])), "d.mid")
