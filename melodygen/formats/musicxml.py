@@ -12,7 +12,8 @@ that a reader who does not see the colour sees the number; MuseScore, verovio an
 both. Writing needs no music21: a run that writes scores loads no more than it must (music21
 takes about 24 MiB and 0.4 s to import).
 
-Reading takes the first part that has notes, with its repeats played out and ties joined, and
+Reading takes the first part that has notes, with its repeats played out (``repeats``: the one
+rule of every score format) and ties joined, and
 makes one melody line of it like the MIDI reader (``timeline.melody_line``: times exactly as
 written, tuplets included, the highest voice where notes overlap, chords to their highest note,
 gaps as rests, no rest at the end); grace notes are dropped and counted. The first time
@@ -37,6 +38,7 @@ from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import write_atomic
+from .repeats import played_part
 from .timeline import (
     AUTO,
     LOSS_HINT,
@@ -516,16 +518,14 @@ def _pitched(events):
 
 
 def _played(part, source: str):
-    """The part with its repeats played out (as written when they cannot be)."""
-    from music21 import repeat
-
-    if part.recurse().getElementsByClass(repeat.RepeatMark):  # repeat bar lines, D.C., D.S., ...
-        try:
-            part = part.expandRepeats()
-        except Exception:  # music21 raises several types for repeats it cannot follow
-            warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
-                          stacklevel=3)
-    return part
+    """The part with its repeats played out (``repeats.played_part``: every score format's
+    rule); as written, with a warning, when music21 cannot follow a da capo or dal segno."""
+    try:
+        return played_part(part)
+    except Exception:  # music21 raises several types for repeats it cannot follow
+        warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
+                      stacklevel=3)
+        return part
 
 
 def _timed(events) -> list[Timed]:

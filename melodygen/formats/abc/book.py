@@ -85,8 +85,9 @@ def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
 def read_abc(path: str | Path, tune: int | None = None) -> Melody:
     """One tune of an ABC file -> Melody: the tune whose ``X:`` number is ``tune``, by default
     the first (with a warning naming how many the file has and how to read another). Only that
-    tune is read, by ``read_tune`` (``music21_tune`` for what it does not read); what the
-    reading drops is said in one warning line each, with counts. A file without an ``X:`` line
+    tune is read, by ``read_tune`` (``music21_tune`` for what it does not read), with its
+    repeats played out as a song's are (``repeats.played_order``; a tunebook's tunes keep them
+    as written); what the reading drops is said in one warning line each, with counts. A file without an ``X:`` line
     is read as one tune; text without a ``K:`` line is no ABC tune."""
     path = Path(path)
     source = str(path)
@@ -97,9 +98,9 @@ def read_abc(path: str | Path, tune: int | None = None) -> Melody:
         raise MelodyError("not an ABC tune: no K: line (an ABC tune starts with X:, and K:, the "
                           "key, ends its header)", source=source)
     try:
-        reading = read_tune(chosen)
+        reading = read_tune(chosen, played_out=True)
     except UnsupportedAbc:
-        reading = music21_tune(chosen)
+        reading = music21_tune(chosen, played_out=True)
     _warn_about(reading, source)
     melody = reading.melody
     return Melody(melody.notes, melody.title, melody.time_signature, melody.tempo, source,
