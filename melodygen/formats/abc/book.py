@@ -63,13 +63,10 @@ def read_tunes(tunes, *, rules=ALL_RULES, fallback: bool = True) -> tuple[list, 
 
 
 def read_tunebook(path: str | Path, *, rules=ALL_RULES, fallback: bool = True) -> Tunebook:
-    """An ABC file -> its tunes read (``Tunebook``); a broken tune is dropped, not the book."""
+    """An ABC file -> its tunes read (``Tunebook``); a broken tune is dropped, not the book. The
+    text is decoded as ``abc_file_text`` decodes it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise MelodyError(f"cannot read the tunebook: {error}", source=str(path)) from None
-    return tunebook_from_text(text, str(path), rules=rules, fallback=fallback)
+    return tunebook_from_text(abc_file_text(path), str(path), rules=rules, fallback=fallback)
 
 
 def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
@@ -91,7 +88,9 @@ def read_abc(path: str | Path, tune: int | None = None) -> Melody:
     is read as one tune; text without a ``K:`` line is no ABC tune."""
     path = Path(path)
     source = str(path)
-    text = _file_text(path)
+    text = abc_file_text(path)
+    if not text.strip():
+        raise MelodyError("cannot read score: the file is empty", source=source)
     tunes = split_tunes(text, source) or split_tunes("X:1\n" + text, source)
     chosen = _chosen(tunes, tune, path)
     if chosen.key is None:
@@ -107,9 +106,11 @@ def read_abc(path: str | Path, tune: int | None = None) -> Melody:
                   melody.pickup, melody.key)
 
 
-def _file_text(path: Path) -> str:
-    """An ABC file's text: UTF-8, else Latin-1 (as older ABC files are); an error for a folder,
-    a file that cannot be read and an empty one."""
+def abc_file_text(path: str | Path) -> str:
+    """An ABC file's text, as every command reads it: UTF-8 (a byte-order mark passed over),
+    else Windows-1252, else Latin-1, as older tunebooks were saved (``T:Gärten`` in Latin-1 is
+    Gärten); an error for a folder and a file that cannot be read."""
+    path = Path(path)
     source = str(path)
     try:
         data = path.read_bytes()
@@ -117,13 +118,12 @@ def _file_text(path: Path) -> str:
         raise MelodyError("is a folder, not an ABC file", source=source) from None
     except OSError as error:
         raise MelodyError(f"cannot read: {error.strerror or error}", source=source) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if not text.strip():
-        raise MelodyError("cannot read score: the file is empty", source=source)
-    return text
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character
 
 
 def _chosen(tunes: tuple[TuneText, ...], number: int | None, path: Path) -> TuneText:
