@@ -40,6 +40,7 @@ from ..core.collection import Collection, Dropped, Tune
 from ..core.errors import MelodyError, MelodyWarning
 from ..core.note import Melody
 from . import cache
+from .files import check_regular
 
 READER_VERSION = "2"  # part of every cache key: raise it when a reader reads anything differently
                       # (2: ABC tunes keep their K: key, keys their signature)
@@ -104,6 +105,7 @@ def _source_files(source: str) -> tuple[Path, list[Path]]:
         folder = music21_corpus() / source
         return folder, sorted(folder.glob("*.abc"))
     path = Path(source)
+    check_regular(path)  # a named pipe or a device: refused before it is opened
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file()
                        and p.suffix.lower() in (ABC_SUFFIX,) + MELODY_SUFFIXES)

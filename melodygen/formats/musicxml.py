@@ -37,7 +37,7 @@ from typing import Iterable, Mapping
 from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
-from .files import write_atomic
+from .files import check_regular, write_atomic
 from .repeats import played_part
 from .timeline import (
     AUTO,
@@ -428,6 +428,7 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     ``quantize``: ``auto`` (times as written) or a grid (``timeline.quantize_grid``).
     ``kind``: the format as a suffix (``".abc"``) for a file whose name does not say it."""
     path = Path(path)
+    check_regular(path)
     if path.is_dir():
         raise MelodyError("is a folder, not a score", source=str(path))
     if not path.exists():

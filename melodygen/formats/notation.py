@@ -48,6 +48,7 @@ from pathlib import Path
 from ..core.errors import MelodyError
 from ..core.keys import Key, song_key, spell
 from ..core.note import DEFAULT_TEMPO, Melody, Note, tuplet_ratio
+from .files import check_regular
 from .timeline import tidy_rests
 
 LETTERS = "cdefgab"
@@ -454,6 +455,7 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 def read_song(path: str | Path) -> Melody:
     """Read a song file (UTF-8 text in the notation above)."""
     path = Path(path)
+    check_regular(path)
     try:
         data = path.read_bytes()
     except IsADirectoryError:

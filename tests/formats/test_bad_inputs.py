@@ -9,6 +9,7 @@ paths that are folders are made here (test_size.py times the reading of the long
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import warnings
@@ -167,6 +168,27 @@ def test_a_missing_file_gives_one_line_and_exit_2(tmp_path, name):
     out = tmp_path / "out"
     done = run_melodygen(tmp_path / name, "--epochs", 1, "--out", out, cwd=tmp_path, timeout=60)
     assert_one_line_error(done, tmp_path / name, r" (cannot read: )?[Nn]o such file.*", out)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command, name, options", [
+    ((), "pipe.mid", ("--out", "out")), ((), "pipe.abc", ("--out", "out")),
+    ((), "pipe.musicxml", ("--out", "out")), ((), "pipe.txt", ("--out", "out")),
+    ((), "pipe", ("--out", "out")), (("train",), "pipe.abc", ("--save", "out/pipe.melodygen")),
+    (("corpus",), "pipe.abc", ()),
+    (("evaluate",), "pipe.abc", ("--out", "results")),  # its folder is made before it reads
+    (("generate",), "model.melodygen", ("--out", "out"))])
+def test_a_named_pipe_gives_one_line_and_exit_2(tmp_path, command, name, options):
+    """A song, a tunebook or a model file that is a named pipe (FIFO) is refused before it is
+    opened: nobody writes to it, and reading it would wait forever."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    try:
+        done = run_melodygen(*command, pipe, *options, cwd=tmp_path, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"melodygen {' '.join(command)} {name} waited on the pipe for 60 s")
+    assert_one_line_error(done, pipe, r" is a named pipe \(FIFO\), not a file; melodygen reads "
+                          r"regular files only", tmp_path / "out")
 
 
 @pytest.mark.parametrize("name", sorted(WARNINGS))

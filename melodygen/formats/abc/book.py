@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ...core.errors import MelodyError, MelodyWarning
 from ...core.note import Melody
+from ..files import check_regular
 from .reader import read_tune
 from .reading import ALL_RULES, TuneReading, UnsupportedAbc
 from .reference import music21_tune
@@ -109,9 +110,10 @@ def read_abc(path: str | Path, tune: int | None = None) -> Melody:
 def abc_file_text(path: str | Path) -> str:
     """An ABC file's text, as every command reads it: UTF-8 (a byte-order mark passed over),
     else Windows-1252, else Latin-1, as older tunebooks were saved (``T:Gärten`` in Latin-1 is
-    Gärten); an error for a folder and a file that cannot be read."""
+    Gärten); an error for a folder, a named pipe or device, and a file that cannot be read."""
     path = Path(path)
     source = str(path)
+    check_regular(path)
     try:
         data = path.read_bytes()
     except IsADirectoryError:
