@@ -47,7 +47,7 @@ from pathlib import Path
 
 from ..core.errors import MelodyError
 from ..core.keys import Key, song_key, spell
-from ..core.note import DEFAULT_TEMPO, Melody, Note, tuplet_ratio
+from ..core.note import DEFAULT_TEMPO, Melody, Note, too_long, tuplet_ratio
 from .files import check_regular
 from .timeline import tidy_rests
 
@@ -295,6 +295,9 @@ def _join_ties(pieces: list[_Piece], source: str) -> list[Note]:
                                   "notes of the same pitch", source=source, line=piece.line,
                                   column=piece.column)
             notes[-1] = Note(piece.note.pitch, notes[-1].duration + piece.note.duration)
+            if too_long(notes[-1].duration):
+                raise MelodyError(f"tied to {piece.word!r}, the note {too_long(notes[-1].duration)}",
+                                  source=source, line=piece.line, column=piece.column)
         else:
             notes.append(piece.note)
     if pieces and pieces[-1].tied:

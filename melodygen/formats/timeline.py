@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core.errors import ConfigError, MelodyError, MelodyWarning
-from ..core.note import Note, pitch_name
+from ..core.note import Note, pitch_name, too_long
 
 NOTATION_GRID = Fraction(1, 120)  # quarter notes: exact times (32nds, triplets, quintuplets)
 WRITTEN_GRID = Fraction(1, 24)    # quarter notes: onsets of written MIDI (32nds, triplets)
@@ -173,10 +173,18 @@ def melody_line(timed, source: str, quantize=AUTO, score: bool = False,
     now = Fraction(0)
     for start, end, pitch, _ in line:
         if start > now:
-            notes.append(Note(None, start - now))
-        notes.append(Note(pitch, end - start))
+            notes.append(_checked(Note(None, start - now), now, source))
+        notes.append(_checked(Note(pitch, end - start), start, source))
         now = end
     return tidy_rests(notes)
+
+
+def _checked(note: Note, start: Fraction, source: str) -> Note:
+    """The note, or a MelodyError naming its time when it is longer than a reader takes."""
+    if too_long(note.duration):
+        raise MelodyError(f"{'rest' if note.is_rest else 'note'} at quarter note {_decimal(start)} "
+                          f"{too_long(note.duration)}", source=source)
+    return note
 
 
 @dataclass(frozen=True)

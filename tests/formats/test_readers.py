@@ -4,6 +4,7 @@ line, and "Hänschen klein" from music21's corpus exported by music21 itself."""
 
 from __future__ import annotations
 
+import io
 import warnings
 from fractions import Fraction
 
@@ -150,6 +151,40 @@ def test_midi_legato_rule_closes_gaps_within_the_top_line():
     assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 1), Note(77, F(9, 10)))
     assert warned[0] == ("legato.mid: 3 of 6 notes moved: legato: 3 small gaps closed; the first: "
                          "C5 at quarter note 0 lasting 0.9")
+
+
+LONG_NOTE = "lasts 50,000,000 quarter notes; a note or rest lasts at most 1,024"
+
+
+def long_midi() -> bytes:
+    """A MIDI file of one tick a quarter note: a quarter note, then one of fifty million."""
+    ticks = track([(60, 0, 1), (62, 1, 50_000_001)])
+    return midi_bytes_of(midi_file(ticks, ticks=1))
+
+
+def midi_bytes_of(midi: mido.MidiFile) -> bytes:
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("long.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d c50000000 e |\n", f"5:5: 'c50000000' {LONG_NOTE}"),
+    ("rest.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d z50000000 e |\n", f"5:5: 'z50000000' {LONG_NOTE}"),
+    ("tied.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d c1000-c1000 e |\n",
+     "1: note 3 of the tune lasts 2,000 quarter notes; a note or rest lasts at most 1,024"),
+    ("long.mid", None, f" note at quarter note 1 {LONG_NOTE}"),
+    ("long.txt", ("c4 " + "d1~ " * 256 + "d1 e4").encode(),
+     "1:1028: tied to 'd1', the note lasts 1,028 quarter notes; a note or rest lasts at most 1,024"),
+])
+def test_a_note_longer_than_any_song_holds_is_refused_where_it_is(tmp_path, name, data, message):
+    """Fifty million quarter notes (a run would write scores and audio of it for hours) or a
+    thousand and more: refused in one line naming the file and the place."""
+    path = tmp_path / name
+    path.write_bytes(long_midi() if data is None else data)
+    with pytest.raises(MelodyError) as raised:
+        read_quietly(load_melody, path)
+    assert str(raised.value) == f"{path}:{message}"
 
 
 def test_midi_drums_are_ignored():
