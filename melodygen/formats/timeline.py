@@ -7,15 +7,18 @@ so in one ``MelodyWarning`` line, with how many of how many of the file's notes:
 
 1. no length: a note that ends where it starts (a grace note, as music21 writes one to MIDI)
    is dropped.
-2. times. The notation grid (``NOTATION_GRID``) is 1/120 of a quarter note: it holds every
-   note value down to the 32nd, every triplet (and sextuplet) down to the 64th-note triplet and
-   every quintuplet down to the 32nd-note quintuplet, and every writer holds its times (MIDI at
-   480 ticks a quarter note, MusicXML and the song notation with tuplets).
+2. times. A written file's times are exact on one of two grids, each of which every writer
+   holds (MIDI at 480 ticks a quarter note, MusicXML and the song notation with tuplets):
+   ``WRITTEN_GRID``, 1/48 of a quarter note, every note value down to the 64th (a dotted 32nd)
+   and every triplet down to the 64th-note triplet; and the notation grid (``NOTATION_GRID``),
+   1/120 of a quarter note, every note value down to the 32nd, every triplet (and sextuplet)
+   down to the 64th-note triplet and every quintuplet down to the 32nd-note quintuplet. A file
+   is on the first unless one of its times is a quintuplet's (on the second only): the two
+   together would make lengths no writer holds (a 64th beside a 15th of a quarter note).
    - *Written* files (a score, always; a MIDI file when at least 90% of its onsets are on
-     ``WRITTEN_GRID``, 1/24 of a quarter note: plain values and triplets, or all of them on the
-     notation grid where its ticks are finer than that grid, as notation software writes them)
-     keep their times exactly; a time off the notation grid (a septuplet) moves to its nearest
-     point.
+     ``WRITTEN_GRID``, or all of them on a grid finer than its ticks, as notation software
+     writes them) keep their times exactly; a time off its grid (a septuplet) moves to the
+     nearest point.
    - *Played* MIDI (fewer onsets on that grid: recorded from a keyboard) is quantized: onsets
      move to the nearest point of ``PLAYED_GRID``, the 16th note. ``quantize=GRID`` (the
      ``--quantize`` option) sets the grid for any file; see ``quantize_grid``.
@@ -55,7 +58,7 @@ from ..core.errors import ConfigError, MelodyError, MelodyWarning
 from ..core.note import Note, pitch_name, too_long
 
 NOTATION_GRID = Fraction(1, 120)  # quarter notes: exact times (32nds, triplets, quintuplets)
-WRITTEN_GRID = Fraction(1, 24)    # quarter notes: onsets of written MIDI (32nds, triplets)
+WRITTEN_GRID = Fraction(1, 48)    # quarter notes: note values to the 64th, triplets to the 64th's
 PLAYED_GRID = Fraction(1, 4)    # quarter notes: the default grid of played MIDI, the 16th note
 LEGATO = Fraction(1, 4)         # quarter notes: an end this close to the next onset moves to it
 WRITTEN_SHARE = Fraction(9, 10)  # a MIDI file with this share of onsets on WRITTEN_GRID is written
@@ -193,6 +196,8 @@ class _Timing:
     rule."""
 
     grid: Fraction | None  # the grid asked for (--quantize), or None
+    fine: Fraction         # quarter notes: the grid written times are exact on (WRITTEN_GRID when
+                           # every onset is on it, else NOTATION_GRID)
     step: Fraction         # quarter notes: the grid onsets and ends move to
     legato: Fraction       # quarter notes: an end this close to the next onset of the line moves to it
     played: bool           # played MIDI: quantized
@@ -202,9 +207,11 @@ class _Timing:
     notes: int             # notes with a length
 
     def legato_end(self, note: Timed) -> bool:
-        """Whether the note's end follows the legato rule, not kept as written."""
+        """Whether the note's end follows the legato rule, not kept as written: a played end,
+        and a written one off the file's grid or, in a file that plays short, off the grid of
+        note values and triplets."""
         return not self.score and (self.played or not (
-            on_grid(note.end, WRITTEN_GRID) or (on_grid(note.end) and not self.short)))
+            on_grid(note.end, self.fine) and (on_grid(note.end, WRITTEN_GRID) or not self.short)))
 
 
 def _timing(notes: list[Timed], grid: Fraction | None, score: bool,
@@ -212,13 +219,19 @@ def _timing(notes: list[Timed], grid: Fraction | None, score: bool,
     """The time rules of a file's notes: played or written, its grid, whether it plays short."""
     on = sum(on_grid(note.start, WRITTEN_GRID) for note in notes)
     exact = (tick is None or tick % NOTATION_GRID != 0) and all(
-        on_grid(note.start) for note in notes)  # all on the notation grid, finer than the ticks
+        on_grid(note.start) or on_grid(note.start, WRITTEN_GRID)
+        for note in notes)  # all on a grid finer than the file's ticks
     played = not score and on < WRITTEN_SHARE * len(notes) and not exact
-    step = grid or (PLAYED_GRID if played else NOTATION_GRID)
-    legato = max(step, LEGATO)
-    onsets = sorted({snap(note.start, step) for note in notes})
-    short = not played and not score and _plays_short(notes, onsets, step, legato)
-    return _Timing(grid, step, legato, played, short, score, on, len(notes))
+    first = grid or NOTATION_GRID  # the onsets the next notes start at, to tell a file playing short
+    onsets = sorted({snap(note.start, first) for note in notes})
+    short = not played and not score and _plays_short(notes, onsets, first, max(first, LEGATO))
+    # a written file's own grid: 64ths and triplets, unless a time is a quintuplet's (on the
+    # notation grid, off that one); the two together would make lengths no writer holds
+    times = [note.start for note in notes] + ([] if short else [note.end for note in notes])
+    fine = NOTATION_GRID if any(not on_grid(time, WRITTEN_GRID) and on_grid(time)
+                                for time in times) or on < len(notes) else WRITTEN_GRID
+    step = grid or (PLAYED_GRID if played else fine)
+    return _Timing(grid, fine, step, max(step, LEGATO), played, short, score, on, len(notes))
 
 
 def _onsets(notes: list[Timed], timing: _Timing) -> list[tuple[Fraction, Fraction, int, int]]:
@@ -305,11 +318,17 @@ def _moved_message(moved: int, snapped: int, closed: int, trimmed: int, total: i
         return (f"played timing (only {of(timing.on, timing.notes, 'onset')} on the grid of note "
                 f"values and triplets): {of(moved, total)} moved to the {grid_name(timing.step)}"
                 + (f" ({legato})" if legato else "") + "; --quantize GRID sets another grid")
-    off = (f"{snapped} to the notation grid (1/120 of a quarter note: note values to the 32nd, "
-           "triplets, quintuplets)") if snapped else ""
+    off = f"{snapped} to {_FINE_GRIDS[timing.step]}" if snapped else ""
     return (f"{of(moved, total)} moved: {'; '.join(part for part in (off, legato) if part)}; "
             f"the first: {pitch_name(first.pitch)} at quarter note {_decimal(first.start)} "
             f"lasting {_decimal(first.end - first.start)}")
+
+
+_FINE_GRIDS = {  # a written file's grid, for the warning when times moved to it
+    NOTATION_GRID: "the notation grid (1/120 of a quarter note: note values to the 32nd, triplets, "
+                   "quintuplets)",
+    WRITTEN_GRID: "the grid of note values and triplets (1/48 of a quarter note: to the 64th note "
+                  "and the 64th-note triplet)"}
 
 
 def _collided(notes: list[Timed], step: Fraction) -> str:

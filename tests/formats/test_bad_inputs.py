@@ -85,7 +85,7 @@ READS = {
                    "--quantize GRID sets another grid"],
                   {"title": "smpte", "tempo": 100.0, "notes": NABIYA_LINE_NOTES}),
     "two-tempos.mid": ([], {"tempo": 144.0, "notes": NABIYA_LINE_NOTES}),
-    "played.mid": (["played timing (only 1 of 13 onsets on the grid of note values and triplets): "
+    "played.mid": (["played timing (only 2 of 13 onsets on the grid of note values and triplets): "
                     "13 of 13 notes moved to the 16th-note grid (legato: 8 small gaps closed, 4 "
                     "small overlaps trimmed); --quantize GRID sets another grid"],
                    {"tempo": 100.0, "notes": NABIYA_LINE_NOTES}),

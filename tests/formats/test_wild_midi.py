@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 from melodygen.core.errors import MelodyError, MelodyWarning
 from melodygen.formats.midi import from_midi, read_midi
 from melodygen.formats.musicxml import read_score
-from melodygen.formats.timeline import snap
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
 
@@ -315,16 +314,16 @@ def file_notes(midi: mido.MidiFile) -> list[tuple[Fraction, Fraction, int]]:
 @pytest.mark.parametrize("name, count", MUSIC21_ACCOMPANIED)
 def test_music21_files_with_accompaniment_read_as_their_top_line(name, count):
     """MIDI files of music21's package with accompaniment, written and played short: the melody
-    is the top line, note for note the reference skyline of the file's notes (onsets on the
-    notation grid: four 64th notes of test04.mid move there). The legato rule used to run before
-    the top line was taken and let lower notes in: 47, 936 and 753 notes. (music21's own notes of
-    k525short.mid and test09.mid, under the same rule, give 42 and 910 too.)"""
+    is the top line, note for note (onset and pitch) the reference skyline of the file's notes.
+    The legato rule used to run before the top line was taken and let lower notes in: 47, 936
+    and 753 notes. (music21's own notes of k525short.mid and test09.mid, under the same rule,
+    give 42 and 910 too.)"""
     music21 = importlib.util.find_spec("music21")
     path = Path(list(music21.submodule_search_locations)[0]) / name if music21 else None
     if path is None or not path.exists():
         pytest.skip(f"music21's package has no {name}")
     melody = quietly(read_midi, path)
-    reference = [(snap(onset), pitch) for onset, pitch in top_line(file_notes(mido.MidiFile(path)))]
+    reference = top_line(file_notes(mido.MidiFile(path)))
     assert [(onset, pitch) for onset, _, pitch in timed(melody)] == reference
     assert len(reference) == count
 
