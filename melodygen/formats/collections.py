@@ -181,15 +181,23 @@ def _named(melody: Melody, source: str) -> Melody:
 
 
 def _reason(message: str) -> str:
-    """A reason to group dropped tunes by: the message without its place (``file:12:``), quoted
-    values and parentheses: "unknown note 'H' (line 3)" -> "unknown note"."""
+    """A reason to group dropped tunes by: the message without its place (``file:12:``), the
+    places inside it (``line 1, column 9``, as expat says them), quoted values and parentheses:
+    "unknown note 'H' (line 3)" -> "unknown note"; "cannot read score: not well-formed (invalid
+    token): line 1, column 9" -> "cannot read score: not well-formed"."""
     message = _PLACE.sub("", message, count=1)
-    text = " ".join(_DETAILS.sub("", message.split("; ")[0]).split()).rstrip(" :;,.")
-    return text or message
+    text = _QUOTED.sub("", message.split("; ")[0])
+    while _PARENTHESES.search(text):  # the innermost first: "(melodygen: no letter (C4))"
+        text = _PARENTHESES.sub("", text)
+    text = _INSIDE.sub("", text)
+    return " ".join(text.split()).rstrip(" :;,.") or message
 
 
 _PLACE = re.compile(r"^\S+?:\d+(?::\d+)?: ")          # "book.abc:12: " or "book.abc:12:3: "
-_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\([^)]*\)")  # quoted values and parentheses
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")             # quoted values
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_INSIDE = re.compile(r"[\s:,]*\b(?:line|column|col|row|byte|offset|position|char)\s+\d+",
+                     re.IGNORECASE)  # a place inside a message: "line 1, column 9"
 
 
 def count_tunes(path: Path) -> int:

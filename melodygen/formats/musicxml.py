@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -34,7 +33,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..core.errors import MelodyError, MelodyWarning
+from ..core.errors import MelodyError, MelodyWarning, library_reason
 from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import check_regular, write_atomic
@@ -447,15 +446,8 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     try:
         score = music21.converter.parse(str(path), format=_FORMATS.get(suffix), forceSource=True)
     except Exception as error:  # music21 raises many types for a broken file
-        raise MelodyError(f"cannot read score: {_reason(error)}", source=str(path)) from None
+        raise MelodyError(f"cannot read score: {library_reason(error)}", source=str(path)) from None
     return from_score(score, source=str(path), quantize=quantize)
-
-
-def _reason(error: Exception) -> str:
-    """music21's message for a broken file, without its internals (token reprs, object dumps)."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    text = re.split(r"\s*(?:tPrev:|<music21\.|\bat 0x)", text)[0].rstrip(" .,:;")
-    return (text[:150] + " ...") if len(text) > 150 else text or type(error).__name__
 
 
 def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:

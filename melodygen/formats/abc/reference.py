@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...core.errors import MelodyError
+from ...core.errors import MelodyError, library_reason
 from ..repeats import played_part
 from .reading import TuneReading, changes, tune_reading
 from .tunebook import TuneText
@@ -29,9 +29,8 @@ def music21_tune(tune: TuneText, abc_version: tuple[int, int, int] | None = None
         handler = (abcFormat.ABCFile(abc_version) if abc_version else abcFormat.ABCFile()).readstr(text)
         score = translate.abcToStreamScore(handler)
     except Exception as error:  # music21 raises many types for a tune it cannot read
-        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise MelodyError(f"music21 cannot read the tune: {reason}", source=tune.source,
-                          line=tune.line) from None
+        raise MelodyError(f"music21 cannot read the tune: {library_reason(error)}",
+                          source=tune.source, line=tune.line) from None
     parts = [part for part in score.parts if part.recurse().notes] or list(score.parts)
     if not parts:
         raise MelodyError("no notes in the tune", source=tune.source, line=tune.line)
