@@ -452,7 +452,7 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
 
 def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     """music21 Score, Part or Opus -> Melody of the first part with notes (see the module)."""
-    from music21 import stream
+    from music21 import harmony, stream
 
     if isinstance(score, stream.Opus):
         scores = list(score.scores)
@@ -474,7 +474,12 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
         warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}, "
                                     f"{of(kept, sum(counts))} of the score"), stacklevel=2)
     part = _played(with_notes[0], source)
-    events = list(part.flatten().notes)
+    events = [event for event in part.flatten().notes if not isinstance(event, harmony.Harmony)]
+    symbols = sum(1 for _ in part.recurse().getElementsByClass(harmony.Harmony))
+    if symbols:  # music21 keeps them as chords of no length
+        warnings.warn(MelodyWarning(f"{source}: {symbols} chord symbol{'s' * (symbols != 1)} passed "
+                                    "over (a lead sheet's harmony: melodygen learns its melody)"),
+                      stacklevel=2)
     graces = sum(len(getattr(event, "pitches", ())) for event in events if event.duration.isGrace)
     timed = _timed(events)
     if graces:

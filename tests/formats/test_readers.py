@@ -736,3 +736,22 @@ def test_a_tune_of_a_book_gets_the_books_header_fields(tmp_path):
                     "K:G\nGABc|\n")
     melody = load_melody(path, tune=7)
     assert (melody.title, melody.notes) == ("Seven", tuple(parse_song("g8 a8 b8 c'8").notes))
+
+
+def test_a_lead_sheets_chord_symbols_are_reported_as_chord_symbols(tmp_path):
+    """A lead sheet (a melody with a chord symbol a bar) as music21 writes it: the chord
+    symbols are passed over and said to be chord symbols, not counted as notes without a length
+    ("13 of 29 notes have no length (grace notes, as music21 writes them to MIDI)")."""
+    music21 = pytest.importorskip("music21")
+    part = music21.stream.Part([music21.meter.TimeSignature("4/4")])
+    for symbol, names in (("C", "C5 E5 G5 E5"), ("F", "F5 A5 C6 A5"), ("G7", "G5 B5 D6 B5"),
+                          ("C", "C6 G5 E5 C5")):
+        part.append(music21.harmony.ChordSymbol(symbol))
+        part.append([music21.note.Note(name, quarterLength=1) for name in names.split()])
+    path = tmp_path / "lead.musicxml"
+    music21.stream.Score([part]).write("musicxml", str(path))
+    melody, warned = read_quietly(read_score, path)
+    assert [note.pitch for note in melody.notes] == [72, 76, 79, 76, 77, 81, 84, 81, 79, 83, 86, 83,
+                                                     84, 79, 76, 72]
+    assert warned == [f"{path}: 4 chord symbols passed over (a lead sheet's harmony: melodygen "
+                      "learns its melody)"]
