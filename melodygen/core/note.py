@@ -53,6 +53,15 @@ def too_long(duration: Fraction) -> str:
     return f"lasts {shown} quarter notes; a note or rest lasts at most {int(LONGEST):,}"
 
 
+def counted(notes) -> str:
+    """Notes and rests counted apart, for a message: "4 notes", "2 notes and 1 rest", "1 note"."""
+    notes = list(notes)
+    rests = sum(1 for note in notes if note.pitch is None)
+    sounding = len(notes) - rests
+    words = f"{sounding} note{'s' * (sounding != 1)}"
+    return words + (f" and {rests} rest{'s' * (rests != 1)}" if rests else "")
+
+
 def tuplet_ratio(duration: Fraction) -> tuple[int, int] | None:
     """The tuplet a length needs, as (actual, normal): ``actual`` notes in the time of ``normal``
     (the largest power of two below ``actual``), or None for plain note values (a power-of-two
