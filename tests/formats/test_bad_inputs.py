@@ -95,8 +95,9 @@ READS = {
                            "notes": [[74, "1"], [71, "1"], [71, "2"], [72, "1"], [69, "1"],
                                      [69, "2"], [67, "1"], [69, "1"], [71, "1"], [72, "1"],
                                      [74, "1"], [74, "1"], [74, "2"]]}),
-    "broken.abc": (["3 of 7 measures between the first and the last do not last a measure of "
-                    "their time signature: the tune may be broken (read as far as it is "
+    "broken.abc": (["passed over 20 characters or words of no ABC meaning, the first '#' at line "
+                    "7, column 11; 3 of 7 measures between the first and the last do not last a "
+                    "measure of their time signature: the tune may be broken (read as far as it is "
                     "understood)"], {"count": 64}),
     "tunes.abc": (["3 tunes; reading the first, X:1 'First' (--tune N or tunes.abc:N reads the "
                    "tune of X:N)"], {"title": "First", "time_signature": (2, 4),

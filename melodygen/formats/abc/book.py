@@ -164,9 +164,14 @@ def _warn_about(reading: TuneReading, source: str) -> None:
                 else f"{reading.melody.tempo:g} bpm"
             warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
                                         f"first, {shown}"), stacklevel=3)
-    wrong, checked = reading.odd_measures
-    if reading.passed_over and wrong * 3 >= checked > 0:  # both: many tunes break only one rule
-        warnings.warn(MelodyWarning(
-            f"{source}: {wrong} of {checked} measure{'s' * (checked != 1)} between the first and "
-            "the last do not last a measure of their time signature: the tune may be broken "
-            "(read as far as it is understood)"), stacklevel=3)
+    if reading.first_passed is None:
+        return
+    line, column, shown = reading.first_passed
+    count, (wrong, checked) = reading.passed_over, reading.odd_measures
+    measures = (f"; {wrong} of {checked} measure{'s' * (checked != 1)} between the first and the "
+                "last do not last a measure of their time signature"
+                if wrong * 3 >= checked > 0 else "")  # many tunes break only one rule
+    warnings.warn(MelodyWarning(
+        f"{source}: passed over {count} character{'s' * (count != 1)} or word{'s' * (count != 1)} "
+        f"of no ABC meaning, the first {shown!r} at line {line}, column {column}{measures}: the "
+        "tune may be broken (read as far as it is understood)"), stacklevel=3)

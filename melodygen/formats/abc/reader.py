@@ -34,13 +34,11 @@ def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> T
     context = _Context(text, tokens, rules)
     context.run()
     meter, tempo, pickup = layout(text, tokens)
-    events, graces, tones, passed = [], 0, 0, 0
+    events, graces, tones = [], 0, 0
     for token in _played(tokens) if played_out else tokens:
-        if token.kind != NOTE and token.kind != CHORD:
+        if token.kind != NOTE and token.kind != CHORD or token.dropped:
             continue
-        if token.dropped:
-            passed += 1
-        elif token.kind == CHORD:
+        if token.kind == CHORD:
             if token.tones:
                 tones += token.tones - 1
                 events.append((token.pitch, token.length, False, False))
@@ -52,7 +50,23 @@ def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> T
     return tune_reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
                         grace_notes=graces, chord_tones=tones,
                         meter_changes=changes(context.meters), tempo_changes=changes(context.tempos),
-                        odd_measures=odd_measures(tokens, meter), passed_over=passed + text.passed)
+                        odd_measures=odd_measures(tokens, meter), **_passed_over(text, tokens))
+
+
+def _passed_over(text: Text, tokens: list[Token]) -> dict:
+    """What the reading passed over, as written: ``passed_over``, the characters of no ABC
+    meaning and the notes music21 adds nothing for, and ``first_passed``, where the first is
+    (line, column, its text)."""
+    dropped = [token for token in tokens if token.kind in (NOTE, CHORD) and token.dropped]
+    places = [token.pos for token in dropped] + \
+        ([text.first_passed] if text.first_passed is not None else [])
+    if not places:
+        return {}
+    first = min(places)
+    shown = next((token.text for token in dropped if token.pos == first), text.value[first])
+    where = text.where(first)
+    return {"passed_over": len(dropped) + text.passed,
+            "first_passed": (where["line"], where["column"], shown)}
 
 
 def _played(tokens: list[Token]) -> list[Token]:

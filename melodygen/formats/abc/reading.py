@@ -68,6 +68,7 @@ class TuneReading:
     odd_measures: tuple[int, int] = (0, 0)  # (measures between the first and the last that do
                                             # not last a measure of their meter, such measures)
     passed_over: int = 0      # words and characters of no ABC meaning, passed over (as by music21)
+    first_passed: tuple[int, int, str] | None = None  # (line, column, text) of the first of them
 
 
 def tune_reading(tune: TuneText, events, *, meter, tempo, pickup, reader: str,

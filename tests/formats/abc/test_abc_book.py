@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from abc_testing import notes, tune
 
-from melodygen.core.errors import MelodyError
+from melodygen.core.errors import MelodyError, MelodyWarning
 from melodygen.formats import abc
 from melodygen.formats.collections import read_collection
 
@@ -66,3 +66,18 @@ def test_a_tunebook_of_bytes_undefined_in_windows_1252_is_read_as_latin_1(tmp_pa
     path = tmp_path / "book.abc"
     path.write_bytes(b"X:1\nT:A\x81B\xe4\nM:2/4\nL:1/4\nK:C\nc d |\n")
     assert abc.read_tunebook(path).melodies[0].title == "A\x81B\u00e4"
+
+
+def test_a_damaged_tune_says_in_one_line_what_was_passed_over(tmp_path):
+    """Characters of no ABC meaning between well-formed measures: read as far as understood, as
+    music21 does, and one warning says how many were passed over and where the first is (it read
+    without a word, and melodygen FILE.abc exited 0); the invisible bar line [|] is no damage."""
+    path = tmp_path / "bad_syntax_error.abc"
+    path.write_text("X:1\nT:Bad syntax\nM:4/4\nL:1/4\nK:C\n"
+                    "C D E F | G $A @B c [|] ]]] c B A G ## | F E D C ;;; |]\n", encoding="utf-8")
+    with pytest.warns(MelodyWarning) as caught:
+        melody = abc.read_abc(path)
+    assert len(melody.notes) == 16
+    assert [str(warning.message) for warning in caught] == [
+        f"{path}: passed over 10 characters or words of no ABC meaning, the first '$' at line 6, "
+        "column 13: the tune may be broken (read as far as it is understood)"]
