@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..core.errors import MelodyError, MelodyWarning, library_reason
-from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
+from ..core.keys import MODE_NAMES, Key, key_alters, melody_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import check_regular, write_atomic
 from .repeats import played_part
@@ -273,7 +273,7 @@ def _text(parent: ET.Element, tag: str, text, **attributes) -> ET.Element:
 def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = (),
                    key: Key | None = None) -> bytes:
     """Melody -> MusicXML 4.0 document (partwise, one part); the same melody always gives the
-    same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
+    same bytes. Measures as ``measures`` cuts them, the signature of ``keys.melody_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
     a treble clef (bass for a low melody), the title, the time signature and a metronome mark.
     ``key``: the key to write and spell in (a model's prediction in its song's key), by default
@@ -289,7 +289,7 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     # the key asked for, else the file's, else the key whose scale holds most of the song (so
     # fewest accidentals); its mode is written when it is the melody's own key
-    found = key or melody.key or song_key(melody)
+    found = key or melody_key(melody)
     fifths = found.fifths if found else 0
     mode = melody.key.mode if melody.key is not None and found == melody.key else None
     key = key_alters(fifths)

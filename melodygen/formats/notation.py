@@ -46,7 +46,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError
-from ..core.keys import Key, song_key, spell
+from ..core.keys import Key, melody_key, spell
 from ..core.note import DEFAULT_TEMPO, Melody, Note, too_long, tuplet_ratio
 from .files import check_regular
 from .timeline import tidy_rests
@@ -421,10 +421,10 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 
     Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
     or whose length no single token has, is written as tied tokens (``c2~ | c8``); a tuplet's
-    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key (its ``key``,
-    else ``core.keys.song_key``): Bb in F major is ``bb``, not ``a#``.
+    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key (``core.keys.melody_key``:
+    its ``key``, else the one its notes fit): Bb in F major is ``bb``, not ``a#``.
     """
-    key = melody.key if melody.key is not None else song_key(melody)
+    key = melody_key(melody)
     beats, unit = melody.time_signature
     measure = melody.measure_length
     lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {melody.tempo:g}"]
