@@ -42,8 +42,8 @@ from ..core.note import Melody
 from . import cache
 from .files import check_regular
 
-READER_VERSION = "3"  # part of every cache key: raise it when a reader reads anything differently
-                      # (2: ABC tunes keep their K: key, keys their signature; 3: MIDI's top line
+READER_VERSION = "4"  # part of every cache key: raise it when a reader reads anything differently
+                      # (2: ABC tunes keep their K: key, keys their signature; 4: MIDI's top line
                       # before the legato rule, 64ths exact, notes of absurd length refused,
                       # Latin-1 tunebooks, reasons without places)
 ABC_SUFFIX = ".abc"
