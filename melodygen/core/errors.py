@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_INTERNALS = re.compile(r"\s*(?:tPrev:|<music21\.|\bat 0x)")  # where a library's message turns to its objects
+# where a library's message turns to dumping its objects
+_INTERNALS = re.compile(r"\s*(?:tPrev:|<music21\.|\bat 0x)")
 
 
 class MelodyError(Exception):

@@ -477,9 +477,9 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     events = [event for event in part.flatten().notes if not isinstance(event, harmony.Harmony)]
     symbols = sum(1 for _ in part.recurse().getElementsByClass(harmony.Harmony))
     if symbols:  # music21 keeps them as chords of no length
-        warnings.warn(MelodyWarning(f"{source}: {symbols} chord symbol{'s' * (symbols != 1)} passed "
-                                    "over (a lead sheet's harmony: melodygen learns its melody)"),
-                      stacklevel=2)
+        warnings.warn(MelodyWarning(
+            f"{source}: {symbols} chord symbol{'s' * (symbols != 1)} passed over (a lead sheet's "
+            "harmony: melodygen learns its melody)"), stacklevel=2)
     graces = sum(len(getattr(event, "pitches", ())) for event in events if event.duration.isGrace)
     timed = _timed(events)
     if graces:

@@ -296,8 +296,9 @@ def _join_ties(pieces: list[_Piece], source: str) -> list[Note]:
                                   column=piece.column)
             notes[-1] = Note(piece.note.pitch, notes[-1].duration + piece.note.duration)
             if too_long(notes[-1].duration):
-                raise MelodyError(f"tied to {piece.word!r}, the note {too_long(notes[-1].duration)}",
-                                  source=source, line=piece.line, column=piece.column)
+                raise MelodyError(f"tied to {piece.word!r}, the note "
+                                  f"{too_long(notes[-1].duration)}", source=source,
+                                  line=piece.line, column=piece.column)
         else:
             notes.append(piece.note)
     if pieces and pieces[-1].tied:
@@ -421,8 +422,9 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 
     Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
     or whose length no single token has, is written as tied tokens (``c2~ | c8``); a tuplet's
-    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key (``core.keys.melody_key``:
-    its ``key``, else the one its notes fit): Bb in F major is ``bb``, not ``a#``.
+    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key
+    (``core.keys.melody_key``: its ``key``, else the one its notes fit): Bb in F major is ``bb``,
+    not ``a#``.
     """
     key = melody_key(melody)
     beats, unit = melody.time_signature

@@ -199,7 +199,7 @@ class _Timing:
     fine: Fraction         # quarter notes: the grid written times are exact on (WRITTEN_GRID when
                            # every onset is on it, else NOTATION_GRID)
     step: Fraction         # quarter notes: the grid onsets and ends move to
-    legato: Fraction       # quarter notes: an end this close to the next onset of the line moves to it
+    legato: Fraction       # quarter notes: an end this close to the melody's next onset moves there
     played: bool           # played MIDI: quantized
     short: bool            # written MIDI that plays its notes short
     score: bool            # times from a score: written, never played
@@ -222,7 +222,7 @@ def _timing(notes: list[Timed], grid: Fraction | None, score: bool,
         on_grid(note.start) or on_grid(note.start, WRITTEN_GRID)
         for note in notes)  # all on a grid finer than the file's ticks
     played = not score and on < WRITTEN_SHARE * len(notes) and not exact
-    first = grid or NOTATION_GRID  # the onsets the next notes start at, to tell a file playing short
+    first = grid or NOTATION_GRID  # the grid of the onsets that tell a file playing short
     onsets = sorted({snap(note.start, first) for note in notes})
     short = not played and not score and _plays_short(notes, onsets, first, max(first, LEGATO))
     # a written file's own grid: 64ths and triplets, unless a time is a quintuplet's (on the
@@ -262,7 +262,8 @@ def _line_ends(line: list[list], notes: list[Timed], sounds: dict[int, Fraction]
     skyline cut (``sounds``: how long each note sounds for it) ends where the higher one starts;
     none is shorter than one grid step."""
     step = timing.step
-    onset_moved = {index for index, note in enumerate(notes) if snap(note.start, step) != note.start}
+    onset_moved = {index for index, note in enumerate(notes)
+                   if snap(note.start, step) != note.start}
     moved, snapped, closed, trimmed = set(onset_moved), set(onset_moved), 0, 0
     for place, entry in enumerate(line):
         start, _, _, index = entry
@@ -378,7 +379,8 @@ def _skyline(events, source: str, total: int) -> tuple[list[list], str]:
                  if chord else "",
                  f"{hidden} lower note{'s' if hidden != 1 else ''} starting under a higher held note"
                  if hidden else ""]
-        message = f"several notes sound at once; kept the highest voice (skyline), {of(len(line), total)}"
+        message = ("several notes sound at once; kept the highest voice (skyline), "
+                   f"{of(len(line), total)}")
         if dropped:
             message += f"; dropped {' and '.join(part for part in parts if part)}"
         if cut:

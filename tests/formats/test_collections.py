@@ -137,7 +137,8 @@ def test_dropped_files_are_grouped_by_their_reason_without_its_places(tmp_path):
     for lines in range(3):
         (folder / f"line{lines}.musicxml").write_bytes(b"<a>" + b"\n" * lines + b"<")
     for letter in "hH":  # no pitch letter for melodygen, no default length for music21
-        (folder / f"{letter}.abc").write_text(f"X:1\nT:Junk\nK:C\n{letter}231 c|\n", encoding="utf-8")
+        (folder / f"{letter}.abc").write_text(f"X:1\nT:Junk\nK:C\n{letter}231 c|\n",
+                                              encoding="utf-8")
     (folder / "good.txt").write_text("c4 d4 e4 f4 g4\n", encoding="utf-8")
     collection = read_collection(str(folder), workers=1)
     assert collection.dropped_by_reason() == Counter({

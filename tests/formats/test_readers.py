@@ -130,7 +130,8 @@ def test_midi_held_top_line_over_an_accompaniment_played_short():
     top note is not cut where a G4 starts, and no G4 enters the melody; the legato rule then
     looks at the melody's own next onset (0.4 beat away: too far, the rests stay) and the end
     moves to the file's grid (64ths and triplets: 29/48)."""
-    top = track([(pitch, 480 * beat, 480 * beat + 288) for beat, pitch in enumerate((72, 76, 79, 84))])
+    top = track([(pitch, 480 * beat, 480 * beat + 288)
+                 for beat, pitch in enumerate((72, 76, 79, 84))])
     under = track([(67, 240 * half, 240 * half + 216) for half in range(8)], channel=1)
     melody, warned = read_quietly(from_midi, midi_file(top, under), "accompanied.mid")
     rest = Note(None, F(19, 48))
@@ -149,7 +150,8 @@ def test_midi_legato_rule_closes_gaps_within_the_top_line():
     """The melody played short (0.9 of each beat) over a bass that starts a 16th before the
     melody's next note: the melody note sounds on over the bass (which is dropped) and its end
     moves to the next melody onset, not to the bass onset."""
-    top = track([(pitch, 480 * beat, 480 * beat + 432) for beat, pitch in enumerate((72, 74, 76, 77))])
+    top = track([(pitch, 480 * beat, 480 * beat + 432)
+                 for beat, pitch in enumerate((72, 74, 76, 77))])
     bass = track([(48, 360, 456), (43, 1320, 1416)], channel=1)
     melody, warned = read_quietly(from_midi, midi_file(top, bass), "legato.mid")
     assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 1), Note(77, F(43, 48)))
@@ -195,7 +197,8 @@ def midi_bytes_of(midi: mido.MidiFile) -> bytes:
      "1: note 3 of the tune lasts 2,000 quarter notes; a note or rest lasts at most 1,024"),
     ("long.mid", None, f" note at quarter note 1 {LONG_NOTE}"),
     ("long.txt", ("c4 " + "d1~ " * 256 + "d1 e4").encode(),
-     "1:1028: tied to 'd1', the note lasts 1,028 quarter notes; a note or rest lasts at most 1,024"),
+     "1:1028: tied to 'd1', the note lasts 1,028 quarter notes; a note or rest lasts at most "
+     "1,024"),
 ])
 def test_a_note_longer_than_any_song_holds_is_refused_where_it_is(tmp_path, name, data, message):
     """Fifty million quarter notes (a run would write scores and audio of it for hours) or a

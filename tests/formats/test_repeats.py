@@ -57,7 +57,8 @@ def names(*pairs) -> list[Note]:
     return [Note(pitch_number(name), F(length, 2)) for name, length in pairs]
 
 
-A_PART = names(*[(name, 1) for name in "D4 F#4 A4 F#4 D5 F#4 A4 F#4 G4 B4 D5 B4 A4 F#4 D4 F#4".split()])
+A_PART = names(*[(name, 1)
+                  for name in "D4 F#4 A4 F#4 D5 F#4 A4 F#4 G4 B4 D5 B4 A4 F#4 D4 F#4".split()])
 B_START = names(*[(name, 1) for name in "D5 F#5 A5 F#5 G5 F#5 E5 D5".split()])
 FIRST = names(("C#5", 1), ("A4", 1), ("B4", 1), ("C#5", 1), ("D5", 2), ("D5", 2))
 SECOND = names(("C#5", 1), ("A4", 1), ("B4", 1), ("C#5", 1), ("D5", 4))

@@ -85,8 +85,8 @@ def read_abc(path: str | Path, tune: int | None = None) -> Melody:
     the first (with a warning naming how many the file has and how to read another). Only that
     tune is read, by ``read_tune`` (``music21_tune`` for what it does not read), with its
     repeats played out as a song's are (``repeats.played_order``; a tunebook's tunes keep them
-    as written); what the reading drops is said in one warning line each, with counts. A file without an ``X:`` line
-    is read as one tune; text without a ``K:`` line is no ABC tune."""
+    as written); what the reading drops is said in one warning line each, with counts. A file
+    without an ``X:`` line is read as one tune; text without a ``K:`` line is no ABC tune."""
     path = Path(path)
     source = str(path)
     text = abc_file_text(path)

@@ -123,8 +123,8 @@ def tempo(value: str, rules) -> float | None:
         for length in lengths.split() if "tempo-spaces" in rules else lengths.split(" "):
             numerator, denominator = length.split("/") if "/" in length else ("1", "1")
             if float(denominator) == 0:
-                raise ValueError(f"tempo {value!r}: a beat of {length} is no note value (as 1/4=120: "
-                                 "120 quarter notes a minute)")
+                raise ValueError(f"tempo {value!r}: a beat of {length} is no note value (as "
+                                 "1/4=120: 120 quarter notes a minute)")
             referent += float(numerator) / float(denominator) * 4
         return round(float(number) * referent, 2) if referent else None
     return round(float(plain), 2)

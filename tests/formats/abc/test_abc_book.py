@@ -38,7 +38,8 @@ def test_a_tunebook_that_is_not_one_is_an_error(tmp_path):
         abc.tunebook_from_text("just text\n", "notes.txt")
     with pytest.raises(MelodyError) as raised:
         abc.read_tunebook(tmp_path / "missing.abc")
-    assert str(raised.value) == f"{tmp_path / 'missing.abc'}: cannot read: No such file or directory"
+    assert str(raised.value) == \
+        f"{tmp_path / 'missing.abc'}: cannot read: No such file or directory"
 
 
 LATIN_1_BOOK = ("X:1\nT:G\u00e4rten\nM:2/4\nL:1/4\nK:C\nc d |\n\n"
@@ -47,7 +48,8 @@ LATIN_1_BOOK = ("X:1\nT:G\u00e4rten\nM:2/4\nL:1/4\nK:C\nc d |\n\n"
 
 @pytest.mark.parametrize("encoding, second", [("cp1252", "Stra\u00dfe \u2013 Weg"),
                                               ("utf-8", "Stra\u00dfe \u2013 Weg")])
-def test_a_tunebook_in_latin_1_or_windows_1252_is_read_whole(tmp_path, monkeypatch, encoding, second):
+def test_a_tunebook_in_latin_1_or_windows_1252_is_read_whole(tmp_path, monkeypatch, encoding,
+                                                              second):
     """One byte 0xe4 (ä in Latin-1) is not UTF-8: the tunebook is read as Windows-1252 (Latin-1
     with its dashes and quotes), the same way by read_abc (melodygen SONG), read_tunebook and
     read_collection (corpus, train and evaluate), not dropped whole."""

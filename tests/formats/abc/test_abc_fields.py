@@ -102,7 +102,8 @@ def test_bad_field_values_are_value_errors():
 
 
 @pytest.mark.parametrize(("field", "message"), [
-    ("M:7/0", "M: meter '7/0': a unit of 0 is no note value (beats/unit, as 6/8: six eighth notes)"),
+    ("M:7/0", "M: meter '7/0': a unit of 0 is no note value (beats/unit, as 6/8: six eighth "
+              "notes)"),
     ("L:1/0", "L: note length '1/0' is no length (1/n, as 1/8: an eighth note)"),
     ("L:0/8", "L: note length '0/8' is no length (1/n, as 1/8: an eighth note)"),
     ("Q:1/0=120", "Q: tempo '1/0=120': a beat of 1/0 is no note value (as 1/4=120: 120 quarter "
