@@ -4,8 +4,8 @@ the order in which its measures are played.
 A measure may carry three marks (``Marks``): a start repeat at its left (``|:``), an end repeat
 at its right (``:|``, with the times its section is played, 2 unless a MusicXML ``times`` says
 otherwise), and the passes a volta bracket plays it in (``[1``, ``[2``; MusicXML's
-``<ending number="1, 2">``). ``played_order`` follows them as players, abc2midi and MuseScore
-do:
+``<ending number="1, 2">``). ``played_order`` follows them as players of these tunes and
+abc2midi do:
 
 - an end repeat goes back to the last start repeat of its section; without one, to where the
   section starts: the measure after the end of the last repeated section (the end repeat
@@ -16,12 +16,14 @@ do:
 - a section is played out once it has been played its times; the measure after it starts the
   next.
 
-music21's ``expandRepeats`` agrees on every well-formed repeat, and differs on two things:
-after an end repeat that has been played out, the next end repeat without its own start goes
-back to the first measure (``|: A :| B :|`` is A A B A A B for music21; A A B B here, and in
-abc2midi and MuseScore), and repeats it cannot pair (a start repeat never ended) make it give up
-on all of them (here each mark counts where it is). Da capo and dal segno (MusicXML's words and
-sounds; ABC has none that music21 reads) are played out by music21's own expander.
+music21's ``expandRepeats`` agrees on well-formed repeats, and differs where: after an end
+repeat that has been played out, the next end repeat without its own start goes back to the first
+measure for music21 (``|: A :| B :|`` is A A B A A B for music21, A A B A B for MuseScore 3;
+A A B B here and in abc2midi); repeats it cannot pair (a start repeat never ended) make it give
+up on all of them (here each mark counts where it is); a second ending has lost its mark
+(``:| cBAc B2z2|]``: here what follows the first ending is played after it). Da capo and dal
+segno (MusicXML's words and sounds; ABC has none that music21 reads) are played out by
+music21's own expander. docs/songs.md gives the figures over music21's tunebooks.
 ``played_part`` plays out a music21 part by this rule.
 """
 

@@ -196,8 +196,8 @@ class _Timing:
     rule."""
 
     grid: Fraction | None  # the grid asked for (--quantize), or None
-    fine: Fraction         # quarter notes: the grid written times are exact on (WRITTEN_GRID when
-                           # every onset is on it, else NOTATION_GRID)
+    fine: Fraction         # quarter notes: the grid written times are exact on: WRITTEN_GRID, or
+                           # NOTATION_GRID when an onset is off it or a time is a quintuplet's
     step: Fraction         # quarter notes: the grid onsets and ends move to
     legato: Fraction       # quarter notes: an end this close to the melody's next onset moves there
     played: bool           # played MIDI: quantized
