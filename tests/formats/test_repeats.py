@@ -9,9 +9,10 @@ import warnings
 from fractions import Fraction as F
 
 import pytest
+from external import BAD_INPUTS
 
 from melodygen.core.note import Note, pitch_number
-from melodygen.formats.collections import read_collection
+from melodygen.formats.collections import music21_corpus, read_collection
 from melodygen.formats.repeats import Marks, played_order
 from melodygen.formats.songs import load_melody
 
@@ -106,3 +107,20 @@ def test_a_collection_keeps_a_tunebook_as_written(tmp_path, monkeypatch):
     (tmp_path / "tunes" / "reel.abc").write_text(REEL, encoding="utf-8")
     (tune,) = read_collection(str(tmp_path / "tunes"), workers=1).tunes
     assert list(tune.melody.notes) == A_PART + B_START + FIRST + SECOND
+
+
+def test_the_acacia_reel_is_the_same_from_its_abc_and_its_musicxml(tmp_path, monkeypatch):
+    """Ryan's "Acacia" from music21's corpus: 124 notes as written, 248 played out, note for note
+    (pitch and length) the notes of the MusicXML music21 writes of it (tests/bad_inputs)."""
+    monkeypatch.setenv("MELODYGEN_CACHE", str(tmp_path / "cache"))
+    path = music21_corpus() / "ryansMammoth" / "AcaciaReel.abc"
+    if not path.exists():
+        pytest.skip("music21's corpus has no ryansMammoth/AcaciaReel.abc")
+
+    def sounding(melody):
+        return [(note.pitch, note.duration) for note in melody.notes if not note.is_rest]
+
+    assert len(sounding(read_collection(str(path), workers=1).tunes[0].melody)) == 124
+    played = sounding(quietly(load_melody, path))
+    assert len(played) == 248
+    assert played == sounding(quietly(load_melody, BAD_INPUTS / "acacia.musicxml"))
