@@ -14,7 +14,7 @@ from ..core.errors import ConfigError, MelodyError
 from ..learning.modelfile import SUFFIX
 from ..learning.song.config import DEFAULT_MODEL, MODELS, TrainConfig
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
-    start_tensorflow, train_config, training_stages
+    check_window, start_tensorflow, train_config, training_stages
 from .progress import Progress
 
 USAGE = "train SOURCE --save FILE"
@@ -108,7 +108,8 @@ def train_song(args: argparse.Namespace, progress: Progress) -> int:
     if path.is_dir():
         raise MelodyError(f"is a folder; give a file name, e.g. {path / (name + SUFFIX)}",
                           source=str(path))
-    prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
+    check_window(melody, config.window)
+    prepare(melody, config.window)  # a melody too long fails before TensorFlow loads
     prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
     start_tensorflow(progress, song=True)
