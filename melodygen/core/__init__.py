@@ -6,7 +6,7 @@ Nothing here imports another part of melodygen.
 from .collection import Collection, Dropped, Tune
 from .errors import ConfigError, MelodyError, MelodyWarning
 from .keys import Key, song_key
-from .note import Melody, Note, notes_json, pitch_name, pitch_number, tuplet_ratio
+from .note import Melodies, Melody, Note, notes_json, pitch_name, pitch_number, tuplet_ratio
 
-__all__ = ["Collection", "ConfigError", "Dropped", "Key", "Melody", "MelodyError", "MelodyWarning", "Note", "Tune", "notes_json",
+__all__ = ["Collection", "ConfigError", "Dropped", "Key", "Melodies", "Melody", "MelodyError", "MelodyWarning", "Note", "Tune", "notes_json",
            "pitch_name", "pitch_number", "song_key", "tuplet_ratio"]

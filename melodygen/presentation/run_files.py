@@ -25,6 +25,7 @@ from .engrave import PHONE_PAGE_WIDTH, score_svg
 from .folder import RunFolder
 from .plot import loss_plot_png
 from .report import REPORT, write_report
+from .surprise import song_surprise
 from .summary import PREDICTIONS, AmbiguousContext, MelodyFiles, ModelSummary, RunSummary
 
 SUMMARY = "summary.json"
@@ -100,6 +101,24 @@ def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None
     return song.with_notes([note for note, _ in tidy], title), marks
 
 
+def prediction(song: Melody, result: ModelSummary, kind: str, key: Key | None = None
+               ) -> tuple[Melody, dict[int, str], str]:
+    """Prediction ``kind`` ("one-step", "full-song") of a model of ``song`` as it is written:
+    the melody (a one-step prediction in the song's time), its marks (the wrong notes) and the
+    subtitle of its score."""
+    title = f"{song.title} - {result.name} {kind.replace('-', ' ')} prediction"
+    wrong, predicted = result.wrong(kind), result.predictions[kind]
+    if kind == "one-step":
+        melody, marks = in_song_time(song, predicted, wrong, key, title)
+    else:
+        melody, marks = song.with_notes(predicted, title), {p: str(p) for p in wrong}
+    window = len(predicted) - result.samples
+    subtitle = (f"the song's first {window} notes, then {result.samples} predicted:\n"
+                f"{result.samples - len(wrong)} right, {len(wrong)} wrong"
+                + (" (red, numbered)" if wrong else ""))
+    return melody, marks, subtitle
+
+
 def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) -> RunSummary:
     """Everything a run found, without files (those are added as they are written); ``made``:
     the summaries of models made already, by name (the others are made here)."""
@@ -113,7 +132,8 @@ def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) 
                                         for note, samples_ in found.followers))
                  for found in run.ambiguous()]
     return RunSummary(run.melody, window, len(run.dataset), run.ceiling, notes, run.config,
-                      versions(), models, key=song_key(run.melody), ambiguous=ambiguous)
+                      versions(), models, key=song_key(run.melody), ambiguous=ambiguous,
+                      surprise=song_surprise(run))
 
 
 def model_summary(run: SongRun, model: ModelRun) -> ModelSummary:
@@ -181,20 +201,10 @@ class RunWriter:
             self.song(run.melody)
         key = self._original.key
         result = self._models[model.spec.name] = model_summary(run, model)
-        window, samples = run.config.window, len(run.dataset)
         for kind in PREDICTIONS:
             stem = f"{model.spec.name}-{kind}"
             self._announce(stem)
-            title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
-            wrong = result.wrong(kind)
-            predicted = result.predictions[kind]
-            if kind == "one-step":
-                melody, marks = in_song_time(run.melody, predicted, wrong, key, title)
-            else:
-                melody, marks = run.melody.with_notes(predicted, title), {p: str(p) for p in wrong}
-            subtitle = (f"the song's first {window} notes, then {samples} predicted:\n"
-                        f"{samples - len(wrong)} right, {len(wrong)} wrong"
-                        + (" (red, numbered)" if wrong else ""))
+            melody, marks, subtitle = prediction(run.melody, result, kind, key)
             result.outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle,
                                                key=key)
 
