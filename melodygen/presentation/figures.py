@@ -42,7 +42,7 @@ def note_grid_svg(rows: Sequence[tuple[str, Sequence[str], set[int]]], columns: 
         for column in range(first, last):
             x = LABEL + (column - first) * CELL + CELL / 2
             out.append(f'<text x="{x:g}" y="{top + ROW - 8}" text-anchor="middle" '
-                       f'fill="#555" font-size="12">{column + 1}</text>')
+                       f'fill="#555" font-size="12" font-family="{SANS}">{column + 1}</text>')
         for line, (label, tokens, wrong) in enumerate(rows, start=1):
             y = top + line * ROW
             shade = "#f2f2f2" if line % 2 else "#ffffff"

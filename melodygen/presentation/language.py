@@ -149,6 +149,8 @@ WORDS: dict[str, tuple[str, str]] = {
                    "{folder}/의 파일: original, MODEL-one-step, MODEL-full-song ({suffixes}), {plot}, "
                    "summary.json"),
     "report line": ("report: {path}", "보고서: {path}"),
+    "per note line": ("every note's surprise: {path} ({rows} rows)",
+                      "음마다의 놀람: {path} ({rows}행)"),
     "removed": ("removed {n} files of the run before that this one did not write again",
                 "이번에 다시 쓰지 않은 이전 실행의 파일 {n}개를 지웠습니다"),
     # the verdict

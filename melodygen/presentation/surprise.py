@@ -16,6 +16,7 @@ import csv
 import io
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -95,7 +96,7 @@ def song_surprise(run, dataset: str | None = None) -> list[NoteSurprise]:
     its one-step probabilities, model by model in the run's order."""
     melody, window = run.melody, run.config.window
     starts = onsets(melody)
-    name = dataset or melody.source or melody.title
+    name = dataset or (Path(melody.source).stem if melody.source else melody.title)
     rows = []
     for model in run.models:
         if model.one_step_probs is None:
