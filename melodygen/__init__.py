@@ -32,6 +32,8 @@ _HOMES = {
     **dict.fromkeys(("NetworkSettings", "evaluate"), "evaluation"),
     "configure_tensorflow": "learning.backend",
     "write_outputs": "presentation.run_files",
+    "ProgressBar": "presentation.progress_bar",
+    **dict.fromkeys(("NoteSurprise", "per_note_csv", "song_surprise"), "presentation.surprise"),
 }
 
 
