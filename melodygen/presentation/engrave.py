@@ -175,11 +175,16 @@ def engrave(musicxml: bytes, page_width: int | None = None) -> str:
     if not toolkit.loadData(musicxml.decode("utf-8")):
         raise ValueError("verovio could not read the MusicXML")
     pages = [glyphs_as_paths(toolkit.renderToSVG(page), toolkit.getResourcePath())
+             .replace('font-family="Times, serif"', f'font-family="{TEXT_FONTS}"')
              for page in range(1, toolkit.getPageCount() + 1)]
     return pages[0] if len(pages) == 1 else _stack(pages)
 
 
 MUSIC_FONT = "Leipzig"  # verovio's music font (its default)
+# The fonts of a score's words (verovio asks for "Times, serif"), with fonts for Hangul named,
+# so that librsvg and browsers take the same font for a Korean title rather than each its own
+# fallback (Debian: fonts-nanum; NanumMyeongjo is a serif with a bold face)
+TEXT_FONTS = "Times, 'DejaVu Serif', NanumMyeongjo, 'Noto Serif CJK KR', serif"
 _TEXT = re.compile(r"(<text\b[^>]*>)(.*?</text>)", re.S)
 _GLYPHS = re.compile(rf'<tspan font-family="{MUSIC_FONT}" font-size="([0-9.]+)px">([^<]*)</tspan>')
 
@@ -206,8 +211,10 @@ def glyphs_as_paths(svg: str, resources: str) -> str:
             paths.append(f'<g transform="translate({float(x) + advance:g} {y}) scale({scale:g})">'
                          f"{outline}</g>")
             advance += width * scale
-        start = start.replace(f'x="{x}"', f'x="{float(x) + advance:g}"', 1)
-        return "".join(paths) + start + _GLYPHS.sub("", body, count=1)
+        start = start.replace(f'x="{x}"', f'x="{float(x) + advance:g}" xml:space="preserve"', 1)
+        # the words after the symbols keep their spaces ("= 100"), and the indentation between
+        # the text's parts goes, so that every renderer spaces them alike
+        return "".join(paths) + start + re.sub(r">\s+<", "><", _GLYPHS.sub("", body, count=1))
 
     return _TEXT.sub(replace, svg)
 
