@@ -43,6 +43,6 @@ def test_figures_without_rsvg_convert_is_one_line_before_training(tmp_path):
                           timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith(
-        "melodygen: --figures needs rsvg-convert to write PNG (Debian and Ubuntu: ")
+        "--figures needs rsvg-convert to write PNG (Debian and Ubuntu: ")
     assert "loading TensorFlow" not in done.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.mid"))
