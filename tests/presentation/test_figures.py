@@ -5,7 +5,6 @@ Inkscape's and GNOME's previews draw) and by Chromium, with no glyph missing."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +30,7 @@ MEAN = 0.03   # the most the whole pictures may differ, on average (0..1 of full
 @pytest.fixture(scope="module")
 def pictures(tmp_path_factory):
     folder = tmp_path_factory.mktemp("figures")
-    if shutil.which("rsvg-convert") is None:
-        pytest.skip("rsvg-convert not installed (Debian: librsvg2-bin; .ci/run installs it)")
+    need_program("rsvg-convert")  # Debian: librsvg2-bin (.ci/run installs it)
     summary = outputs.write_outputs(with_probabilities(made_up_run()), folder, figures=True)
     return folder, summary
 
