@@ -196,6 +196,6 @@ def test_music_symbols_of_texts_become_paths_and_empty_texts_stay():
     assert out.startswith('<g><text y="3" font-size="0px" />\n<g class="staff"/></g>')
     assert "Leipzig" not in out
     assert '<g transform="translate(735 1384) scale(0.72)"><path transform="scale(1,-1)" d="M203 126' in out
-    assert ('<text x="952.44" y="1384" xml:space="preserve" font-size="0px"><tspan class="rend">'
+    assert ('<text x="952.44" xml:space="preserve" y="1384" font-size="0px"><tspan class="rend">'
             '<tspan class="text"></tspan></tspan><tspan class="text"><tspan font-size="405px"> = '
             '</tspan></tspan></text>') in out
