@@ -16,12 +16,14 @@ from ..learning.interface import MelodyModel
 from ..learning.song.encoding import Ambiguity
 from ..learning.song.experiment import ModelRun, SongRun
 from . import song_views, views
+from .summary import RunSummary
 
 # each type a notebook user holds -> its view (the first that fits)
 DRAWERS = ((Melody, views.melody_html), (Melodies, views.melodies_html), (Tune, views.tune_html),
            (Collection, views.collection_html), (SongRun, song_views.run_html),
            (ModelRun, song_views.model_run_html), (Ambiguity, song_views.ambiguity_html),
-           (MelodyModel, views.model_html), (Evaluation, views.evaluation_html))
+           (MelodyModel, views.model_html), (Evaluation, views.evaluation_html),
+           (RunSummary, song_views.summary_html))
 # the types whose __repr__ is said here -> their line
 SAYERS = ((SongRun, song_views.run_text), (ModelRun, song_views.model_run_text),
           (Ambiguity, song_views.ambiguity_text), (Evaluation, views.evaluation_text),

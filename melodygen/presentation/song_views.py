@@ -80,6 +80,13 @@ def model_run_html(model: ModelRun) -> str:
             f"; {len(model.one_step)} one-step and full-song predictions.</p>")
 
 
+def summary_html(summary) -> str:
+    """What ``write_outputs`` returns: the verdict, the table and where the report is."""
+    written = f'<p class="facts">report: {_text(summary.report)}</p>' if summary.report else ""
+    return (f"<h3>{_text(summary.melody.title)}</h3>" + verdict_section(summary)
+            + comparison_table(summary) + written)
+
+
 def run_html(run: SongRun) -> str:
     """The whole comparison of ``run``, as report.html shows it, in memory."""
     summary = build_summary(run)

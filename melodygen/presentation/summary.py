@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core import display
 from ..core.keys import Key
 from ..core.note import Melody, Note, notes_json
 from ..formats.notation import tokens_text
@@ -173,6 +174,12 @@ class RunSummary:
     ambiguous: list[AmbiguousContext] = field(default_factory=list)  # in song order
     removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
     surprise: list[NoteSurprise] = field(default_factory=list)  # every model's, note by note
+
+    def __repr__(self) -> str:
+        return f"RunSummary({self.melody.title}: {', '.join(self.models)}; {self.report or 'no report'})"
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # the verdict and the table (presentation.display)
 
     @property
     def time_signature(self) -> str:

@@ -20,6 +20,7 @@ import melodygen
 from melodygen.core.collection import Collection, Dropped, Tune
 from melodygen.core.note import Melodies, Melody, Note
 from melodygen.learning import kinds
+from melodygen.presentation import run_files as outputs
 from melodygen.presentation.audio import wav_to_samples
 from melodygen.presentation.views import DISPLAY_RATE
 
@@ -103,6 +104,11 @@ def test_a_song_run_shows_the_whole_comparison():
     assert repr(run) == ("SongRun(나비야: mlp 46/50 one step, 5/50 full song; "
                          "stateful2 50/50 one step, 50/50 full song)")
     assert repr(run.models[0]) == "ModelRun(mlp, 163 epochs, 50 predictions)"
+    model_page = run.models[0]._repr_html_()
+    self_contained(model_page)
+    assert ("<h4>mlp</h4><p>MLP 128-128, index input (the lecture&#x27;s MLP); trained 163 epochs "
+            "in 1.25 s, reached its target at epoch 163; 50 one-step and full-song predictions.</p>"
+            ) in model_page
     page = run._repr_html_()
     elements = self_contained(page)
     for part in ('<section id="verdict" class="verdict">', '<table class="contexts">',
@@ -119,6 +125,14 @@ def test_a_song_run_shows_the_whole_comparison():
     assert ("<b>mlp</b>: 0.81 bits per note on average; most surprised at 1. note 16 (e8, 9.34 "
             "bits), 2. note 35 (e8, 9.34 bits), 3. note 51 (g8, 9.34 bits), 4. note 8 (d8, 3.81 "
             "bits), 5. note 22 (e8, 3.81 bits).") in page
+
+
+def test_what_write_outputs_returns(tmp_path):
+    summary = outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False)
+    assert repr(summary) == "RunSummary(나비야: mlp, stateful2; report.html)"
+    page = summary._repr_html_()
+    self_contained(page)
+    assert "Without state, mlp derails at note 8" in page and "report: report.html" in page
 
 
 def test_an_ambiguous_context_in_note_names():
