@@ -33,7 +33,8 @@ _HOMES = {
     "configure_tensorflow": "learning.backend",
     "write_outputs": "presentation.run_files",
     "ProgressBar": "presentation.progress_bar",
-    **dict.fromkeys(("NoteSurprise", "per_note_csv", "song_surprise"), "presentation.surprise"),
+    **dict.fromkeys(("NoteSurprise", "per_note_csv"), "evaluation.per_note"),
+    "song_surprise": "presentation.surprise",
 }
 
 

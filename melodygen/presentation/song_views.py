@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html as escaping
 
-from ..core.keys import song_key
+from ..core.keys import melody_key
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import note_label
 from ..learning.song.encoding import Ambiguity
@@ -90,7 +90,7 @@ def summary_html(summary) -> str:
 def run_html(run: SongRun) -> str:
     """The whole comparison of ``run``, as report.html shows it, in memory."""
     summary = build_summary(run)
-    song, key = run.melody, song_key(run.melody)
+    song, key = run.melody, melody_key(run.melody)
     histories = {m.spec.name: (m.training.history.loss, m.training.history.accuracy)
                  for m in run.models}
     parts = [f"<h3>{_text(song.title)}: what each model learnt</h3>",

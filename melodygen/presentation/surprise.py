@@ -3,76 +3,34 @@ it (information content, entropy, probability per note), written as CSV and draw
 
 A model's *information content* of a note is -log2 of the probability it gave that note, one
 step from the real melody (bits: 0 = certain, 1 = a coin toss); its *entropy* is how uncertain
-it was before the note, whatever came (bits). ``NoteSurprise`` is one row; ``per_note_csv``
-writes rows with IDyOM's columns; ``song_surprise`` makes the rows of a song's run (every
-model that kept its one-step probabilities); ``surprise_score_svg`` engraves a melody with each
-note coloured by its surprise (``BANDS``) and the most surprising numbered; ``surprise_plot``
-draws the surprise along the melody.
+it was before the note, whatever came (bits). ``NoteSurprise`` is one row and ``per_note_csv``
+writes rows with IDyOM's columns (both ``evaluation.per_note``'s, which makes an evaluation's
+rows); ``song_surprise`` makes the rows of a song's run (every model that kept its one-step
+probabilities; task "note": a song's model predicts pitch and length together);
+``surprise_score_svg`` engraves a melody with each note coloured by its surprise (``BANDS``) and
+the most surprising numbered; ``draw_surprise`` draws the surprise along the melody.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..core.keys import Key, song_key
+from ..core.keys import Key, melody_key
 from ..core.note import Melody
+from ..evaluation.per_note import COLUMNS, NoteSurprise, per_note_csv
 from ..formats.musicxml import musicxml_bytes
 from .engrave import score_svg
 
-# IDyOM's names of the per-note columns, in order (its `dataset.id`, `melody.id`, `note.id`,
-# `onset`, `cpitch`, `dur`, `probability`, `information.content`, `entropy`), and the model.
-COLUMNS = ("dataset.id", "melody.id", "note.id", "onset", "cpitch", "dur", "probability",
-           "information.content", "entropy", "model")
 # The colours of a note's surprise on a score: (least bits of the band, colour, legend).
 BANDS = ((0.0, "#1a1a1a", "under 0.5 bits"), (0.5, "#2f6fd0", "0.5 to 1 bit"),
          (1.0, "#8e44ad", "1 to 2 bits"), (2.0, "#e67e00", "2 to 4 bits"),
          (4.0, "#e00000", "4 bits or more"))
 UNPREDICTED = "#9a9a9a"  # the notes no model predicts (the first window of the song)
 TOP = 5                  # the most surprising notes numbered on a score
-
-
-@dataclass(frozen=True)
-class NoteSurprise:
-    """One note of a melody under one model: a row of the per-note CSV."""
-
-    dataset: str                  # the song's name or the collection's
-    melody: str                   # the melody's title (or a tune's name in its collection)
-    note: int                     # 1-based index of the note in the melody
-    onset: Fraction               # quarter notes from the melody's first note
-    pitch: int | None             # MIDI number, None for a rest
-    duration: Fraction            # quarter notes
-    probability: float            # the model's probability of this note, one step from the real melody
-    information_content: float    # -log2(probability): bits
-    entropy: float                # bits: the model's uncertainty before the note
-    model: str                    # the model's name
-
-    def cells(self) -> tuple[str, ...]:
-        """The row's cells as ``per_note_csv`` writes them (floats in full precision)."""
-        return (self.dataset, self.melody, str(self.note), _number(self.onset),
-                "" if self.pitch is None else str(self.pitch), _number(self.duration),
-                repr(float(self.probability)), repr(float(self.information_content)),
-                repr(float(self.entropy)), self.model)
-
-
-def _number(value: Fraction) -> str:
-    """Quarter notes as a decimal: 1/2 -> "0.5", 3 -> "3"."""
-    return str(int(value)) if value.denominator == 1 else repr(float(value))
-
-
-def per_note_csv(rows: Iterable[NoteSurprise]) -> bytes:
-    """Rows -> CSV (UTF-8, a header of ``COLUMNS``, one row a note and model)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(row.cells() for row in rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 def entropy_bits(probs: np.ndarray) -> np.ndarray:
@@ -165,7 +123,7 @@ def surprise_score_svg(melody: Melody, bits: dict[int, float], subtitle: str = "
                        key: Key | None = None) -> bytes:
     """``melody`` engraved with each note coloured by ``bits`` ({note index: bits}; notes not
     in it grey) and the ``TOP`` most surprising numbered 1, 2, ... under them."""
-    key = key or melody.key or song_key(melody)
+    key = key or melody_key(melody)
     marks = {note: str(rank) for rank, note in enumerate(top_surprises(bits), start=1)}
     colours = {note: band(bits[note]) if note in bits else UNPREDICTED
                for note in range(1, len(melody) + 1)}
@@ -192,3 +150,8 @@ def draw_surprise(figure, title: str, bits: dict[str, dict[int, float]],
     axes.set_ylim(bottom=0)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper right")
+
+
+__all__ = ["BANDS", "COLUMNS", "NoteSurprise", "band", "by_model", "coloured_musicxml",
+           "draw_surprise", "entropy_bits", "onsets", "per_note_csv", "song_surprise",
+           "surprise_score_svg", "top_surprises"]

@@ -14,7 +14,7 @@ import base64
 import html as escaping
 
 from ..core.collection import Collection, Tune
-from ..core.keys import song_key
+from ..core.keys import melody_key
 from ..core.note import Melodies, Melody, pitch_name
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import format_song, tokens_text
@@ -75,7 +75,7 @@ def score_tag(musicxml: bytes, label: str, subtitle: str = "") -> str:
 def lecture_notation(melody: Melody) -> str:
     """The notes as the lecture writes them (``g8 e8 e4 | f8 ...``, bars by ``|``), spelt in the
     melody's key; pitch names where a note has no token."""
-    key = melody.key or song_key(melody)
+    key = melody_key(melody)
     try:
         lines = format_song(melody).splitlines()
         return "\n".join(line for line in lines if line and ":" not in line)
@@ -87,14 +87,14 @@ def lecture_notation(melody: Melody) -> str:
 
 def melody_facts(melody: Melody) -> str:
     beats, unit = melody.time_signature
-    key = melody.key or song_key(melody)
+    key = melody_key(melody)
     return (f"{len(melody)} notes, {beats}/{unit}, {melody.tempo:g} quarter notes a minute"
             + (f", {key}" if key else ""))
 
 
 def melody_html(melody: Melody, heading: str = "h4", marks=None, subtitle: str = "") -> str:
     """A melody: its title and facts, engraved score, player and notes."""
-    key = melody.key or song_key(melody)
+    key = melody_key(melody)
     return "\n".join([
         f"<{heading}>{text(melody.title)}</{heading}>",
         f'<p class="facts">{text(melody_facts(melody))}</p>',

@@ -23,9 +23,10 @@ def test_the_csv_has_idyoms_columns_and_full_precision():
             surprise.NoteSurprise("nabiya", "나비야", 6, Fraction(3), None, Fraction(1, 3),
                                   0.1, -math.log2(0.1), 0.0, "mlp")]
     assert surprise.per_note_csv(rows).decode() == (
-        "dataset.id,melody.id,note.id,onset,cpitch,dur,probability,information.content,entropy,model\n"
-        "nabiya,나비야,5,2.5,62,0.5,0.25,2.0,1.5,mlp\n"
-        "nabiya,나비야,6,3,,0.3333333333333333,0.1,3.321928094887362,0.0,mlp\n")
+        "dataset.id,melody.id,note.id,onset,cpitch,dur,probability,information.content,entropy,"
+        "model,task,fold\n"
+        "nabiya,나비야,5,2.5,62,0.5,0.25,2.0,1.5,mlp,note,\n"
+        "nabiya,나비야,6,3,,0.3333333333333333,0.1,3.321928094887362,0.0,mlp,note,\n")
 
 
 def test_a_song_runs_rows_are_every_predicted_note_under_every_model():

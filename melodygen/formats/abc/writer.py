@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...core.keys import Key, key_alters, song_key, spell
+from ...core.keys import Key, key_alters, melody_key, spell
 from ...core.note import Melody
 
 _MODE_SUFFIXES = {"major": "", "minor": "m"}  # others: the mode's first three letters, 'Dmix'
@@ -24,7 +24,7 @@ def abc_text(melody: Melody, key: Key | None = None, number: int = 1) -> str:
     in the key with accidentals where the key and the bar so far do not give the pitch, lengths
     as multiples of L (``3/2``, ``2/3``), notes tied over bar lines, a pickup bar when the
     melody has one, four bars a line."""
-    found = key or melody.key or song_key(melody)
+    found = key or melody_key(melody)
     unit = _unit_length(melody)
     beats, beat_unit = melody.time_signature
     header = [f"X:{number}", f"T:{melody.title}", f"M:{beats}/{beat_unit}",
