@@ -251,7 +251,7 @@ def test_output_folder_in_proc(no_training):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--model", "gru"], "unknown model 'gru'; known: mlp, lstm, stateful, stateful2 or all"),
+    (["--model", "gru"], "unknown model 'gru'; known: mlp, lstm, stateful, stateful2, transformer, transformer4 or all"),
     (["--epochs", "0"], "epochs must be at least 1, got 0"),
     (["--learning-rate", "-1"], "learning rate must be positive, got -1.0"),
 ])
