@@ -8,5 +8,6 @@ from .errors import ConfigError, MelodyError, MelodyWarning
 from .keys import Key, song_key
 from .note import Melodies, Melody, Note, notes_json, pitch_name, pitch_number, tuplet_ratio
 
-__all__ = ["Collection", "ConfigError", "Dropped", "Key", "Melodies", "Melody", "MelodyError", "MelodyWarning", "Note", "Tune", "notes_json",
-           "pitch_name", "pitch_number", "song_key", "tuplet_ratio"]
+__all__ = ["Collection", "ConfigError", "Dropped", "Key", "Melodies", "Melody", "MelodyError",
+           "MelodyWarning", "Note", "Tune", "notes_json", "pitch_name", "pitch_number", "song_key",
+           "tuplet_ratio"]

@@ -145,7 +145,8 @@ class Melody:
 
     def __repr__(self) -> str:
         beats, unit = self.time_signature
-        return f"Melody({self.title!r}, {len(self.notes)} notes, {beats}/{unit}, {self.tempo:g} bpm)"
+        return (f"Melody({self.title!r}, {len(self.notes)} notes, {beats}/{unit}, "
+                f"{self.tempo:g} bpm)")
 
     def _repr_html_(self) -> str:
         return display.html(self)  # its score, a player, its notes (presentation.display)

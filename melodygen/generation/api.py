@@ -29,7 +29,8 @@ def generate(model: MelodyModel, **settings) -> Melodies:
     ``top_p``, ``seed``), in ``key`` and ``meter`` (a model of a collection), ending on the tonic
     or not (``end_on_tonic``); see ``generation.config.make_config`` for every setting and its
     default."""
-    return Melodies(made.melody for made in generate_melodies(model, make_config(model, **settings)))
+    made = generate_melodies(model, make_config(model, **settings))
+    return Melodies(generated.melody for generated in made)
 
 
 class Generates:

@@ -215,7 +215,8 @@ def glyphs_as_paths(svg: str, resources: str) -> str:
         start = start.replace(f'x="{x}"', f'x="{float(x) + advance:g}" xml:space="preserve"', 1)
         # the words after the symbols keep their spaces ("= 100"), and the indentation between
         # the text's parts goes, so that every renderer spaces them alike
-        return "".join(paths) + start + re.sub(r">\s+<", "><", _GLYPHS.sub("", body, count=1)).lstrip()
+        body = re.sub(r">\s+<", "><", _GLYPHS.sub("", body, count=1)).lstrip()
+        return "".join(paths) + start + body
 
     return _TEXT.sub(replace, svg)
 
@@ -225,8 +226,10 @@ def _glyph(resources: str, code: str) -> tuple[str, float]:
     """The outline (an SVG path, in font units of 1000 an em) of music font glyph ``code`` and
     its advance width, from verovio's resources."""
     folder = Path(resources)
-    outline = re.sub(r"^<g[^>]*>|</g>$", "", (folder / MUSIC_FONT / f"{code}.xml").read_text().strip())
-    metrics = re.search(rf'<g c="{code}"[^>]*h-a-x="([0-9.]+)"', (folder / f"{MUSIC_FONT}.xml").read_text())
+    glyph = (folder / MUSIC_FONT / f"{code}.xml").read_text().strip()
+    outline = re.sub(r"^<g[^>]*>|</g>$", "", glyph)
+    table = (folder / f"{MUSIC_FONT}.xml").read_text()
+    metrics = re.search(rf'<g c="{code}"[^>]*h-a-x="([0-9.]+)"', table)
     return outline, float(metrics[1]) if metrics else 0.0
 
 

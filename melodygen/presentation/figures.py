@@ -34,7 +34,8 @@ def note_grid_svg(rows: Sequence[tuple[str, Sequence[str], set[int]]], columns: 
     block (나비야's 54 notes: two blocks, 16:9 on a slide), numbered above, wrong notes in red
     boxes."""
     width = max((len(tokens) for _, tokens, _ in rows), default=0)
-    blocks = [(start, min(start + columns, width)) for start in range(0, width, columns)] or [(0, 0)]
+    blocks = [(start, min(start + columns, width))
+              for start in range(0, width, columns)] or [(0, 0)]
     block_height = ROW * (len(rows) + 1) + ROW // 2
     out = []
     for number, (first, last) in enumerate(blocks):
@@ -54,8 +55,9 @@ def note_grid_svg(rows: Sequence[tuple[str, Sequence[str], set[int]]], columns: 
                 x = LABEL + (column - first) * CELL
                 bad = column + 1 in wrong
                 if bad:
-                    out.append(f'<rect x="{x + 1}" y="{y + 1}" width="{CELL - 2}" height="{ROW - 2}" '
-                               f'fill="#fde8e8" stroke="{WRONG}" stroke-width="2"/>')
+                    out.append(f'<rect x="{x + 1}" y="{y + 1}" width="{CELL - 2}" '
+                               f'height="{ROW - 2}" fill="#fde8e8" stroke="{WRONG}" '
+                               'stroke-width="2"/>')
                 style = f' fill="{WRONG}" font-weight="bold"' if bad else ""
                 out.append(f'<text x="{x + CELL / 2:g}" y="{y + ROW - 8}" text-anchor="middle" '
                            f'font-size="14" font-family="{MONO}"{style}>'

@@ -87,10 +87,10 @@ def looking_section(summary: RunSummary, lang: str = "en", heading: str = "h2",
             for key in ("mlp sees", "lstm sees", "state", "attention")]
     contexts = contexts_score_svg(summary) if scores else None
     if contexts is not None:
+        said = _text(say("contexts score", lang, window=window))
         out += [f"<p>{_text(say('ambiguous', lang, **values))}</p>",
-                f'<div class="score" role="img" aria-label="{_text(say("contexts score", lang, window=window))}">'
-                f"{_inline(contexts)}</div>",
-                f'<p class="facts">{_text(say("contexts score", lang, window=window))}</p>']
+                f'<div class="score" role="img" aria-label="{said}">{_inline(contexts)}</div>',
+                f'<p class="facts">{said}</p>']
     out.append("</section>")
     return "\n".join(out)
 
@@ -134,8 +134,8 @@ def surprise_section(summary: RunSummary, lang: str = "en", heading: str = "h2",
            legend(lang)]
     notes = summary.melody.notes
     for name, bits in bits_of.items():
-        top = ", ".join(say("top item", lang, rank=rank, note=note,
-                            token=note_label(notes[note - 1], summary.key), bits=f"{bits[note]:.2f}")
+        top = ", ".join(say("top item", lang, rank=rank, note=note, bits=f"{bits[note]:.2f}",
+                            token=note_label(notes[note - 1], summary.key))
                         for rank, note in enumerate(top_surprises(bits), start=1))
         mean = sum(bits.values()) / len(bits)
         out.append(f"<p><b>{_text(name)}</b>: "

@@ -3,8 +3,9 @@
 The page is built from the run's summary (``summary.RunSummary``) and the files of the run.
 The engraved scores (SVG) and the loss plot are inlined, so the page shows them even when copied
 alone; the audio players play the WAV files beside it (relative links, no server: the page works
-from ``file://``). In English or in Korean (``lang``, see ``language``). No script, no web font, nothing fetched from the network. Every text from the
-run (the song's title above all) is escaped.
+from ``file://``). In English or in Korean (``lang``, see ``language``). No script, no web
+font, nothing fetched from the network. Every text from the run (the song's title above all)
+is escaped.
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ def _contexts_table(summary: RunSummary, lang: str = "en") -> str:
         rows.append(f"<tr><td>{context_letter(number)}</td>"
                     f'<td>{_text(tokens_text(context.context, key) or "")}</td>'
                     f"<td>{_text(follow + note)}</td>"
-                    f"<td>{_text(say('of', lang, a=context.best, b=len(context.positions)))}</td></tr>")
+                    f"<td>{_text(say('of', lang, a=context.best, b=len(context.positions)))}"
+                    "</td></tr>")
     rows.append("</table></div>")
     return "\n".join(rows)
 
@@ -194,7 +196,8 @@ def _media(outputs: MelodyFiles | None, files: Mapping[str, bytes], phone: Mappi
     svg = files.get(written.get("svg", ""))
     if svg is not None:
         narrow = phone.get(written["svg"])
-        inner = (f'<div class="laptop">{inline_svg(svg)}</div><div class="phone">{inline_svg(narrow)}</div>'
+        inner = (f'<div class="laptop">{inline_svg(svg)}</div>'
+                 f'<div class="phone">{inline_svg(narrow)}</div>'
                  if narrow is not None else inline_svg(svg))
         out.append(f'<div class="score" role="img" aria-label="{_text(label)}">{inner}</div>')
     if written.get("wav"):
@@ -281,13 +284,14 @@ def _model_section(model: ModelSummary, summary: RunSummary, files: Mapping[str,
                accuracy=f"{model.accuracy_one_step:.0%}", right=model.one_step_right,
                samples=samples, full=model.full_song_right, epochs=model.epochs,
                seconds=f"{round(model.training_seconds, 3):.2f}", loss=f"{model.final_loss:.4f}")
-    out = [f'<section id="model-{_text(name)}">', f"<h2>{_text(name)}</h2>", f"<p>{_text(said)}</p>"]
+    out = [f'<section id="model-{_text(name)}">', f"<h2>{_text(name)}</h2>",
+           f"<p>{_text(said)}</p>"]
     if summary.loss_plot:
         reached = (say("reached", lang, target=model.target_right, samples=samples,
                        epoch=model.reached_epoch) if model.reached_epoch
                    else say("not reached", lang))
-        out.append(f'<p><a href="#training">{_text(say("loss line", lang, name=name, reached=reached))}'
-                   "</a></p>")
+        line = say("loss line", lang, name=name, reached=reached)
+        out.append(f'<p><a href="#training">{_text(line)}</a></p>')
     for kind in PREDICTIONS:
         label = say(kind, lang)
         wrong = model.wrong(kind)

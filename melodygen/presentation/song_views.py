@@ -74,10 +74,11 @@ def ambiguity_html(found: Ambiguity) -> str:
 
 def model_run_html(model: ModelRun) -> str:
     spec, training = model.spec, model.training
+    reached = (f"reached its target at epoch {training.reached_epoch}" if training.reached_epoch
+               else "never reached its target")
     return (f"<h4>{_text(spec.name)}</h4><p>{_text(spec.description)}; trained "
-            f"{training.epochs} epochs in {training.seconds:.2f} s, "
-            f"{'reached its target at epoch ' + str(training.reached_epoch) if training.reached_epoch else 'never reached its target'}"
-            f"; {len(model.one_step)} one-step and full-song predictions.</p>")
+            f"{training.epochs} epochs in {training.seconds:.2f} s, {reached}; "
+            f"{len(model.one_step)} one-step and full-song predictions.</p>")
 
 
 def summary_html(summary) -> str:

@@ -176,7 +176,8 @@ class RunSummary:
     surprise: list[NoteSurprise] = field(default_factory=list)  # every model's, note by note
 
     def __repr__(self) -> str:
-        return f"RunSummary({self.melody.title}: {', '.join(self.models)}; {self.report or 'no report'})"
+        written = self.report or "no report"
+        return f"RunSummary({self.melody.title}: {', '.join(self.models)}; {written})"
 
     def _repr_html_(self) -> str:
         return display.html(self)  # the verdict and the table (presentation.display)

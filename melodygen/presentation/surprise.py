@@ -146,7 +146,8 @@ def draw_surprise(figure, title: str, bits: dict[str, dict[int, float]],
                   label=name)
     axes.set_xlabel("note of the song")
     axes.set_ylabel("surprise (bits): -log2 p(the real next note)")
-    axes.set_title(f"{title}: how surprised each model is by each note, one step from the real song")
+    axes.set_title(f"{title}: how surprised each model is by each note, one step from the "
+                   "real song")
     axes.set_ylim(bottom=0)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper right")

@@ -35,7 +35,8 @@ STYLE = """<style>
 .melodygen th { background: #f2f2f2; }
 .melodygen td.name, .melodygen th.name { text-align: left; }
 .melodygen .notes td, .melodygen .notes th { font-family: monospace; padding: 0.1em 0.25em; }
-.melodygen .notes td.wrong { background: #fde8e8; outline: 2px solid #e00000; outline-offset: -2px; }
+.melodygen .notes td.wrong { background: #fde8e8; outline: 2px solid #e00000;
+  outline-offset: -2px; }
 .melodygen .wrong { color: #e00000; font-weight: bold; }
 .melodygen .wide { overflow-x: auto; max-width: 100%; }
 .melodygen pre { white-space: pre-wrap; margin: 0.3em 0; }
@@ -189,7 +190,8 @@ def result_text(result) -> str:
 
 
 def evaluation_text(evaluation) -> str:
-    scores = ", ".join(f"{name} {model.bits_pitch:.3f}" for name, model in evaluation.models.items())
+    scores = ", ".join(f"{name} {model.bits_pitch:.3f}"
+                       for name, model in evaluation.models.items())
     return (f"Evaluation({evaluation.source}, {len(evaluation.folds)} folds, bits per note of "
             f"the pitch: {scores})")
 

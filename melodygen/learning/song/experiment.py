@@ -75,7 +75,8 @@ class SongRun:
 
     def ambiguous(self) -> list[Ambiguity]:
         """The song's contexts of ``window`` notes that recur with another next note."""
-        return [replace(found, vocabulary=self.vocabulary) for found in ambiguous_contexts(self.dataset)]
+        return [replace(found, vocabulary=self.vocabulary)
+                for found in ambiguous_contexts(self.dataset)]
 
     def primer(self) -> tuple[Note, ...]:
         return self.melody.notes[:self.config.window]
