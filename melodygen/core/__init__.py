@@ -1,6 +1,7 @@
 """The bottom layer: the note types every other layer speaks, keys, and melodygen's errors.
 
-Nothing here imports another part of melodygen.
+Nothing here imports another part of melodygen (``display`` finds the presentation layer by
+name when a notebook asks for a picture: the one edge upward, docs/developers.md).
 """
 
 from .collection import Collection, Dropped, Tune

@@ -5,7 +5,9 @@ training (``train_model``, ``run_song``) or ``(what, share done)`` of an evaluat
 (``evaluate``). In a notebook (IPython with a kernel) it is an HTML bar updated in place, one
 per model trained, drawn with ``IPython.display`` (no widget library, no script: JupyterLab,
 Notebook, VS Code and Colab update it alike); elsewhere it is one line on stderr rewritten in
-place. It changes no global state and redraws at most every ``every`` seconds.
+place. It changes no global state. melodygen's trainings report sparsely already (after the
+first epoch, every 50 epochs or half a second, and at the end), so every report is drawn
+unless ``every`` asks for fewer.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class ProgressBar:
     bar goes otherwise (stderr); ``every``: the least seconds between two redraws."""
 
     def __init__(self, notebook: bool | None = None, stream: TextIO | None = None,
-                 every: float = 0.2, clock=time.monotonic) -> None:
+                 every: float = 0.0, clock=time.monotonic) -> None:
         self.notebook = in_notebook() if notebook is None else notebook
         self.stream = stream or sys.stderr
         self.every, self.clock = every, clock

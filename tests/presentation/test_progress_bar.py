@@ -20,7 +20,7 @@ class Clock:
 
 def test_a_line_a_model_on_a_stream():
     stream, clock = io.StringIO(), Clock()
-    bar = ProgressBar(notebook=False, stream=stream, clock=clock)
+    bar = ProgressBar(notebook=False, stream=stream, clock=clock, every=0.2)
     bar(EpochReport("mlp", 1, 2000, 2.5, 0.1))
     clock.now = 0.1
     bar(EpochReport("mlp", 2, 2000, 2.4, 0.2))  # too soon: not drawn
