@@ -38,6 +38,7 @@ STYLE = """<style>
 .melodygen .notes td.wrong { background: #fde8e8; outline: 2px solid #e00000;
   outline-offset: -2px; }
 .melodygen .wrong { color: #e00000; font-weight: bold; }
+.melodygen .contexts td { text-align: left; font-family: monospace; }
 .melodygen .wide { overflow-x: auto; max-width: 100%; }
 .melodygen pre { white-space: pre-wrap; margin: 0.3em 0; }
 .melodygen .verdict { border-left: 5px solid #2a6f2a; background: #f3f8f3; padding: 0.4em 0.8em; }
