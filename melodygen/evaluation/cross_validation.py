@@ -330,11 +330,11 @@ def _evaluators(names, data, task, pretrain, settings, seed, progress, epoch_pro
     """(evaluator, facts of its pretraining) for the models asked for in ``task``; one training
     of a network per fold serves both a model and its + (dynamic) form."""
     out = [(model_named(name, task), {}) for name in names if network_name(name) is None]
-    networks: dict[tuple[str, bool], dict[bool, str]] = {}  # (family, pretrained) -> names
+    networks: dict[tuple[str, bool], dict[str, str]] = {}  # (family, pretrained) -> names
     for name in names:
         if network_name(name) is not None:
-            family, pretrained, dynamic = network_name(name)
-            networks.setdefault((family, pretrained), {})[dynamic] = name
+            family, pretrained, form = network_name(name)
+            networks.setdefault((family, pretrained), {})[form] = name
     if not networks:
         return out
     from dataclasses import replace
@@ -353,8 +353,7 @@ def _evaluators(names, data, task, pretrain, settings, seed, progress, epoch_pro
             weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
                                        progress, epoch_progress)
             config = replace(config, learning_rate=settings.fine_tune_rate)
-        out.append((NetworkModel(named.get(False), named.get(True), model_config, config,
-                                 vocabulary, pretrained=weights,
+        out.append((NetworkModel(named, model_config, config, vocabulary, pretrained=weights,
                                  dynamic_rate=DYNAMIC_RATES[family]), facts))
     return out
 

@@ -19,7 +19,10 @@ network kept learning on each test song as it reads it (dynamic evaluation: the 
 ``pretrained`` and ``pretrained+`` (the LSTM; ``pretrained-transformer``,
 ``pretrained-transformer+``) first learn another collection (``--pretrain``), every tune that
 has the same pitches as a tune of the evaluated collection (in any transposition) left out,
-then the training songs. Its pitch distribution over the tonic-relative pitches is read at the
+then the training songs. ``lstm+stm`` (``transformer+stm``, ``pretrained+stm``, ...) is the +
+model's pitch distribution combined with PPM's short-term model (STM C*I, each test song alone)
+as BOTH+ combines LTM+ and STM (entropy-weighted, arithmetic, bias 2): IDyOM's BOTH+ with the
+network as its long-term model; the STM reads the pitches before, which every task gives. Its pitch distribution over the tonic-relative pitches is read at the
 alphabet's pitches and renormalized over them; the note's probability is the pitch's times the
 length's given the pitch, renormalized over the collection's lengths.
 """
@@ -46,26 +49,31 @@ PPM_ALIASES = {"ppm-c2i": "ppm-ltm-c2i", "ppm-c*i": "ppm-ltm-c*i", "ppm-ltm+": "
                "ppm-stm": "ppm-stm-c*i", "ppm-both+": "ppm-both+-c*i"}
 _PPM_NAME = re.compile(r"ppm-(ltm\+?|stm|both\+?)-([abcdx])(\d+|\*)(i|u|iu|ui)?")
 NETWORKS = ("lstm", "transformer")  # the collection networks' families
-PRETRAINED_ALIASES = {"pretrained": "pretrained-lstm", "pretrained+": "pretrained-lstm+"}
-DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+", "transformer",
-                  "transformer+")
+PRETRAINED_ALIASES = {"pretrained": "pretrained-lstm", "pretrained+": "pretrained-lstm+",
+                      "pretrained+stm": "pretrained-lstm+stm"}
+DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+", "lstm+stm",
+                  "transformer", "transformer+", "transformer+stm")
 # the models compared when none are named, per task: in the task of the pitch given rhythm and
 # key, PPM of the pitch alone beside IDyOM's viewpoint systems, which read what the networks read
 TASK_MODELS = {"note": DEFAULT_MODELS, "pitch": DEFAULT_MODELS,
                "pitch-rhythm-key": ("ppm-both+", "mvs-conklin-witten", "mvs-selected", "lstm",
-                                    "lstm+", "transformer", "transformer+")}
+                                    "lstm+", "lstm+stm", "transformer", "transformer+",
+                                    "transformer+stm")}
 
 
-def network_name(name: str) -> tuple[str, bool, bool] | None:
-    """A network model's name -> (family, pretrained, learning each test song), else None:
-    "lstm" -> ("lstm", False, False), "transformer+" -> ("transformer", False, True),
-    "pretrained" -> ("lstm", True, False), "pretrained-transformer+" -> (..., True, True)."""
+FORMS = ("", "+", "+stm")  # as trained; learning each test song; that, with PPM's STM
+
+
+def network_name(name: str) -> tuple[str, bool, str] | None:
+    """A network model's name -> (family, pretrained, form: one of ``FORMS``), else None:
+    "lstm" -> ("lstm", False, ""), "transformer+" -> ("transformer", False, "+"),
+    "pretrained" -> ("lstm", True, ""), "pretrained-transformer+stm" -> (..., True, "+stm")."""
     name = PRETRAINED_ALIASES.get(name, name)
     pretrained = name.startswith("pretrained-")
     base = name[len("pretrained-"):] if pretrained else name
-    dynamic = base.endswith("+")
-    family = base.rstrip("+")
-    return (family, pretrained, dynamic) if family in NETWORKS else None
+    form = next(form for form in FORMS[::-1] if base.endswith(form))
+    family = base[:len(base) - len(form)]
+    return (family, pretrained, form) if family in NETWORKS else None
 
 
 COMBINATION = ("arithmetic", 2.0)  # Pearce (2005), table 6.6
@@ -188,16 +196,18 @@ class PPMModel:
 
 _MVS_NAME = re.compile(r"mvs-([a-z0-9,*\-]+?)(?:-(ltm\+?|stm|both\+?))?")
 # what a viewpoint reads of the notes, in words: its pitch part reads the pitches before
-VIEWPOINT_READS = {"dur": "the note's own length", "dur-ratio": "the note's own length",
-                   "deltast": "the rest before the note", "bioi": "the note's onset",
-                   "ioi": "the note's onset", "posinbar": "the note's onset in the bar",
-                   "fib": "the note's onset in the bar", "tactus": "the note's onset in the bar",
-                   "thrtactus": "the note's onset in the bar", "thrbar": "the note's onset in the bar",
-                   "thr-cpint-fib": "the note's onset in the bar",
-                   "thr-cpint-tactus": "the note's onset in the bar",
-                   "cpintfib": "the note's onset in the bar", "barlength": "the meter",
-                   "pulses": "the meter", "cpintfref": "the key", "inscale": "the key",
-                   "referent": "the key", "mode": "the key"}
+VIEWPOINT_READS = {  # (a linked viewpoint's context holds its parts for the notes before too)
+    "dur": ("the note's own length", "the lengths before"),
+    "dur-ratio": ("the note's own length", "the lengths before"),
+    "deltast": ("the rest before the note", "the rests before"),
+    "bioi": ("the note's onset", "the lengths before", "the rests before"),
+    "ioi": ("the note's onset", "the lengths before", "the rests before"),
+    **dict.fromkeys(("posinbar", "fib", "tactus", "thrtactus", "thrbar", "thr-cpint-fib",
+                     "thr-cpint-tactus", "cpintfib"),
+                    ("the note's onset in the bar", "the bar positions before")),
+    "barlength": ("the meter",), "pulses": ("the meter",),
+    **dict.fromkeys(("cpintfref", "inscale", "referent", "mode"), ("the key",)),
+}
 
 
 @dataclass(frozen=True)
@@ -235,8 +245,8 @@ class MVSModel:
         parts = [part for viewpoint in ppm.system_named(self.system).viewpoints
                  for part in viewpoint.split("*")]
         return list(dict.fromkeys(["the pitches before"] +
-                                  [VIEWPOINT_READS[part] for part in parts
-                                   if part in VIEWPOINT_READS]))
+                                  [words for part in parts
+                                   for words in VIEWPOINT_READS.get(part, ())]))
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
              progress: FoldProgress | None = None, epoch_progress=None,
@@ -259,12 +269,11 @@ DYNAMIC_RATES = {"lstm": 0.03, "transformer": 0.003}
 
 @dataclass
 class NetworkModel:
-    """A collection network of an evaluation: its model as trained and/or learning each test
-    song (``lstm``, ``lstm+``) from one training per fold (``pretrained``, ``pretrained+`` when
-    it starts from pretrained weights)."""
+    """A collection network of an evaluation: its model as trained, learning each test song,
+    and that with PPM's short-term model (``lstm``, ``lstm+``, ``lstm+stm``) from one training
+    per fold (``pretrained``, ``pretrained+`` when it starts from pretrained weights)."""
 
-    plain: str | None                      # the name of the model as trained, if asked for
-    dynamic: str | None                    # the name of it learning each test song, if asked for
+    names_by_form: dict[str, str]          # form (``FORMS``) -> the name of the model asked for
     model_config: object                   # learning.CollectionModelConfig
     train_config: object                   # learning.CollectionTrainConfig
     vocabulary: EventVocabulary
@@ -275,16 +284,19 @@ class NetworkModel:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(name for name in (self.plain, self.dynamic) if name)
+        return tuple(self.names_by_form[form] for form in FORMS if form in self.names_by_form)
 
     @property
     def task(self) -> Task:
         return TASKS[self.model_config.task]
 
     def describe(self, name: str) -> str:
+        form = next(form for form, named in self.names_by_form.items() if named == name)
         what = f"collection {TITLES[self.model_config.family]}" + \
             (", pretrained" if self.pretrained is not None else "")
-        return what + (", learning each test song as it reads it" if name == self.dynamic else "")
+        return what + {"": "", "+": ", learning each test song as it reads it",
+                       "+stm": ", learning each test song as it reads it, and PPM's short-term "
+                               "model (STM C*I), combined as BOTH+"}[form]
 
     def inputs(self, name: str) -> list[str]:
         """What it sees, in words (its task's inputs)."""
@@ -313,14 +325,19 @@ class NetworkModel:
                                         self.train_config, epoch_progress)
         self.histories.append(history)
         tests = [rows[i] for i in test]
-        out = {}
-        if self.plain:
-            out[self.plain] = self._read(data, test, predict.distributions(model, tests))
-        if self.dynamic:
+        named, out = self.names_by_form, {}
+        if "" in named:
+            out[named[""]] = self._read(data, test, predict.distributions(model, tests))
+        if "+" in named or "+stm" in named:
             if progress:
-                progress(f"{self.dynamic}: learning each test song as it reads it")
-            out[self.dynamic] = self._read(data, test, predict.dynamic_distributions(
+                progress(f"{named.get('+') or named['+stm']}: learning each test song as it "
+                         "reads it")
+            dynamic = self._read(data, test, predict.dynamic_distributions(
                 model, tests, self.dynamic_rate, self.segment))
+            if "+" in named:
+                out[named["+"]] = dynamic
+            if "+stm" in named:
+                out[named["+stm"]] = with_short_term(data, test, dynamic)
         return out
 
     def _read(self, data: EvaluationData, test: Sequence[int], predicted) -> list[SongPrediction]:
@@ -342,3 +359,20 @@ class NetworkModel:
                 true = true * length_probs[steps, lengths]
             out.append((pitch_probs, true))
         return out
+
+
+def with_short_term(data: EvaluationData, test: Sequence[int],
+                    predictions: list[SongPrediction]) -> list[SongPrediction]:
+    """A model's predictions of the test songs combined with PPM's short-term model of each
+    song (STM C*I) as BOTH+ combines its long-term and short-term models (``COMBINATION``);
+    the true note's probability is the combined pitch's times the model's length given it."""
+    config = ppm.PPMConfig(len(data.pitches), None, "C", True, False)
+    short_term = ppm.short_term_distributions(config, [data.pitch_sequences[i] for i in test])
+    method, bias = COMBINATION
+    out = []
+    for index, (pitch_probs, true), stm in zip(test, predictions, short_term):
+        steps, pitches = np.arange(len(pitch_probs)), data.pitch_sequences[index]
+        length_given_pitch = true / pitch_probs[steps, pitches]
+        both = ppm.combine([pitch_probs, stm], bias=bias, method=method)
+        out.append((both, both[steps, pitches] * length_given_pitch))
+    return out

@@ -40,10 +40,15 @@ img { max-width: 100%; height: auto; }
 
 def best_model(evaluation: Evaluation, kind: str | None = None) -> ModelResult | None:
     """The model with the fewest bits per pitch; ``kind`` "ppm" (PPM and its viewpoint systems)
-    or "network" to choose among those only."""
-    models = [m for m in evaluation.models.values()
-              if kind is None or (network_name(m.name) is None) == (kind == "ppm")]
+    or "network" (a network alone, not one combined with PPM's STM) to choose among those."""
+    models = [m for m in evaluation.models.values() if kind is None or _kind(m.name) == kind]
     return min(models, key=lambda m: m.bits_pitch) if models else None
+
+
+def _kind(name: str) -> str:
+    """"ppm", "network" or "hybrid" (a network with PPM's short-term model)."""
+    network = network_name(name)
+    return "ppm" if network is None else "hybrid" if network[2] == "+stm" else "network"
 
 
 def verdict(evaluation: Evaluation) -> str:

@@ -106,3 +106,36 @@ def test_the_per_note_surprise_averages_to_the_table():
         now += note.duration
     assert [(row["cpitch"], row["onset"]) for row in rows] == [e[:2] for e in expected]
     assert [row["note.id"] for row in rows] == [str(i) for i in range(1, len(expected) + 1)]
+
+
+def test_a_network_with_the_short_term_model_keeps_its_certainty_and_its_lengths():
+    """``with_short_term``: a network certain of a note keeps it whatever the STM says (an
+    entropy of 0 weighs infinitely, as IDyOM's combination has it); the length's probability
+    given the pitch is the network's."""
+    from melodygen.evaluation.data import EvaluationData
+    from melodygen.evaluation.models import with_short_term
+
+    data = EvaluationData.of(collection())
+    test = [2, 5]
+    predictions = []
+    for index in test:
+        pitches = data.pitch_sequences[index]
+        certain = np.eye(len(data.pitches))[pitches]
+        predictions.append((certain, np.full(len(pitches), 0.5)))  # length given pitch: 0.5
+    for (both, true), index in zip(with_short_term(data, test, predictions), test):
+        np.testing.assert_allclose(both, np.eye(len(data.pitches))[data.pitch_sequences[index]])
+        np.testing.assert_allclose(true, 0.5)
+
+
+@pytest.mark.usefixtures("tensorflow")
+def test_the_network_with_the_short_term_model_in_an_evaluation():
+    result = evaluate(collection(), ["ppm-stm", "lstm+", "lstm+stm"], folds=2, seed=0,
+                      settings=QUICK)
+    both, alone = result.models["lstm+stm"], result.models["lstm+"]
+    assert both.inputs == alone.inputs and "short-term" in both.description
+    assert both.bits_pitch != alone.bits_pitch and np.isfinite(both.bits_pitch)
+    # the length given the pitch is the network's: the note's bits minus the pitch's agree
+    for fold_both, fold_alone in zip(both.folds, alone.folds):
+        for song_both, song_alone in zip(fold_both.songs, fold_alone.songs):
+            np.testing.assert_allclose(song_both.note_bits - song_both.pitch_bits,
+                                       song_alone.note_bits - song_alone.pitch_bits, atol=1e-9)
