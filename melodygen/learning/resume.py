@@ -8,6 +8,10 @@ its data). The file is written whole or not at all (``formats.cache.write_arrays
 process (a distributed training's chief; every worker reads it). A training resumes only from a
 state of the same settings: another collection, other sizes or other training settings are
 refused, in one line that says what differs. The file goes once the model is saved.
+
+The state holds the weights three times (and the optimizer's moments), so it can outgrow a
+folder the model itself fits in: ``Keeper`` then lets the training go on without it, says so
+once, and removes the older state it could not replace.
 """
 
 from __future__ import annotations
@@ -32,6 +36,32 @@ def keep(path: Path, arrays: dict, meta: dict, settings: dict) -> None:
     ``path``, whole or not at all; a folder that cannot take it is a ``MelodyError`` that says
     why ("cannot write: No space left on device")."""
     write_atomic(path, cache.arrays_bytes(arrays, {"settings": settings, **meta}))
+
+
+class Keeper:
+    """``keep`` after every epoch, until the folder cannot take the state (a full disk): then a
+    warning that says why and that this training cannot be resumed, the older state removed
+    (it is of an earlier epoch), and the training goes on; the model file is written at its
+    end, where it may still fit."""
+
+    def __init__(self, path: Path, settings: dict) -> None:
+        self.path, self.settings, self.failed = path, settings, None
+
+    def __call__(self, state) -> None:
+        """``state``: a ``TrainingState`` (its ``to_arrays``)."""
+        if self.failed is not None:
+            return
+        try:
+            keep(self.path, *state.to_arrays(), self.settings)
+        except MelodyError as error:
+            import warnings
+
+            from ..core.errors import MelodyWarning
+            self.failed = str(error)
+            self.path.unlink(missing_ok=True)
+            warnings.warn(MelodyWarning(f"{error}: the training goes on without keeping its "
+                                        "state, and cannot be resumed if it stops"),
+                          stacklevel=2)
 
 
 def read(path: Path, settings: dict) -> tuple[dict, dict]:

@@ -302,8 +302,7 @@ def train(collection: Collection | PreparedCollection,
         state = TrainingState.from_arrays(*resuming.read(state_file, settings))
     rows = [prepared.encode(index) for index in range(len(collection))]
     network = training.new_network(model_config, prepared.vocabulary, train_config.seed)
-    keep = (lambda done: resuming.keep(state_file, *done.to_arrays(), settings)) \
-        if state_file else None
+    keep = resuming.Keeper(state_file, settings) if state_file else None
     history = training.fit(network, [rows[i] for i in parts.train],
                            [rows[i] for i in parts.validation], train_config, progress,
                            resume=state, after_epoch=keep)
