@@ -14,14 +14,20 @@ from . import fields
 from .measures import layout, odd_measures
 from .notes import read_chord, read_note, tuplet_ratio
 from .reading import ALL_RULES, TuneReading, changes, tune_reading
-from .tokens import (BROKEN, CHORD, FIELD, GRACE, GRACE_END, MARKS, NOTE, TIE, TUPLET, Text, Token,
-                     tokenize, version_propagation)
+from .tokens import (BAR, BROKEN, CHORD, FIELD, GRACE, GRACE_END, MARKS, NOTE, TIE, TUPLET, Text,
+                     Token, tokenize, version_propagation)
 from .tunebook import TuneText
+
+# the bar lines that say how a tune is played: repeats, first and second endings, section ends
+STRUCTURE_BARS = frozenset(("|:", ":|", "[1", "[2", "||", "|]", "[|"))
 
 
 def read_tune(tune: TuneText, rules=ALL_RULES) -> TuneReading:
     """A tune -> its melody, fast; the same notes as ``music21_tune`` but for ``rules`` (names of
     ``RULES``; an empty set reads exactly as music21 does).
+
+    The reading keeps the tune's structure as written (``TuneReading.marks``): each repeat sign,
+    ending, double bar line and ``P:`` field with the time it stands at.
 
     Raises ``UnsupportedAbc`` for what it does not read (read the tune with ``music21_tune``)
     and ``MelodyError`` (file:line:column) for a broken tune.
@@ -32,7 +38,12 @@ def read_tune(tune: TuneText, rules=ALL_RULES) -> TuneReading:
     context.run()
     meter, tempo, pickup = layout(text, tokens)
     events, graces, tones, passed = [], 0, 0, 0
+    now, marks = Fraction(0), []  # quarter notes of the notes so far; the structure marks
     for token in tokens:
+        if token.kind == BAR and token.text in STRUCTURE_BARS:
+            marks.append((token.text, now))
+        elif token.kind == FIELD and token.text.startswith("P:"):
+            marks.append((token.text.split("%")[0].strip(), now))
         if token.kind != NOTE and token.kind != CHORD:
             continue
         if token.dropped:
@@ -41,15 +52,18 @@ def read_tune(tune: TuneText, rules=ALL_RULES) -> TuneReading:
             if token.tones:
                 tones += token.tones - 1
                 events.append((token.pitch, token.length, False, False))
+                now += token.length
         elif token.grace:
             graces += 1
         else:
             events.append((token.pitch, token.length, token.tie in ("start", "continue"),
                            token.tie in ("stop", "continue")))
+            now += token.length
     return tune_reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
                         grace_notes=graces, chord_tones=tones,
                         meter_changes=changes(context.meters), tempo_changes=changes(context.tempos),
-                        odd_measures=odd_measures(tokens, meter), passed_over=passed + text.passed)
+                        odd_measures=odd_measures(tokens, meter), passed_over=passed + text.passed,
+                        marks=tuple(marks))
 
 
 class _Context:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ...core.errors import MelodyError
 from ...core.note import DEFAULT_TEMPO, Melody, Note
@@ -68,6 +69,9 @@ class TuneReading:
     odd_measures: tuple[int, int] = (0, 0)  # (measures between the first and the last that do
                                             # not last a measure of their meter, such measures)
     passed_over: int = 0      # words and characters of no ABC meaning, passed over (as by music21)
+    marks: tuple[tuple[str, Fraction], ...] = ()  # the structure as written: (mark, quarter
+    # notes from the tune's start as written) of each repeat sign |: :|, ending [1 [2, double
+    # bar || |] [| and P: field, in order (melodygen's reader; music21's reading keeps none)
 
 
 def tune_reading(tune: TuneText, events, *, meter, tempo, pickup, reader: str,
