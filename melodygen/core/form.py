@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Sequence
 
+from .keys import song_key
 from .note import Melody, Note
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -317,13 +318,16 @@ def rhythm_name(text: str | None) -> str | None:
 @dataclass(frozen=True)
 class FormFacts:
     """What a collection's tunes are as wholes: their forms (``Form.name`` -> tunes), their
-    pickups (quarter notes -> tunes), their kind (``rhythm_name`` of the most common R:) and the
-    median tempo of those whose file gives one (quarter notes per minute)."""
+    pickups (quarter notes -> tunes), their kind (``rhythm_name`` of the most common R:), the
+    median tempo of those whose file gives one (quarter notes per minute), and the degrees
+    their parts but the last end on."""
 
     forms: dict[str, int]
     pickups: dict[Fraction, int]
     rhythm: str | None = None
     tempo: float | None = None     # None: no tune gives a tempo
+    cadences: dict[int, int] = field(default_factory=dict)  # semitones above the tonic ->
+    # parts (all but each tune's last) ending there
 
     @property
     def form(self) -> tuple[str, int]:
@@ -348,13 +352,15 @@ class FormFacts:
     def to_json(self) -> dict:
         return {"forms": dict(sorted(self.forms.items())),
                 "pickups": {str(length): n for length, n in sorted(self.pickups.items())},
-                "rhythm": self.rhythm, "tempo": self.tempo}
+                "rhythm": self.rhythm, "tempo": self.tempo,
+                "cadences": {str(degree): n for degree, n in sorted(self.cadences.items())}}
 
     @classmethod
     def from_json(cls, data: dict) -> "FormFacts":
         return cls({str(name): int(n) for name, n in data["forms"].items()},
                    {Fraction(length): int(n) for length, n in data["pickups"].items()},
-                   data.get("rhythm"), data.get("tempo"))
+                   data.get("rhythm"), data.get("tempo"),
+                   {int(degree): int(n) for degree, n in data.get("cadences", {}).items()})
 
     @classmethod
     def of(cls, melodies: Sequence[Melody], marks: Sequence = (), rhythms: Sequence = (),
@@ -362,10 +368,16 @@ class FormFacts:
         """The facts of ``melodies``, with each one's structure marks (none: one part each),
         R: field and tempo as its file gives it (None: none given)."""
         marks = list(marks) or [()] * len(melodies)
-        forms = Counter(tune_form(melody, found).name(melody.measure_length)
-                        for melody, found in zip(melodies, marks))
+        forms, cadences = Counter(), Counter()
+        for melody, found in zip(melodies, marks):
+            form = tune_form(melody, found)
+            forms[form.name(melody.measure_length)] += 1
+            key = melody.key or song_key(melody)
+            if key is not None:
+                cadences.update((note.pitch - key.tonic) % 12
+                                for note in part_endings(melody, Form(form.parts[:-1])))
         pickups = Counter(melody.pickup for melody in melodies)
         kinds = Counter(name for name in map(rhythm_name, rhythms) if name)
         given = [tempo for tempo in tempi if tempo is not None]
         return cls(dict(forms), dict(pickups), kinds.most_common(1)[0][0] if kinds else None,
-                   float(statistics.median(given)) if given else None)
+                   float(statistics.median(given)) if given else None, dict(cadences))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 import warnings
 import xml.etree.ElementTree as ET
 from fractions import Fraction
@@ -31,11 +32,12 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..core.errors import MelodyError, MelodyWarning
+from ..core.form import Form, Part, cut
 from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import write_atomic
-from .written import _Written, beams, beat_groups, measures, note_values  # noqa: F401 (the
-# writing of notes in measures is written.py's; these names stay importable from here)
+# the writing of notes in measures is written.py's; note_values stays importable from here
+from .written import _Written, beams, beat_groups, measures, note_values, without_filler  # noqa: F401
 from .timeline import (
     AUTO,
     LOSS_HINT,
@@ -68,11 +70,13 @@ def _text(parent: ET.Element, tag: str, text, **attributes) -> ET.Element:
 
 
 def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = (),
-                   key: Key | None = None) -> bytes:
+                   key: Key | None = None, form: Form | None = None,
+                   bars_a_system: int | None = None) -> bytes:
     """Melody -> MusicXML 4.0 document (partwise, one part); the same melody always gives the
     same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
-    a treble clef (bass for a low melody), the title, the time signature and a metronome mark.
+    a treble clef (bass for a low melody), the title, the time signature and a metronome mark
+    (in dotted quarters in 6/8, 9/8 and 12/8).
     ``key``: the key to write and spell in (a model's prediction in its song's key), by default
     the melody's own.
 
@@ -80,9 +84,15 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     labelled with its number). A marked note is coloured ``MARK_COLOR`` (every written part of
     it: ``<note color>``) and its label is written under it as lyrics, a line each (a label is
     one word a line: readers keep the last word of a lyric); a marked rest, which has no lyric
-    in most readers, gets its label as a direction above it."""
+    in most readers, gets its label as a direction above it.
+
+    ``form`` (``core.form.Form``): the melody is written in its parts, each part's bars as
+    ``measures`` cuts it (a part's pickup is a measure of its own, the bar before it short by
+    it), a rehearsal mark with its letter over each part, a part after the first on a new system
+    (and with ``bars_a_system``, a new system after so many bars of a part), a repeated part
+    between repeat bar lines, a double bar line after the others."""
     marks = dict(marks) if isinstance(marks, Mapping) else {place: str(place) for place in marks}
-    bars = measures(melody)
+    bars, parts = _part_measures(melody, form) if form is not None else (measures(melody), [])
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     # the key asked for, else the file's, else the key whose scale holds most of the song (so
     # fewest accidentals); its mode is written when it is the melody's own key
@@ -105,12 +115,22 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     _text(midi, "midi-channel", 1)
     _text(midi, "midi-program", 1)
     part = ET.SubElement(root, "part", id="P1")
-    for number, bar in enumerate(bars, start=0 if melody.pickup else 1):
-        measure = ET.SubElement(part, "measure", number=str(number))
-        if number == 0:
+    number = 0 if melody.pickup else 1
+    for index, bar in enumerate(bars):
+        pickup = bool(bar) and bar[0].start > 0  # starts after the bar line: not counted
+        measure = ET.SubElement(part, "measure", number=str(number) if not pickup or not index
+                                else f"{number - 1}a")
+        if pickup:
             measure.set("implicit", "yes")  # a pickup: not counted as a measure
+        number += 0 if pickup and index else 1
+        starts = parts[index][0] if parts else None
+        if parts and index and (starts is not None or _system_starts(parts, bars, index,
+                                                                     bars_a_system)):
+            ET.SubElement(measure, "print", {"new-system": "yes"})  # a system a part
         if len(part) == 1:
             _first_measure(measure, melody, divisions, fifths, mode, pitches)
+        if starts is not None:
+            _part_start(measure, starts)
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
             label = marks.get(item.position)
@@ -121,9 +141,60 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
                 note.set("color", MARK_COLOR)
                 if item.pitch is not None and item.first:
                     _write_lyric(note, label)
-    _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
+        ends = parts[index][1] if parts else None
+        if ends is not None:
+            _part_end(measure, ends, index == len(bars) - 1)
+    if not parts:
+        _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
     ET.indent(root, "  ")
     return _PROLOG + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def _part_measures(melody: Melody, form: Form) -> tuple[list[list[_Written]], list[tuple]]:
+    """The measures of a melody written in parts (``musicxml_bytes``), and per measure (the
+    part it starts or None, the part it ends or None); a note across a part's end is cut there."""
+    bars, parts, before = [], [], 0
+    for part in form.parts:
+        notes = cut(melody.notes, part.start, part.end)
+        segment = Melody(tuple(notes), melody.title, melody.time_signature, melody.tempo,
+                         pickup=melody.pickup)
+        found = [[replace(item, position=item.position + before if item.position else 0)
+                  for item in without_filler(bar)] for bar in measures(segment)]
+        found = [bar for bar in found if bar]
+        bars += found
+        parts += [(part if number == 0 else None, part if number == len(found) - 1 else None)
+                  for number in range(len(found))]
+        before += len(notes)
+    return bars, parts
+
+
+def _system_starts(parts: list[tuple], bars: list, index: int, every: int | None) -> bool:
+    """Whether measure ``index`` starts a system of ``every`` bars within its part: the full
+    measures since the part's first downbeat are a multiple of ``every``."""
+    if not every:
+        return False
+    first = max(i for i in range(index + 1) if parts[i][0] is not None)
+    full = sum(1 for bar in bars[first:index] if bar and bar[0].start == 0)
+    return bool(bars[index]) and bars[index][0].start == 0 and full > 0 and full % every == 0
+
+
+def _part_start(measure: ET.Element, part: Part) -> None:
+    """A part's first measure: a forward repeat when it is repeated, its letter above."""
+    if part.repeat:
+        barline = ET.SubElement(measure, "barline", location="left")
+        _text(barline, "bar-style", "heavy-light")
+        ET.SubElement(barline, "repeat", direction="forward")
+    direction = ET.SubElement(measure, "direction", placement="above")
+    _text(ET.SubElement(direction, "direction-type"), "rehearsal", part.label)
+
+
+def _part_end(measure: ET.Element, part: Part, last: bool) -> None:
+    """A part's last measure: a backward repeat when it is repeated, else a double bar line
+    (the final one at the end)."""
+    barline = ET.SubElement(measure, "barline", location="right")
+    _text(barline, "bar-style", "light-heavy" if part.repeat or last else "light-light")
+    if part.repeat:
+        ET.SubElement(barline, "repeat", direction="backward")
 
 
 def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int, fifths: int,
@@ -207,7 +278,12 @@ def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: 
     direction = ET.SubElement(measure, "direction", placement="above")
     metronome = ET.SubElement(ET.SubElement(direction, "direction-type"), "metronome")
     _text(metronome, "beat-unit", "quarter")
-    _text(metronome, "per-minute", f"{melody.tempo:g}")
+    beats, unit = melody.time_signature
+    if unit == 8 and beats % 3 == 0 and beats > 3 and (melody.tempo * 2 / 3).is_integer():
+        ET.SubElement(metronome, "beat-unit-dot")  # 6/8, 9/8, 12/8: dotted quarters a minute
+        _text(metronome, "per-minute", f"{melody.tempo * 2 / 3:g}")
+    else:
+        _text(metronome, "per-minute", f"{melody.tempo:g}")
     ET.SubElement(direction, "sound", tempo=f"{melody.tempo:g}")
 
 

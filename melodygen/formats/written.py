@@ -86,7 +86,10 @@ def measures(melody: Melody) -> list[list[_Written]]:
             if position == size:
                 bars.append([])
                 position = Fraction(0)
-    return [_no_lone_whole_rest(_written_bar(bar, size, group_ends), size) for bar in bars if bar]
+    beats, unit = melody.time_signature
+    compound = unit >= 8 and beats % 3 == 0 and beats > 3
+    return [_no_lone_whole_rest(_written_bar(bar, size, group_ends, compound), size)
+            for bar in bars if bar]
 
 
 def _odd_part(time: Fraction) -> int:
@@ -97,14 +100,18 @@ def _odd_part(time: Fraction) -> int:
     return odd
 
 
-def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction]) -> list[_Written]:
+def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction],
+                 compound: bool = False) -> list[_Written]:
     """One measure's spans (pitch, start, length, tied before, tied after, place, first part) ->
     its notes and rests.
 
     A beat group (``beat_groups``) in which a note starts or ends off the plain note values
     holds a tuplet: the one its times need together (1/3 -> 3 in the time of 2, 1/5 -> 5 in
     the time of 4). Notes are cut at the edges of such a group and written in its tuplet's
-    values; elsewhere a span is written as today, in plain values tied."""
+    values; elsewhere a span is written in plain values tied. In a ``compound`` meter (6/8,
+    9/8, 12/8) a note is also cut at the beats it crosses, unless it starts on a beat and lasts
+    whole beats in one value (a dotted quarter, a dotted half): five eighths from the bar line
+    are a dotted quarter tied to a quarter, not a half tied to an eighth."""
     bounds = [Fraction(0)] + [end for end in group_ends if end < size] + [size]
     odd: dict[int, int] = {}  # beat group -> the odd part its times need
     for _, start, length, *_ in spans:
@@ -120,7 +127,12 @@ def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction])
         if pitch is None and length == size:
             written.append(_Written(None, start, length, None, position=place, first=first))
             continue
-        cuts = [start] + [edge for edge in edges if start < edge < start + length] + [start + length]
+        inside = [bound for bound in bounds[1:-1] if start < bound < start + length]
+        beats = compound and inside and not (
+            start in bounds and (length / bounds[1]).denominator == 1 and
+            _odd_part(length) == 1 and len(note_values(length)) == 1)
+        cuts = [start] + sorted({edge for edge in edges + (inside if beats else [])
+                                 if start < edge < start + length}) + [start + length]
         pieces = []
         for low, high in zip(cuts, cuts[1:]):
             ratio = tuplets.get(bisect.bisect_right(bounds, low) - 1)
@@ -215,3 +227,17 @@ def beams(bar: list[_Written], group_ends: list[Fraction]) -> list[list[tuple[in
                         else "forward hook" if place == 0 else "backward hook")
                 result[index].append((level, kind))
     return result
+
+
+def without_filler(bar: list) -> list:
+    """A bar without the rest ``measures`` adds to complete the last bar (position 0), but for
+    the part of it inside a tuplet with notes of the melody (the tuplet needs all its notes)."""
+    keep, start = [item.position > 0 for item in bar], None
+    for index, item in enumerate(bar):
+        if "start" in item.bracket:
+            start = index
+        if "stop" in item.bracket and start is not None:
+            if any(keep[start:index + 1]):
+                keep[start:index + 1] = [True] * (index + 1 - start)
+            start = None
+    return [item for item, kept in zip(bar, keep) if kept]

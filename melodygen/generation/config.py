@@ -64,6 +64,9 @@ class GenerateConfig:
                                     # its own (none: every tune starts after ``pickup``)
     motifs: bool = False            # with a form: the bars repeat one another as those of a
                                     # tune of the collection do (generation.form)
+    cadences: tuple[tuple[int, int], ...] = ()  # with a form: the degrees (semitones above the
+                                    # tonic) the collection's parts but the last end on, and how
+                                    # many: each part draws its own among the stable ones
 
     def __post_init__(self) -> None:
         measure = Fraction(4 * self.time_signature[0], self.time_signature[1])
@@ -210,7 +213,8 @@ def make_config(model: MelodyModel, *, primer: str | Sequence[Note] | None = Non
         include_primer=include_primer, form=form, part_bars=part_bars,
         pickups=() if facts is None or notes or form is None else
         tuple(sorted(facts.pickups.items())),
-        motifs=form is not None and (True if motifs is None else motifs))
+        motifs=form is not None and (True if motifs is None else motifs),
+        cadences=() if facts is None or form is None else tuple(sorted(facts.cadences.items())))
 
 
 NO_FORM = "none"  # --form none: whole bars and the tonic ending, no parts

@@ -91,11 +91,8 @@ class Shaper:
                                                  min(model.lengths), tonic, limits))
         measure = config.measure
         form = layout(config.form, config.part_bars, measure)
-        last = form.parts[-1].label
-        stable = stable_degrees(config.key) if config.key is not None else frozenset()
-        cadences = tuple(Cadence(part.end - pickup,
-                                 frozenset((tonic,)) if part.label == last or not stable
-                                 else stable)
+        endings = self._endings(form, rng)
+        cadences = tuple(Cadence(part.end - pickup, endings[part.label])
                          for part in form.parts[:-1] if tonic is not None)
         base = TuneRules(config.time_signature, config.bars, min(model.lengths), tonic, limits,
                          cadences, pickup)
@@ -111,6 +108,32 @@ class Shaper:
                             step[0] == "exact")
                        for bar, step in enumerate(planned) if step is not None]
         return Shape(pickup, form, FormRules(base, copies, config.primer, pickup), template)
+
+    def _endings(self, form: Form, rng: np.random.Generator) -> dict[str, frozenset[int]]:
+        """The pitch classes each part may end on: the last part's letter on the tonic; each
+        other letter on one stable degree drawn from those the collection's parts end on
+        (``config.cadences``; the most common when generating greedily), or on any stable
+        degree when it gives none."""
+        config, key = self.config, self.config.key
+        if key is None:
+            return {part.label: frozenset() for part in form.parts}
+        stable = stable_degrees(key)
+        usual = [(degree, n) for degree, n in config.cadences
+                 if (key.tonic + degree) % 12 in stable and n > 0]
+        endings = {}
+        for part in form.parts:
+            if part.label in endings:
+                continue
+            if part.label == form.parts[-1].label:
+                endings[part.label] = frozenset((key.tonic,))
+            elif not usual:
+                endings[part.label] = stable
+            else:
+                weights = np.array([n for _, n in usual], dtype=np.float64)
+                pick = int(np.argmax(weights)) if config.greedy else \
+                    int(rng.choice(len(usual), p=weights / weights.sum()))
+                endings[part.label] = frozenset(((key.tonic + usual[pick][0]) % 12,))
+        return endings
 
     def _pickup(self, rng: np.random.Generator) -> Fraction:
         """A tune's pickup: the primer's, else one drawn from the collection's pickups (the most

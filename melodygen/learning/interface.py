@@ -203,6 +203,8 @@ class MelodyModel(ABC):
                                # melody is compared with
     form = None                # a model of a collection: its tunes' forms, pickups, kind and
                                # tempo (core.form.FormFacts); None for a model of one song
+    reference_marks: tuple = ()  # each reference melody's structure marks (repeat signs, ...),
+                                 # when known (core.collection.Tune.marks)
 
     @property
     @abstractmethod

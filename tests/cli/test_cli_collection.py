@@ -48,7 +48,8 @@ def test_generate_tunes_in_a_key_and_meter(model):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("book.abc, lstm (book.melodygen): 2 melodies of 4 bars of 3/4 in D "
-                               "major, sampling: temperature 1, seed 3")
+                               "major, form A (parts of 4 bars), a quarter of 120, sampling: "
+                               "temperature 1, seed 3")
     assert lines[2].split()[:3] == ["melody", "notes", "bars"]
     assert [line.split()[2:5] for line in lines[3:5]] == [["4", "full", "yes"]] * 2
     summary = json.loads((folder / "gen" / "summary.json").read_text())

@@ -90,7 +90,7 @@ def test_the_statistics(written):
     _, _, summary = written
     first = summary.melodies[0].stats
     assert (first.bars, first.full_bars, first.ends_on_tonic, first.in_key) == (4, True, True, 1.0)
-    assert first.copy.length == 4 and first.copied_from == "book.abc:3"  # g4 b8 d'8 g'4
+    assert first.copy.length == 4 and first.copied_from == "a reel"  # g4 b8 d'8 g'4, by title
     assert (first.bits, first.reference_bits) == (3.1, 3.2)
     assert summary.melodies[1].stats.copy.length == 1
 
@@ -101,13 +101,13 @@ def test_the_gallery_and_the_summary(written):
     assert page.count('<div class="score"') == 2 and page.count("<audio") == 2
     assert 'src="tune-1.wav"' in page
     assert "New melodies of collection LSTM of essen (7,976 tunes)" in page
-    assert "4 (book.abc:3 1-4)" in page  # the longest copy and where it is
+    assert "4 (a reel 1-4)" in page  # the longest copy: the tune's title, and where it is
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["model"] == {"file": "book.melodygen", "kind": "collection", "name": "lstm",
                                 "source": "essen", "tunes": 7976}
     assert [t["stats"]["longest_copy"] for t in summary["melodies"]] == [
-        {"notes": 4, "start": 1, "melody": "book.abc:3", "melody_start": 1},
-        {"notes": 1, "start": 1, "melody": "book.abc:3", "melody_start": 1}]
+        {"notes": 4, "start": 1, "melody": "a reel", "melody_start": 1},
+        {"notes": 1, "start": 1, "melody": "a reel", "melody_start": 1}]
     assert summary["melodies"][0]["stats"]["bits_per_note"] == 3.1
     assert summary["melodies"][1]["tokens"].startswith("d'4 b4 g4 (3 a8 b8 c'8")
     assert "reference" not in summary  # a collection: no one song to compare with

@@ -21,7 +21,7 @@ from typing import Sequence
 from ...core.form import Form, cut
 from ...core.keys import Key, key_alters, song_key, spell
 from ...core.note import Melody
-from ..written import NOTE_VALUES, beat_groups, beams, measures
+from ..written import NOTE_VALUES, beat_groups, beams, measures, without_filler
 
 _MODE_SUFFIXES = {"major": "", "minor": "m"}  # others: the mode's first three letters, 'Dmix'
 _UNREAD_TONICS = ("B#", "Fb")  # tonics music21's K: does not know (so neither does read_tune)
@@ -114,7 +114,7 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
     group_ends = beat_groups(melody.time_signature)
     out = []
     for bar in measures(melody):
-        bar = _without_filler(bar)
+        bar = without_filler(bar)
         if not bar:
             continue
         shown: dict[str, int] = {}
@@ -139,20 +139,6 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
             words.append(word)
         out.append(" ".join(words))
     return out
-
-
-def _without_filler(bar: list) -> list:
-    """A bar without the rest ``measures`` adds to complete the last bar (position 0), but for
-    the part of it inside a tuplet with notes of the melody (the tuplet needs all its notes)."""
-    keep, start = [item.position > 0 for item in bar], None
-    for index, item in enumerate(bar):
-        if "start" in item.bracket:
-            start = index
-        if "stop" in item.bracket and start is not None:
-            if any(keep[start:index + 1]):
-                keep[start:index + 1] = [True] * (index + 1 - start)
-            start = None
-    return [item for item, kept in zip(bar, keep) if kept]
 
 
 def _usual(actual: int) -> int:

@@ -97,6 +97,8 @@ class CollectionModel(MelodyModel):
     network: keras.Model | None = None  # None when read without TensorFlow (``read``)
     form: FormFacts | None = None   # its tunes' forms, pickups, kind and tempo (None: derived
                                     # from ``reference``, as for a file older than them)
+    reference_marks: tuple = ()     # each reference tune's structure marks (Tune.marks), in
+                                    # order; () in a file older than them (one part each)
 
     def __post_init__(self) -> None:
         if self.form is None:  # an older model file: what the training tunes show
@@ -219,6 +221,8 @@ class CollectionModel(MelodyModel):
             "history": self.history.to_json(),
             "reference": {"member": REFERENCE_MEMBER, "tunes": len(self.reference)},
             "form": self.form.to_json(),
+            "reference_marks": [[[mark, str(time)] for mark, time in marks]
+                                for marks in self.reference_marks],
             "versions": self.versions,
         }
 
@@ -254,8 +258,14 @@ def read(path: str | Path, metadata: dict) -> CollectionModel:
     except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
         raise MelodyError(f"corrupted model file: bad form in {METADATA_MEMBER} ({error})",
                           source=str(path)) from None
+    try:
+        marks = tuple(tuple((str(mark), Fraction(time)) for mark, time in tune)
+                      for tune in data.get("reference_marks", ()))
+    except (TypeError, ValueError, ZeroDivisionError) as error:
+        raise MelodyError(f"corrupted model file: bad reference_marks in {METADATA_MEMBER} "
+                          f"({error})", source=str(path)) from None
     return CollectionModel(*fields_of, _reference(path), dict(data.get("versions", {})),
-                           form=form)
+                           form=form, reference_marks=marks)
 
 
 def _reference(path: Path) -> tuple[Melody, ...]:
@@ -364,4 +374,4 @@ def _trained(prepared: PreparedCollection, model_config: CollectionModelConfig,
         collection.name, model_config, train_config, prepared.vocabulary,
         meters.most_common(1)[0][0], float(statistics.median(melody.tempo for melody in melodies)),
         prepared.pitch_range(), facts, history, tuple(melodies[i] for i in parts.train),
-        versions(), network, form)
+        versions(), network, form, tuple(tune.marks for tune in trained))
