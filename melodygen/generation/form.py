@@ -40,6 +40,8 @@ from ..learning.interface import MelodyModel, NoteRule
 from .config import GenerateConfig
 from .rules import REST, Cadence, TuneRules
 
+BANDS = 10  # bands of the collection's tunes, by how many bars they repeat (motifs)
+
 
 def stable_degrees(key: Key) -> frozenset[int]:
     """The pitch classes a part may end on in ``key``: its tonic, third and fifth (those of
@@ -77,6 +79,7 @@ class Shaper:
     def __init__(self, model: MelodyModel, config: GenerateConfig) -> None:
         self.model, self.config = model, config
         self._full_bars: list[int] | None = None  # of each tune the model learnt
+        self._plans: dict = {}  # full bars -> (the plans of the tunes of as many, their bands)
 
     def shape(self, index: int) -> Shape:
         config, model = self.config, self.model
@@ -103,7 +106,7 @@ class Shaper:
                 copies.append(Copy(part.start - pickup, part.end - pickup, first.start - pickup))
         template = None
         if config.motifs:
-            template, planned = self._plan(rng, config.bars - (1 if pickup else 0))
+            template, planned = self._plan(rng, index, config.bars - (1 if pickup else 0))
             copies += [Copy(bar * measure, (bar + 1) * measure, step[1] * measure,
                             step[0] == "exact")
                        for bar, step in enumerate(planned) if step is not None]
@@ -147,9 +150,14 @@ class Shaper:
         weights = np.array([n for _, n in pickups], dtype=np.float64)
         return pickups[int(rng.choice(len(pickups), p=weights / weights.sum()))][0]
 
-    def _plan(self, rng: np.random.Generator, full: int) -> tuple[str | None, tuple]:
-        """A tune the model learnt whose bar repeats to take (of ``full`` full bars, else more,
-        else the longest), and its ``repeat_plan`` cut to ``full`` bars."""
+    def _plan(self, rng: np.random.Generator, index: int, full: int) -> tuple[str | None, tuple]:
+        """A tune the model learnt whose bar repeats tune ``index`` takes, and its
+        ``repeat_plan`` cut to ``full`` bars. The tunes of ``full`` full bars (else more, else the
+        longest) are ranked by how many bars they repeat and cut into ``BANDS`` bands; tune
+        ``index`` draws from band ``order[index % BANDS]`` (``order`` a permutation drawn from
+        the seed alone), so any ``BANDS`` tunes in a row repeat their bars as the collection's
+        tunes do on the whole (stratified sampling: a set of tunes varies less than drawn
+        freely), and no tune depends on how many are made."""
         reference = self.model.reference
         if not reference:
             return None, ()
@@ -160,9 +168,18 @@ class Shaper:
         pool = [i for i, size in enumerate(sizes) if size == full] or \
             [i for i, size in enumerate(sizes) if size > full] or \
             [i for i, size in enumerate(sizes) if size == max(sizes)]
-        chosen = pool[int(rng.integers(len(pool)))]
+        if full not in self._plans:
+            plans = {i: repeat_plan(reference[i])[:full] for i in pool}
+            ranked = sorted(pool, key=lambda i: (sum(1 for step in plans[i]
+                                                     if step and step[0] == "exact"), i))
+            bands = [band for band in np.array_split(np.array(ranked), min(BANDS, len(ranked)))]
+            order = np.random.default_rng([self.config.seed or 0, full]).permutation(len(bands))
+            self._plans[full] = (plans, [bands[b] for b in order])
+        plans, bands = self._plans[full]
+        band = bands[index % len(bands)]
+        chosen = int(band[int(rng.integers(len(band)))])
         melody = reference[chosen]
-        return melody.source or melody.title, repeat_plan(melody)[:full]
+        return melody.source or melody.title, plans[chosen]
 
 
 class FormRules:
