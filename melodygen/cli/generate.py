@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the time signature, e.g. 3/4 (default: the collection's most common)")
     tunes.add_argument("--form", default=None, metavar="LETTERS",
                        help="the parts as played: AABB, AB, AABA, ABAC, ... (two equal letters "
-                            "in a row: one part between repeat signs), or none (default: the "
+                            "in a row: one part between repeat signs); collection: each tune a "
+                            "form drawn from the collection's; none: no parts (default: the "
                             "collection's most common form, from its repeat signs and parts)")
     tunes.add_argument("--part-bars", type=int, default=None, metavar="N",
                        help="bars of each part (default: the collection's, e.g. 8)")
@@ -194,8 +195,8 @@ def format_generated(summary, folder: Path) -> str:
     size = f"{config.bars} bars" if config.bars else f"{config.length} notes"
     melodies = "melody" if config.count == 1 else "melodies"
     model = summary.model
-    form = "" if config.form is None else \
-        f", form {config.form} (parts of {config.part_bars} bars)"
+    form = "" if config.form is None else ", forms drawn from the collection's" \
+        if config.part_bars is None else f", form {config.form} (parts of {config.part_bars} bars)"
     tempo = "" if model.form is None else \
         f", {tempo_words(config.tempo, config.time_signature)}"  # a collection's: its dance's
     lines = [f"{model.learnt_from}, {model.name} ({summary.model_file}): {config.count} "

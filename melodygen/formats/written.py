@@ -229,15 +229,16 @@ def beams(bar: list[_Written], group_ends: list[Fraction]) -> list[list[tuple[in
     return result
 
 
-def without_filler(bar: list) -> list:
-    """A bar without the rest ``measures`` adds to complete the last bar (position 0), but for
-    the part of it inside a tuplet with notes of the melody (the tuplet needs all its notes)."""
-    keep, start = [item.position > 0 for item in bar], None
-    for index, item in enumerate(bar):
-        if "start" in item.bracket:
-            start = index
-        if "stop" in item.bracket and start is not None:
-            if any(keep[start:index + 1]):
-                keep[start:index + 1] = [True] * (index + 1 - start)
-            start = None
-    return [item for item, kept in zip(bar, keep) if kept]
+def without_filler(bar: list[_Written]) -> list[_Written]:
+    """A bar without the rest ``measures`` adds to complete the last bar (position 0), for a
+    tune whose last bar is short (by its pickup); a tuplet bracket it ended ends on the last note
+    before it."""
+    kept = [item for item in bar if item.position]
+    if len(kept) == len(bar) or not kept:
+        return kept
+    opened = False
+    for item in kept:
+        opened = (opened or "start" in item.bracket) and "stop" not in item.bracket
+    if opened:
+        kept[-1] = replace(kept[-1], bracket=kept[-1].bracket + ("stop",))
+    return kept

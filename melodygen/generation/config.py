@@ -64,6 +64,8 @@ class GenerateConfig:
                                     # its own (none: every tune starts after ``pickup``)
     motifs: bool = False            # with a form: the bars repeat one another as those of a
                                     # tune of the collection do (generation.form)
+    forms: tuple[tuple[str, int, int], ...] = ()  # with the form "collection": the collection's
+                                    # forms (letters, part bars, tunes): each tune draws its own
     cadences: tuple[tuple[int, int], ...] = ()  # with a form: the degrees (semitones above the
                                     # tonic) the collection's parts but the last end on, and how
                                     # many: each part draws its own among the stable ones
@@ -91,7 +93,9 @@ class GenerateConfig:
              f"the primer lasts {primer} quarter notes, as long as the {self.bars} bars of "
              f"{self.time_signature[0]}/{self.time_signature[1]} or longer"),
         ]
-        if self.form is not None:
+        if self.form == COLLECTION_FORMS:
+            problems += [(not self.forms, "the form 'collection' needs the collection's forms")]
+        elif self.form is not None:
             problems += [
                 (form_error(self.form) is not None, form_error(self.form) or ""),
                 (self.bars is None, "a form needs a number of bars, not a length in notes"),
@@ -152,6 +156,7 @@ class GenerateConfig:
                 "count": self.count, "seed": None if self.greedy else self.seed,
                 "include_primer": self.include_primer, "form": self.form,
                 "part_bars": self.part_bars, "motifs": self.motifs,
+                "forms": {f"{letters}/{bars}": n for letters, bars, n in self.forms},
                 "pickups": {str(length): n for length, n in self.pickups}}
 
 
@@ -214,10 +219,14 @@ def make_config(model: MelodyModel, *, primer: str | Sequence[Note] | None = Non
         pickups=() if facts is None or notes or form is None else
         tuple(sorted(facts.pickups.items())),
         motifs=form is not None and (True if motifs is None else motifs),
-        cadences=() if facts is None or form is None else tuple(sorted(facts.cadences.items())))
+        cadences=() if facts is None or form is None else tuple(sorted(facts.cadences.items())),
+        forms=tuple((name.split("/")[0], int(name.split("/")[1]), n)
+                    for name, n in sorted(facts.forms.items()))
+        if form == COLLECTION_FORMS else ())
 
 
 NO_FORM = "none"  # --form none: whole bars and the tonic ending, no parts
+COLLECTION_FORMS = "collection"  # --form collection: each tune a form of the collection's
 
 
 def written_parts(letters: str) -> int:
@@ -235,11 +244,19 @@ def form_settings(facts, form: str | None, part_bars: int | None, bars: int | No
       (``A``) of ``bars`` bars;
     - a form (and part bars, or the collection's): bars are its written parts times part bars
       (``bars``, if given too, must be that many, or divide into its parts);
+    - ``collection`` (``COLLECTION_FORMS``): each tune draws a form of the collection's (its bars
+      then its own: ``bars`` are the most common form's, and may not be asked);
     - ``none`` (``NO_FORM``), a length in notes, or a model of one song: no form."""
     if facts is None or length is not None or form == NO_FORM:
         if form == NO_FORM and part_bars is not None:
             raise ConfigError("--part-bars needs a form (not --form none)")
         return None, None, bars
+    if form is not None and form.strip().lower() == COLLECTION_FORMS:
+        if part_bars is not None or bars is not None:
+            raise ConfigError("--form collection draws each tune's form and length from the "
+                              "collection's: leave --part-bars and --bars out")
+        usual, usual_bars = facts.form
+        return COLLECTION_FORMS, None, written_parts(usual) * usual_bars
     if form is not None:
         form = form.strip().upper()
         error = form_error(form)

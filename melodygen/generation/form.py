@@ -12,7 +12,9 @@ cadences and motifs are rules around it, decided per tune before it starts (``Sh
   fifth); the last part, and every part of its letter, on the tonic (``rules.Cadence``).
 - **Pickups.** Without a primer, each tune draws its pickup from the collection's (lengths and how
   many tunes have each, ``core.form.FormFacts.pickups``): as many of its tunes start with a pickup
-  as the collection's do.
+  as the collection's do (of pickups that leave the last bar, short by it, a beat at least).
+- **The collection's forms.** With the form ``collection`` each tune draws its form and part
+  length from the collection's (``FormFacts.forms``) instead of taking one asked for.
 - **Motifs.** With ``motifs``, each tune takes the way one tune of the collection repeats its own
   bars (``core.form.repeat_plan`` of a tune the model learnt, of as many bars when there is one):
   where that tune's bar *i* equals its bar *j*, the new tune's bar *i* copies its own bar *j*;
@@ -37,8 +39,8 @@ from ..core.form import STABLE_DEGREES, Form, layout, repeat_plan
 from ..core.keys import Key
 from ..core.note import Note
 from ..learning.interface import MelodyModel, NoteRule
-from .config import GenerateConfig
-from .rules import REST, Cadence, TuneRules
+from .config import COLLECTION_FORMS, GenerateConfig
+from .rules import REST, Cadence, TuneRules, beat
 
 BANDS = 10  # bands of the collection's tunes, by how many bars they repeat (motifs)
 
@@ -93,11 +95,13 @@ class Shaper:
             return Shape(pickup, None, TuneRules(config.time_signature, config.bars,
                                                  min(model.lengths), tonic, limits))
         measure = config.measure
-        form = layout(config.form, config.part_bars, measure)
+        letters, part_bars = self._form(rng)
+        form = layout(letters, part_bars, measure)
+        bars = len(form.parts) * part_bars
         endings = self._endings(form, rng)
         cadences = tuple(Cadence(part.end - pickup, endings[part.label])
                          for part in form.parts[:-1] if tonic is not None)
-        base = TuneRules(config.time_signature, config.bars, min(model.lengths), tonic, limits,
+        base = TuneRules(config.time_signature, bars, min(model.lengths), tonic, limits,
                          cadences, pickup)
         copies = []
         for number, part in enumerate(form.parts):  # a part again: its notes copied
@@ -106,11 +110,23 @@ class Shaper:
                 copies.append(Copy(part.start - pickup, part.end - pickup, first.start - pickup))
         template = None
         if config.motifs:
-            template, planned = self._plan(rng, index, config.bars - (1 if pickup else 0))
+            template, planned = self._plan(rng, index, bars - (1 if pickup else 0))
             copies += [Copy(bar * measure, (bar + 1) * measure, step[1] * measure,
                             step[0] == "exact")
                        for bar, step in enumerate(planned) if step is not None]
         return Shape(pickup, form, FormRules(base, copies, config.primer, pickup), template)
+
+    def _form(self, rng: np.random.Generator) -> tuple[str, int]:
+        """A tune's form and its parts' bars: the one asked for, or with ``COLLECTION_FORMS``
+        one drawn from the collection's forms (``config.forms``; the most common when
+        generating greedily)."""
+        config = self.config
+        if config.form != COLLECTION_FORMS:
+            return config.form, config.part_bars
+        weights = np.array([n for _, _, n in config.forms], dtype=np.float64)
+        pick = int(np.argmax(weights)) if config.greedy else \
+            int(rng.choice(len(weights), p=weights / weights.sum()))
+        return config.forms[pick][0], config.forms[pick][1]
 
     def _endings(self, form: Form, rng: np.random.Generator) -> dict[str, frozenset[int]]:
         """The pitch classes each part may end on: the last part's letter on the tonic; each
@@ -142,7 +158,8 @@ class Shaper:
         """A tune's pickup: the primer's, else one drawn from the collection's pickups (the most
         common when generating greedily)."""
         config = self.config
-        pickups = [(length, n) for length, n in config.pickups if length < config.measure]
+        last = beat(config.time_signature)  # the last bar, short by the pickup, holds a beat
+        pickups = [(length, n) for length, n in config.pickups if config.measure - length >= last]
         if config.primer or not pickups:
             return config.pickup
         if config.greedy:

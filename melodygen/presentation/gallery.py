@@ -259,8 +259,10 @@ def _facts(summary: GenerationSummary) -> str:
     form = ""
     if config.form is not None:
         pickups = sum(1 for melody in summary.melodies if melody.melody.pickup)
-        form = (f" in the form {config.form} (parts of {config.part_bars} bars, "
-                f"{pickups} of {config.count} with a pickup; repeats played in the MIDI and audio)")
+        asked = f"the form {config.form} (parts of {config.part_bars} bars, " \
+            if config.part_bars else "forms drawn from the collection's ("
+        form = (f" in {asked}{pickups} of {config.count} with a pickup; repeats played in the "
+                "MIDI and audio)")
     return (f"{config.count} melodies of {size} of {beats}/{unit} in {config.key}{form}, "
             f"{config.describe()}; {learnt}. Longest copy: the longest run of new notes "
             "(lengths and intervals, in any key) that a melody it learnt also has. Bits per "

@@ -95,7 +95,7 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
         "primer_notes": 4, "length": 64, "bars": None, "key": "C major", "meter": "2/4",
         "tempo": 100.0, "end": "free", "temperature": 0.9, "top_k": 5, "top_p": None,
         "count": 4, "seed": 7, "include_primer": True, "form": None, "part_bars": None,
-        "motifs": False, "pickups": {}}
+        "motifs": False, "forms": {}, "pickups": {}}
     assert (summary["model"]["kind"], summary["model"]["name"], summary["model"]["song"]) == \
         ("song", "stateful2", "나비야")
     for stem, entry in zip(stems, summary["melodies"]):

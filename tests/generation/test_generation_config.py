@@ -46,7 +46,7 @@ def test_a_song_models_defaults(song_model, nabiya):
         "bars": None, "key": "C major", "meter": "2/4", "tempo": 100.0, "end": "free",
         "temperature": None, "top_k": None, "top_p": None, "count": 1, "seed": None,
         "include_primer": True, "form": None, "part_bars": None, "motifs": False,
-        "pickups": {}}
+        "forms": {}, "pickups": {}}
 
 
 def test_primer_tokens_with_bar_lines(song_model):

@@ -21,7 +21,7 @@ from typing import Sequence
 from ...core.form import Form, cut
 from ...core.keys import Key, key_alters, song_key, spell
 from ...core.note import Melody
-from ..written import NOTE_VALUES, beat_groups, beams, measures, without_filler
+from ..written import NOTE_VALUES, beat_groups, beams, measures
 
 _MODE_SUFFIXES = {"major": "", "minor": "m"}  # others: the mode's first three letters, 'Dmix'
 _UNREAD_TONICS = ("B#", "Fb")  # tonics music21's K: does not know (so neither does read_tune)
@@ -114,7 +114,7 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
     group_ends = beat_groups(melody.time_signature)
     out = []
     for bar in measures(melody):
-        bar = without_filler(bar)
+        bar = [item for item in bar if item.position]  # not the rest that completes the bar
         if not bar:
             continue
         shown: dict[str, int] = {}
@@ -126,9 +126,7 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
                 (actual, normal), count = runs[index]
                 word += f"({actual}" if (normal, count) == (_usual(actual), actual) else \
                     f"({actual}:{normal}:{count}"
-            length = _VALUES[item.value] * (2 - Fraction(1, 2 ** item.dots)) if item.value \
-                else item.length
-            word += _abc_note(item.pitch, length, unit, fifths, alters, shown)
+            word += _abc_note(item.pitch, _written(item), unit, fifths, alters, shown)
             if item.tie_start:
                 word += "-"
             if not any(level == 1 and kind in ("begin", "continue")
@@ -141,6 +139,11 @@ def _bars(melody: Melody, unit: Fraction, fifths: int) -> list[str]:
     return out
 
 
+def _written(item) -> Fraction:
+    """An item's written length (a tuplet's note unscaled), quarter notes."""
+    return _VALUES[item.value] * (2 - Fraction(1, 2 ** item.dots)) if item.value else item.length
+
+
 def _usual(actual: int) -> int:
     """The q that ABC's ``(p`` means in a simple meter: 3 notes in the time of 2, 2 in the time
     of 3, 4 of 3, 5 of 2, 6 of 2, 7 of 2..."""
@@ -148,13 +151,20 @@ def _usual(actual: int) -> int:
 
 
 def _tuplet_runs(bar) -> dict[int, tuple[tuple[int, int], int]]:
-    """The first item of each tuplet bracket -> ((actual, normal), the items in the bracket)."""
+    """The first item of each tuplet written as one ``(p:q:r``: the items of a bracket (to its
+    end, or to the bar's end when the rest that completed the bar is left out), in runs of one
+    written length (abc2midi plays a tuplet of unequal notes only with a warning) -> ((actual,
+    normal), the items of the run)."""
     runs, start = {}, None
     for index, item in enumerate(bar):
-        if "start" in item.bracket:
-            start = index
-        if "stop" in item.bracket and start is not None:
-            runs[start] = (item.tuplet, index - start + 1)
+        if "start" in item.bracket or (start is not None and (
+                item.tuplet != bar[start].tuplet or _written(item) != _written(bar[start]))):
+            start = index if item.tuplet else None
+            if start is not None:
+                runs[start] = (item.tuplet, 0)
+        if start is not None:
+            runs[start] = (runs[start][0], runs[start][1] + 1)
+        if "stop" in item.bracket:
             start = None
     return runs
 
