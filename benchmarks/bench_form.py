@@ -123,7 +123,7 @@ def abc_programs(book: Path) -> tuple[list[str], list[str], list]:
 
 
 def measure(name: str, family: str, count: int, seed: int, epochs: int | None, work: Path,
-            quick: bool) -> dict:
+            quick: bool, form: str | None) -> dict:
     import warnings
 
     import melodygen
@@ -142,7 +142,8 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
     seconds = time.perf_counter() - start
     out = work / f"{name}-{family}-tunes"
     command("generate", str(model), "--count", str(count), "--seed", str(seed), "--out",
-              str(out), "--no-audio", *(["--no-scores"] if quick else []), "--quiet")
+              str(out), "--no-audio", *(["--no-scores"] if quick else []), "--quiet",
+              *(["--form", form] if form else []))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     settings = summary["settings"]
     key = Key.parse(settings["key"]) if settings["key"] else None
@@ -150,8 +151,8 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
     held = melodygen.read_collection(str(held_book))
     book = read_tunebook(out / "tunes.abc")
     tunes = [StyleTune.of(reading.melody, reading.marks, key) for reading in book.readings]
-    asked = settings["form"]
-    forms = sum(tune.form.letters == asked for tune in tunes)
+    asked = [melody["form"]["letters"] for melody in summary["melodies"]]  # each tune's form
+    forms = sum(tune.form.letters == letters for tune, letters in zip(tunes, asked))
     said, drawn, played_by_abc2midi = abc_programs(out / "tunes.abc")
     played = same_as_abc2midi = cadences = parts = 0
     for number, tune in enumerate(tunes, start=1):
@@ -208,9 +209,10 @@ def report(found: dict, quick: bool) -> bool:
     low, high = found["range"]
     print(f"\n== {found['name']}: {found['how']}")
     print(f"   {found['family']} trained in {found['seconds']:.0f} s: {found['trained']}")
-    print(f"   {n} tunes: form {s['form']} (parts of {s['part_bars']} bars), {s['bars']} bars of "
-          f"{s['meter']} in {s['key']}, {s['tempo']:g} quarter notes a minute, "
-          f"{s['choosing']}; files in {found['out']}")
+    form = f"form {s['form']} (parts of {s['part_bars']} bars), {s['bars']} bars" \
+        if s["part_bars"] else "forms drawn from the collection's"
+    print(f"   {n} tunes: {form} of {s['meter']} in {s['key']}, {s['tempo']:g} quarter notes a "
+          f"minute, {s['choosing']}; files in {found['out']}")
     lines = [
         ("form as asked", f"{found['forms']}/{n}", checks["form"]),
         ("repeats played in the MIDI", f"{found['played']}/{n}", checks["repeats"]),
@@ -248,6 +250,9 @@ def main() -> int:
     parser.add_argument("--model", default="lstm", choices=("lstm", "transformer"))
     parser.add_argument("--count", type=int, default=20, help="tunes a collection (default 20)")
     parser.add_argument("--seed", type=int, default=1, help="of the generation (default 1)")
+    parser.add_argument("--form", default=None,
+                        help="generate's --form (default: the collection's most common form; "
+                             "collection: each tune one of the collection's forms)")
     parser.add_argument("--quick", action="store_true",
                         help="3 epochs, 6 tunes, no scores: that it runs (targets not judged)")
     parser.add_argument("--work", type=Path, default=None,
@@ -258,10 +263,11 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     count, epochs = (6, 3) if args.quick else (args.count, None)
     print(f"melodygen form benchmark: {', '.join(args.collections)}, model {args.model}, "
-          f"{count} tunes each, seed {args.seed}{', quick' if args.quick else ''}")
+          f"{count} tunes each, seed {args.seed}, form {args.form or 'the collection default'}"
+          f"{', quick' if args.quick else ''}")
     try:
-        met = [report(measure(name, args.model, count, args.seed, epochs, work, args.quick),
-                      args.quick) for name in args.collections]
+        met = [report(measure(name, args.model, count, args.seed, epochs, work, args.quick,
+                              args.form), args.quick) for name in args.collections]
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

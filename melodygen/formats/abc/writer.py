@@ -15,6 +15,7 @@ pickup, so the bar before it is short by it, as jigs are written.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Sequence
 
@@ -28,6 +29,8 @@ _UNREAD_TONICS = ("B#", "Fb")  # tonics music21's K: does not know (so neither d
 _ACCIDENTALS = {-2: "__", -1: "_", 0: "=", 1: "^", 2: "^^"}
 _VALUES = {name: value for value, name in NOTE_VALUES}  # MusicXML <type> -> quarter notes
 BARS_A_LINE = 4
+LINE_NOTES = 12  # notes and rests a line of abcm2ps needs to fill the page's width
+_SYMBOLS = re.compile(r"[A-Ga-gz]")  # a note's or rest's letter
 
 
 def abc_text(melody: Melody, key: Key | None = None, number: int = 1, *,
@@ -49,14 +52,19 @@ def abc_text(melody: Melody, key: Key | None = None, number: int = 1, *,
     fifths = found.fifths if found is not None else 0
     if form is None:
         lines = _lines(_bars(melody, unit, fifths), 1 if melody.pickup else 0)
-        return "\n".join(header + [" |\n".join(lines) + " |]"]) + "\n"
-    body = []
-    for index, part in enumerate(form.parts):
-        part_melody = Melody(tuple(cut(melody.notes, part.start, part.end)), melody.title,
-                             melody.time_signature, melody.tempo, pickup=melody.pickup)
-        lines = _lines(_bars(part_melody, unit, fifths), 1 if melody.pickup else 0)
-        close = " :|" if part.repeat else (" |]" if index == len(form.parts) - 1 else " ||")
-        body += [f"P:{part.label}", ("|: " if part.repeat else "") + " |\n".join(lines) + close]
+        body, written = [" |\n".join(lines) + " |]"], lines
+    else:
+        body, written = [], []
+        for index, part in enumerate(form.parts):
+            part_melody = Melody(tuple(cut(melody.notes, part.start, part.end)), melody.title,
+                                 melody.time_signature, melody.tempo, pickup=melody.pickup)
+            lines = _lines(_bars(part_melody, unit, fifths), 1 if melody.pickup else 0)
+            close = " :|" if part.repeat else (" |]" if index == len(form.parts) - 1 else " ||")
+            body += [f"P:{part.label}",
+                     ("|: " if part.repeat else "") + " |\n".join(lines) + close]
+            written += lines
+    if any(len(_SYMBOLS.findall(line)) < LINE_NOTES for line in written[:-1]):
+        header.insert(-1, "%%stretchstaff 0")  # lines too sparse to fill the page: not stretched
     return "\n".join(header + body) + "\n"
 
 
@@ -78,12 +86,20 @@ def abc_key_name(key: Key | None) -> str:
 
 
 def _lines(bars: list[str], pickup: int = 0) -> list[str]:
-    """Bars -> lines of ``BARS_A_LINE`` bars (and a pickup bar, ``pickup`` 1, on the first)."""
-    first = BARS_A_LINE + pickup
-    if not bars:
-        return []
-    return [" | ".join(bars[:first])] + [" | ".join(bars[i:i + BARS_A_LINE])
-                                         for i in range(first, len(bars), BARS_A_LINE)]
+    """Bars -> lines of ``BARS_A_LINE`` bars (and a pickup bar, ``pickup`` 1, on the first), or
+    up to twice as many while a line holds fewer than ``LINE_NOTES`` notes and rests (abcm2ps
+    cannot stretch a line of a few long notes across the page, and says so)."""
+    lines, line, notes = [], [], 0
+    for bar in bars:
+        line.append(bar)
+        notes += len(_SYMBOLS.findall(bar))
+        counted = len(line) - (pickup if not lines else 0)
+        if counted >= 2 * BARS_A_LINE or (counted >= BARS_A_LINE and notes >= LINE_NOTES):
+            lines.append(" | ".join(line))
+            line, notes = [], 0
+    if line:
+        lines.append(" | ".join(line))
+    return lines
 
 
 def _tempo(melody: Melody) -> str:

@@ -52,10 +52,11 @@ def jig(pickup: bool = True) -> Melody:
 
 
 def test_a_tune_is_written_in_its_parts():
+    """Its parts' lines are short (two bars): abcm2ps is told not to stretch them."""
     melody = jig()
     form = layout("AABB", 2, melody.measure_length)
     assert abc.abc_text(melody, form=form, rhythm="jig") == (
-        "X:1\nT:The Test\nR:jig\nM:6/8\nL:1/8\nQ:3/8=110\nK:D\n"
+        "X:1\nT:The Test\nR:jig\nM:6/8\nL:1/8\nQ:3/8=110\n%%stretchstaff 0\nK:D\n"
         "P:A\n|: A | dfa afd | d3- d2 :|\n"
         "P:B\n|: e | fed cBA | d3- d2 :|\n")
     reading = abc.read_tune(tune(abc.abc_text(melody, form=form)))
@@ -90,7 +91,8 @@ def melodies() -> list[tuple[Melody, object]]:
                            ((2, 4), [F(1, 4), F(1, 2), F(1), F(3, 4), F(1, 3)]),
                            ((3, 4), [F(1, 2), F(1), F(2), F(3, 2)]),
                            ((2, 2), [F(1, 2), F(1), F(1, 3), F(2), F(3)]),
-                           ((9, 8), [F(1, 2), F(3, 2), F(1)]), ((4, 4), [F(1, 4), F(3)])):
+                           ((9, 8), [F(1, 2), F(3, 2), F(1)]), ((4, 4), [F(1, 4), F(3)]),
+                           ((2, 4), [F(2)])):  # sparse: a note a bar
         measure = F(4 * meter[0], meter[1])
         for pickup, letters in ((F(0), None), (F(1, 2), "AABB"), (F(1, 2), "AABA"),
                                 (F(0), "ABAC")):
