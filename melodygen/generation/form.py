@@ -13,13 +13,15 @@ cadences and motifs are rules around it, decided per tune before it starts (``Sh
 - **Pickups.** Without a primer, each tune draws its pickup from the collection's (lengths and how
   many tunes have each, ``core.form.FormFacts.pickups``): as many of its tunes start with a pickup
   as the collection's do (of pickups that leave the last bar, short by it, a beat at least).
-- **The collection's forms.** With the form ``collection`` each tune draws its form and part
-  length from the collection's (``FormFacts.forms``) instead of taking one asked for.
+- **The collection's forms.** With the form ``collection`` each tune takes the form and part
+  length of a tune of the collection: with motifs, that of the tune whose bar repeats it takes
+  (drawn in bands, as below); without, one drawn from the collection's forms
+  (``FormFacts.forms``).
 - **Motifs.** With ``motifs``, each tune takes the way one tune of the collection repeats its own
   bars (``core.form.repeat_plan`` of a tune the model learnt, of as many bars when there is one):
   where that tune's bar *i* equals its bar *j*, the new tune's bar *i* copies its own bar *j*;
   where it has bar *j*'s rhythm only, bar *i* takes bar *j*'s lengths and the model chooses the
-  pitches. A copy gives way to the rules: a note the rules forbid there (a cadence, the range)
+  pitches (not all of bar *j*'s: its last note then takes another). A copy gives way to the rules: a note the rules forbid there (a cadence, the range)
   ends the copy of that bar, and the model goes on.
 
 A tune's random choices (its pickup, its model tune) draw from PCG64 seeded (seed, tune, 1): the
@@ -35,7 +37,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..core.form import STABLE_DEGREES, Form, layout, repeat_plan
+from ..core.form import STABLE_DEGREES, Form, form_error, layout, repeat_plan, tune_form
 from ..core.keys import Key
 from ..core.note import Note
 from ..learning.interface import MelodyModel, NoteRule
@@ -95,7 +97,9 @@ class Shaper:
             return Shape(pickup, None, TuneRules(config.time_signature, config.bars,
                                                  min(model.lengths), tonic, limits))
         measure = config.measure
-        letters, part_bars = self._form(rng)
+        whole = self._whole_tune(index) if config.form == COLLECTION_FORMS and config.motifs \
+            else None
+        letters, part_bars = whole[1] if whole else self._form(rng)
         form = layout(letters, part_bars, measure)
         bars = len(form.parts) * part_bars
         endings = self._endings(form, rng)
@@ -109,12 +113,48 @@ class Shaper:
             if first is not part:
                 copies.append(Copy(part.start - pickup, part.end - pickup, first.start - pickup))
         template = None
-        if config.motifs:
+        if whole:
+            template, planned = whole[0], whole[2][:bars - (1 if pickup else 0)]
+        elif config.motifs:
             template, planned = self._plan(rng, index, bars - (1 if pickup else 0))
+        if config.motifs:
             copies += [Copy(bar * measure, (bar + 1) * measure, step[1] * measure,
                             step[0] == "exact")
                        for bar, step in enumerate(planned) if step is not None]
         return Shape(pickup, form, FormRules(base, copies, config.primer, pickup), template)
+
+    def _whole_tune(self, index: int) -> tuple[str, tuple[str, int], tuple] | None:
+        """With the collection's forms and motifs: a tune the model learnt, whose form and bar
+        repeats tune ``index`` takes together (its name, (letters, part bars), its
+        ``repeat_plan``); the tunes are ranked by the share of their bars they repeat and drawn
+        in ``BANDS`` bands as ``_plan`` draws them. None when the model keeps no tunes."""
+        reference = self.model.reference
+        if not reference:
+            return None
+        if None not in self._plans:
+            marks = list(self.model.reference_marks) or [()] * len(reference)
+            found = []
+            for number, (melody, marked) in enumerate(zip(reference, marks)):
+                form = tune_form(melody, marked)
+                if form_error(form.letters) is None:
+                    plan = repeat_plan(melody)
+                    share = sum(1 for step in plan if step and step[0] == "exact") / \
+                        max(len(plan), 1)
+                    found.append((share, number, (form.letters, form.part_bars(
+                        melody.measure_length)), plan))
+            found.sort(key=lambda item: item[:2])
+            bands = np.array_split(np.arange(len(found)), min(BANDS, len(found))) if found \
+                else []
+            order = np.random.default_rng([self.config.seed or 0]).permutation(len(bands))
+            self._plans[None] = (found, [bands[b] for b in order])
+        found, bands = self._plans[None]
+        if not found:
+            return None
+        band = bands[index % len(bands)]
+        pick = np.random.default_rng([self.config.seed or 0, index, 2])
+        _, number, letters, plan = found[int(band[int(pick.integers(len(band)))])]
+        melody = reference[number]
+        return melody.source or melody.title, letters, plan
 
     def _form(self, rng: np.random.Generator) -> tuple[str, int]:
         """A tune's form and its parts' bars: the one asked for, or with ``COLLECTION_FORMS``
@@ -236,7 +276,23 @@ class FormRules:
         source = self._source(copy, now) if copy is not None else None
         if source is None:
             return rule
-        return Forced(rule, source.pitch if copy.exact else None, source.duration)
+        if copy.exact:
+            return Forced(rule, source.pitch, source.duration)
+        return Forced(rule, None, source.duration, self._same_so_far(copy, source))
+
+    def _same_so_far(self, copy: Copy, source: Note) -> int | None:
+        """At the last note of a copy of lengths only whose notes so far have the source's
+        pitches too: the source's last pitch, which would make it an exact copy; else None."""
+        first = bisect.bisect_left(self.times, copy.start)
+        origin = bisect.bisect_left(self.times, copy.source)
+        last = origin + len(self.notes) - first  # the source's note at this place
+        if last + 1 < len(self.notes) and self.times[last + 1] < copy.source + (copy.end -
+                                                                                 copy.start):
+            return None  # not the copy's last note
+        if any(self.notes[origin + k].pitch != self.notes[first + k].pitch
+               for k in range(len(self.notes) - first)):
+            return None
+        return source.pitch
 
     def _source(self, copy: Copy, now: Fraction) -> Note | None:
         """The note the copy puts at ``now``, or None when the tune has left the copy (a note
@@ -262,17 +318,20 @@ def _alike(source: Note, note: Note, exact: bool) -> bool:
 
 @dataclass(frozen=True)
 class Forced:
-    """A rule (``NoteRule``) that asks for one note, ``pitch`` (None: any) of ``duration``, where
-    ``rule`` allows it; where it does not, ``rule`` alone."""
+    """A rule (``NoteRule``) that asks for one note, ``pitch`` (None: any but ``avoid``) of
+    ``duration``, where ``rule`` allows it; where it does not, ``rule`` alone."""
 
     rule: NoteRule
     pitch: int | None
     duration: Fraction
+    avoid: int | None = None  # with no pitch asked: a pitch not to take (a copy of lengths only
+                              # that would be an exact copy with it), where another is allowed
 
     def pitches(self, pitches: np.ndarray) -> np.ndarray:
         allowed = self.rule.pitches(pitches)
         if self.pitch is None:
-            return allowed
+            other = allowed & (np.asarray(pitches) != self.avoid)
+            return other if self.avoid is not None and other.any() else allowed
         wanted = allowed & (np.asarray(pitches) == self.pitch)
         return wanted if wanted.any() else allowed
 
