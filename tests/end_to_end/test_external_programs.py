@@ -382,3 +382,27 @@ def test_musescore_opens_generated_tunes_with_the_notes_of_their_midi(tmp_path):
     assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
     assert onsets_and_pitches(tmp_path / "musescore.mid") == \
         onsets_and_pitches(tmp_path / files.midi)
+
+
+def test_a_tune_with_form_is_valid_musicxml_and_musescore_plays_its_repeats(tmp_path,
+                                                                           musicxml_schema):
+    """A jig of form AABB, each part starting with a pickup (its own measure, the bar before it
+    short by it), triplets in it: valid MusicXML 4.0 with its repeat bar lines and letters, and
+    MuseScore plays it as melodygen's MIDI plays it, the repeats played out."""
+    from melodygen.core.form import layout
+    from melodygen.core.keys import Key
+    from melodygen.formats.musicxml import musicxml_bytes
+    from melodygen.formats.notation import parse_notes
+
+    notes = tuple(parse_notes("a8 d'8 f#'8 a'8 (3 a'16 b'16 a'16 f#'8 d'8 d'4. d'4 b8 g8 b8 d'8 "
+                              "g'8 f#'8 e'8 d'4. d'4"))
+    melody = Melody(notes, "Jig 1", (6, 8), 165.0, pickup=Fraction(1, 2))
+    form = layout("AABB", 2, Fraction(3))
+    data = musicxml_bytes(melody, {}, Key(2, "major"), form)
+    assert musicxml_schema(data) == []
+    (tmp_path / "jig.musicxml").write_bytes(data)
+    (tmp_path / "jig.mid").write_bytes(midi_bytes(form.played(melody)))
+    done = musescore(tmp_path / "jig.musicxml", tmp_path / "musescore.mid")
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    assert onsets_and_pitches(tmp_path / "musescore.mid") == \
+        onsets_and_pitches(tmp_path / "jig.mid")
