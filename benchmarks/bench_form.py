@@ -24,7 +24,8 @@ collection, the targets of the issue:
 - every part ending on a cadence: its last note on a stable degree (the tonic, third or fifth),
   a beat or longer, the last part's on the tonic;
 - the share of bars that repeat an earlier bar exactly within 0.75-1.33 of the collection's
-  (all bars of all tunes, as written);
+  (all bars of all tunes, as written); beside it the share in tunes of the same seed generated
+  with ``--no-motifs``: what the model repeats on its own;
 - each feature's style overlap with the held-out tunes at least 0.85 of real tunes' (the learnt
   tunes, in sets of as many tunes);
 - no error or warning from abc2midi and abcm2ps on tunes.abc;
@@ -144,6 +145,10 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
     command("generate", str(model), "--count", str(count), "--seed", str(seed), "--out",
               str(out), "--no-audio", *(["--no-scores"] if quick else []), "--quiet",
               *(["--form", form] if form else []))
+    alone = work / f"{name}-{family}-no-motifs"  # the bars the model repeats on its own
+    command("generate", str(model), "--count", str(count), "--seed", str(seed), "--out",
+            str(alone), "--no-audio", "--no-scores", "--quiet", "--no-motifs",
+            *(["--form", form] if form else []))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     settings = summary["settings"]
     key = Key.parse(settings["key"]) if settings["key"] else None
@@ -174,6 +179,8 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
     new = [bar_repeats(t.melody) for t in tunes]
     share = sum(r.exact for r in real) / sum(r.bars for r in real)
     made = sum(r.exact for r in new) / sum(r.bars for r in new)
+    on_its_own = [bar_repeats(r.melody) for r in read_tunebook(alone / "tunes.abc").readings]
+    model_alone = sum(r.exact for r in on_its_own) / sum(r.bars for r in on_its_own)
     rhythm_real = sum(r.rhythm for r in real) / sum(r.bars for r in real)
     rhythm_made = sum(r.rhythm for r in new) / sum(r.bars for r in new)
     pitches = [n.pitch for t in learnt for n in t.melody.notes if n.pitch is not None]
@@ -186,6 +193,7 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
             "trained": trained.stdout.splitlines()[0], "settings": settings, "count": len(tunes),
             "forms": forms, "played": played, "abc2midi_same": same_as_abc2midi,
             "cadences": cadences, "parts": parts, "share": share, "made": made,
+            "alone": model_alone,
             "rhythm_real": rhythm_real, "rhythm_made": rhythm_made, "outside": outside,
             "range": (low, high), "abc2midi": said, "abcm2ps": drawn, "style": style,
             "out": out}
@@ -222,6 +230,7 @@ def report(found: dict, quick: bool) -> bool:
          f"{ratio:.2f}x, target 0.75-1.33", checks["bar repeats"]),
         ("... in rhythm only", f"{found['rhythm_made']:.1%} (collection "
          f"{found['rhythm_real']:.1%})", None),
+        ("... exactly, --no-motifs", f"{found['alone']:.1%}: what the model repeats alone", None),
         ("notes outside the range", f"{found['outside']} (collection {pitch_name(low)}-"
          f"{pitch_name(high)})", checks["range"]),
         ("abc2midi, abcm2ps", f"{len(found['abc2midi'])} and {len(found['abcm2ps'])} errors or "
