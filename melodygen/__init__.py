@@ -28,8 +28,10 @@ _HOMES = {
     **dict.fromkeys(("CollectionModelConfig", "CollectionTrainConfig", "DEFAULT_MODELS",
                      "EpochReport", "MODELS", "MelodyModel", "ModelSpec", "TrainConfig"),
                     "learning"),
-    **dict.fromkeys(("GenerateConfig", "generate", "load", "train_model"), "generation"),
+    **dict.fromkeys(("GenerateConfig", "generate", "generate_tunes", "load", "train_model"),
+                    "generation"),
     **dict.fromkeys(("NetworkSettings", "evaluate"), "evaluation"),
+    **dict.fromkeys(("StyleTune", "compare_style"), "evaluation.style"),
     "configure_tensorflow": "learning.backend",
     "write_outputs": "presentation.run_files",
 }
