@@ -38,6 +38,7 @@ from .summary import GeneratedMelody, GenerationSummary, MelodyFiles
 GALLERY = "gallery.html"
 TUNEBOOK = "tunes.abc"
 FORM_PAGE_WIDTH = 2800  # a part's 8 bars on one system of a laptop's score (MEI units)
+SYSTEM_BARS = 8         # a laptop's score: a system a part, a new one every 8 bars of a longer part
 PHONE_SYSTEM_BARS = 4   # a phone's score: a new system every 4 bars of a part
 STEMS = {"song": "generated", "collection": "tune"}  # a kind of model -> its melodies' file names
 
@@ -131,11 +132,11 @@ def write_generated(folder: str | Path, model: MelodyModel, config: GenerateConf
 
 def _write_tune(run: RunFolder, stem: str, generated: Generated, config: GenerateConfig,
                 subtitle: str, scores: bool, audio: bool, phone: dict) -> MelodyFiles:
-    """A tune with form: its MusicXML and score in parts (a system a part; for a phone, a
-    system every ``PHONE_SYSTEM_BARS`` bars, kept in ``phone`` by the SVG's name), its MIDI and
-    WAV played out."""
+    """A tune with form: its MusicXML and score in parts (a system a part, and every
+    ``SYSTEM_BARS`` bars of a longer one; for a phone, a system every ``PHONE_SYSTEM_BARS``
+    bars, kept in ``phone`` by the SVG's name), its MIDI and WAV played out."""
     melody, form = generated.melody, generated.form
-    musicxml = musicxml_bytes(melody, {}, config.key, form)
+    musicxml = musicxml_bytes(melody, {}, config.key, form, bars_a_system=SYSTEM_BARS)
     run.write(f"{stem}.mid", midi_bytes(generated.played))
     run.write(f"{stem}.musicxml", musicxml)
     svg = wav = None
