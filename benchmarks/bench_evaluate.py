@@ -11,11 +11,17 @@ evaluation.json read back. Runs, in order:
    pretraining is timed too;
 4. all of Essen, PPM C*I's 10 folds (target <= 30 s), then the four PPM models;
 5. with --essen-lstm, all of Essen with the LSTM too, at most --essen-epochs epochs a fold
-   (default 10: about an hour on 2 cores; the README's table).
+   (default 10: about an hour on 2 cores; the README's table); --essen-transformer the same
+   for the Transformer;
+6. with --tasks, kinder and the chorales in each of the three tasks (pitch; pitch given rhythm
+   and key; the whole note), the task's default models (``TASK_MODELS``), each evaluation
+   timed (the chorales' default models: target <= 5 min) -- the README's tables per task.
 
     python benchmarks/bench_evaluate.py            # 1-4
-    python benchmarks/bench_evaluate.py --quick    # CI: 1 and a 3-fold LSTM of 2 epochs
+    python benchmarks/bench_evaluate.py --quick    # CI: 1, a 3-fold LSTM of 2 epochs, and a
+                                                   # 3-fold chorale run of each task
     python benchmarks/bench_evaluate.py --essen-lstm
+    python benchmarks/bench_evaluate.py --tasks    # 6 only
 """
 
 from __future__ import annotations
@@ -49,15 +55,38 @@ def evaluate(*args: str, cache: Path, scratch: Path) -> tuple[float, dict]:
 
 
 def table(result: dict) -> list[str]:
-    lines = [f"{'model':<13} {'bits/pitch':>10} {'published':>9} {'bits/note':>9} "
+    """The models of an evaluation.json, with the published figures of its collection and task,
+    and what each model sees."""
+    lines = [f"task {result['task']}: {result['task_what']}",
+             f"{'model':<20} {'bits/pitch':>10} {'published':>9} {'bits/note':>9} "
              f"{'pitch right':>11}  folds"]
     for name, model in result["models"].items():
-        published = f"{PUBLISHED[name]:.3f}" if name in PUBLISHED and \
-            result["source"] == "essen/kinder" else ""
+        published = result["published"].get(name, {}).get("bits_pitch")
+        note = "" if model["bits_note"] is None else f"{model['bits_note']:.3f}"
         folds = " ".join(f"{x:.2f}" for x in model["fold_bits_pitch"])
-        lines.append(f"{name:<13} {model['bits_pitch']:>10.3f} {published:>9} "
-                     f"{model['bits_note']:>9.3f} {model['accuracy_pitch']:>11.1%}  {folds}")
+        lines.append(f"{name:<20} {model['bits_pitch']:>10.3f} "
+                     f"{'' if published is None else f'{published:.3f}':>9} {note:>9} "
+                     f"{model['accuracy_pitch']:>11.1%}  {folds}")
+    for name, model in result["models"].items():
+        lines.append(f"  {name} sees: {', '.join(model['inputs'])}")
     return lines
+
+
+TASKS = ("pitch", "pitch-rhythm-key", "note")
+
+
+def tasks(cache: Path, scratch: Path, quick: bool) -> tuple[list[str], list[str]]:
+    """kinder and the chorales in each task, the task's default models: (report, failures)."""
+    report, failed = [], []
+    for source in ("chorales",) if quick else ("essen/kinder", "chorales"):
+        for task in TASKS:
+            more = ["--folds", "3", "--epochs", "2"] if quick else []
+            wall, result = evaluate(source, "--task", task, *more, cache=cache, scratch=scratch)
+            report += [f"{source}, task {task}, the default models "
+                       f"({result['folds']} folds):", *table(result), f"  {wall:.0f} s", ""]
+            if source == "chorales" and not quick and wall > 300:
+                failed.append(f"the chorales' evaluation in task {task} took {wall:.0f} s")
+    return report, failed
 
 
 def main() -> int:
@@ -65,13 +94,24 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="CI: PPM on kinder, a tiny LSTM run")
     parser.add_argument("--essen-lstm", action="store_true",
                         help="also all of Essen with the LSTM, 10 folds (about an hour)")
+    parser.add_argument("--essen-transformer", action="store_true",
+                        help="also all of Essen with the Transformer, 10 folds")
     parser.add_argument("--essen-epochs", type=int, default=10,
-                        help="most epochs of each fold's LSTM on all of Essen (default 10)")
+                        help="most epochs of each fold's network on all of Essen (default 10)")
+    parser.add_argument("--tasks", action="store_true",
+                        help="only kinder and the chorales in each task (about half an hour)")
     args = parser.parse_args()
     report, failed = [], []
     with tempfile.TemporaryDirectory(prefix="melodygen-bench-") as folder:
         scratch = Path(folder)
         cache = scratch / "cache"
+        if args.tasks or args.quick:
+            report, failed = tasks(cache, scratch, args.quick)
+        if args.tasks:
+            print("\n".join(report))
+            for line in failed:
+                print(f"TARGET MISSED: {line}")
+            return 1 if failed else 0
 
         wall, ppm = evaluate("essen/kinder", "--models", *PPM_MODELS, cache=cache, scratch=scratch)
         report += ["kinder, PPM (10 folds):", *table(ppm), f"  {wall:.1f} s", ""]
@@ -114,11 +154,12 @@ def main() -> int:
             wall, essen = evaluate("essen", "--models", *PPM_MODELS, cache=cache, scratch=scratch)
             report += ["", "all of Essen, the four PPM models, 10 folds:", *table(essen),
                        f"  {essen['seconds']:.1f} s ({wall:.1f} s wall)"]
-        if args.essen_lstm:
-            wall, essen = evaluate("essen", "--models", "lstm", "lstm+", "--epochs",
+        for family in [name for name, asked in (("lstm", args.essen_lstm),
+                                                ("transformer", args.essen_transformer)) if asked]:
+            wall, essen = evaluate("essen", "--models", family, f"{family}+", "--epochs",
                                    str(args.essen_epochs), cache=cache, scratch=scratch)
-            report += ["", f"all of Essen, the LSTM (10 folds, at most {args.essen_epochs} epochs "
-                           "each):", *table(essen), f"  {wall:.0f} s"]
+            report += ["", f"all of Essen, the {family} (10 folds, at most {args.essen_epochs} "
+                           "epochs each):", *table(essen), f"  {wall:.0f} s"]
     print("\n".join(report))
     for line in failed:
         print(f"TARGET MISSED: {line}")

@@ -15,6 +15,20 @@ SONG_HELP = ("a bundled song name (see --list) or a song file (.txt), MIDI (.mid
              "(.musicxml, .xml, .mxl, .abc, .krn; FILE.abc:N for the tune X:N)")
 
 
+def check_window(melody, window: int) -> None:
+    """Refuse a melody too short for ``window``, its notes and rests counted apart ("melody has
+    2 notes and 1 rest; a window of 4 needs at least 5 notes and rests"), before the learning
+    refuses it in words that count a rest as a note."""
+    from ..core.errors import MelodyError
+    from ..core.note import counted
+
+    if len(melody.notes) < window + 1:
+        rests = any(note.is_rest for note in melody.notes)
+        raise MelodyError(f"melody has {counted(melody.notes)}; a window of {window} needs at "
+                          f"least {window + 1}{' notes and rests' if rests else ''}",
+                          source=melody.source or None)
+
+
 def add_reading_options(parser: argparse.ArgumentParser) -> None:
     """--quantize, --tune: how to read the song file (``formats.songs.load_melody``)."""
     parser.add_argument("--quantize", default="auto", metavar="GRID",

@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Progress) -> int:
-    from ..formats.files import prepare_folder
+    from ..formats.files import check_regular, prepare_folder
     from ..generation.config import make_config
     from ..generation.sampling import sampling_error
     from ..learning.kinds import read
@@ -133,6 +133,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     error = sampling_error(args.temperature, args.top_k, args.top_p)
     if error:  # whatever the model file
         raise ConfigError(error)
+    check_regular(args.model)  # a named pipe would wait for a writer
     model = read(args.model)
     primer = args.primer
     if args.primer_file is not None:

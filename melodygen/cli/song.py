@@ -14,7 +14,7 @@ from ..core.errors import ConfigError
 from ..core.versions import VERSION
 from ..learning.song.config import DEFAULT_MODELS, MODELS
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
-    start_tensorflow, table, text_width, train_config, training_stages
+    check_window, start_tensorflow, table, text_width, train_config, training_stages
 from .progress import Progress
 
 ALL = "all"
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     names = model_names(args.model)
     progress.stage(f"reading {args.song}", delay=1.0)
     melody = load_melody(args.song, args.quantize, args.tune)
-    prepare(melody, config.window)  # a melody too short fails here, before TensorFlow loads
+    check_window(melody, config.window)
+    prepare(melody, config.window)  # a melody too long fails here, before TensorFlow loads
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
 
     from ..presentation.run_files import RunWriter

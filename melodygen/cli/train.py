@@ -14,7 +14,7 @@ from ..core.errors import ConfigError, MelodyError
 from ..learning.modelfile import SUFFIX
 from ..learning.song.config import DEFAULT_MODEL, MODELS, TrainConfig
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
-    start_tensorflow, train_config, training_stages
+    check_window, start_tensorflow, train_config, training_stages
 from .progress import Progress
 
 USAGE = "train SOURCE --save FILE"
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "on from the last epoch's state in FILE.partial (see "
                                  "docs/distributed.md)")
     collection.add_argument("--units", type=int, default=None,
-                            help="the LSTM's units or the Transformer's width (default 128)")
+                            help="the LSTM's units or the Transformer's width (default 128 and 64)")
     collection.add_argument("--layers", type=int, default=None,
                             help="LSTM layers or Transformer blocks (default 1 and 2)")
     collection.add_argument("--validation", type=float, default=0.05,
@@ -108,7 +108,8 @@ def train_song(args: argparse.Namespace, progress: Progress) -> int:
     if path.is_dir():
         raise MelodyError(f"is a folder; give a file name, e.g. {path / (name + SUFFIX)}",
                           source=str(path))
-    prepare(melody, config.window)  # a melody too short or too long fails before TensorFlow loads
+    check_window(melody, config.window)
+    prepare(melody, config.window)  # a melody too long fails before TensorFlow loads
     prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
     start_tensorflow(progress, song=True)
@@ -126,13 +127,12 @@ def train_song(args: argparse.Namespace, progress: Progress) -> int:
 
 
 COLLECTION_FAMILIES = ("lstm", "transformer")
-DEFAULT_LAYERS = {"lstm": 1, "transformer": 2}
 
 
 def collection_network(args: argparse.Namespace):
     """The collection model of --model (its family), --units and --layers; a song's preset or
     an unknown name is a ``ConfigError`` naming the families."""
-    from ..learning.collection.config import CollectionModelConfig
+    from ..learning.collection.config import model_config
     from .common import did_you_mean
 
     family = args.model or "lstm"
@@ -140,28 +140,22 @@ def collection_network(args: argparse.Namespace):
         raise ConfigError(f"a collection's model is {' or '.join(COLLECTION_FAMILIES)}, got "
                           f"{family!r}{did_you_mean(family, COLLECTION_FAMILIES)}; the "
                           f"{', '.join(MODELS)} models learn one song")
-    return CollectionModelConfig(
-        family=family, units=128 if args.units is None else args.units,
-        layers=DEFAULT_LAYERS[family] if args.layers is None else args.layers)
+    return model_config(family, units=args.units, layers=args.layers)
 
 
 def train_collection(args: argparse.Namespace, progress: Progress) -> int:
     import os
     import sys
-    from dataclasses import replace
 
     from ..formats.files import prepare_folder
     from ..learning.cluster import RESTART_STATUS, WorkerLost, read_tf_config
     from ..formats.abc import abc_key_name
-    from ..learning.collection.config import CollectionTrainConfig
+    from ..learning.collection.config import train_config
     from .corpus import read
 
-    settings = CollectionTrainConfig(seed=args.seed, validation=args.validation)
-    if args.epochs is not None:
-        settings = replace(settings, max_epochs=args.epochs)
-    if args.learning_rate is not None:
-        settings = replace(settings, learning_rate=args.learning_rate)
     network = collection_network(args)
+    settings = train_config(network.family, seed=args.seed, validation=args.validation,
+                            max_epochs=args.epochs, learning_rate=args.learning_rate)
     path = args.save or Path("models") / f"{args.song.replace('/', '-').strip('-.')}{SUFFIX}"
     cluster = read_tf_config(os.environ.get("TF_CONFIG")) if args.distributed else None
     chief = cluster is None or cluster.is_chief

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+# where a library's message turns to dumping its objects
+_INTERNALS = re.compile(r"\s*(?:tPrev:|<music21\.|\bat 0x)")
+
 
 class MelodyError(Exception):
     """Bad input: an unknown song, a malformed token, a broken file, an unusable folder.
@@ -30,6 +35,15 @@ class ConfigError(MelodyError, ValueError):
     Every configuration type (``TrainConfig``, ``GenerateConfig``, the model presets) raises
     this one type when it is created with a bad value. It is a ``MelodyError`` (the CLI prints
     one line, exit status 2) and a ``ValueError`` (a bad value, for a Python caller)."""
+
+
+def library_reason(error: Exception) -> str:
+    """A library's exception (music21's, expat's) as a reason for one line: its first line,
+    without the objects it dumps after it (music21's ``tPrev: <music21.abcFormat...>``), at most
+    150 characters; the exception's type when it has no message."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    text = _INTERNALS.split(text)[0].rstrip(" .,:;()")
+    return (text[:150] + " ...") if len(text) > 150 else text or type(error).__name__
 
 
 class MelodyWarning(UserWarning):

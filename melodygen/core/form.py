@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from .keys import song_key
+from .keys import melody_key
 from .note import Melody, Note
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -372,7 +372,7 @@ class FormFacts:
         for melody, found in zip(melodies, marks):
             form = tune_form(melody, found)
             forms[form.name(melody.measure_length)] += 1
-            key = melody.key or song_key(melody)
+            key = melody_key(melody)
             if key is not None:
                 cadences.update((note.pitch - key.tonic) % 12
                                 for note in part_endings(melody, Form(form.parts[:-1])))

@@ -159,6 +159,13 @@ def song_key(melody: Melody) -> Key | None:
     return max(keys, key=rank)  # max keeps the first of equals
 
 
+def melody_key(melody: Melody) -> Key | None:
+    """The key a melody is spelt and written in: its file's (``Melody.key``: a MIDI key
+    signature, ABC's ``K:``, MusicXML's ``<key>``), else the one found in its notes
+    (``song_key``)."""
+    return melody.key if melody.key is not None else song_key(melody)
+
+
 def key_alters(fifths: int) -> dict[str, int]:
     """Step -> alteration that the key signature gives it: 2 -> {'F': 1, 'C': 1}."""
     if fifths >= 0:

@@ -19,6 +19,7 @@ PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#",
 STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}  # note letter -> pitch class
 ACCIDENTALS = {"": 0, "#": 1, "b": -1}  # an accidental as names write it -> semitones
 DEFAULT_TEMPO = 120.0  # quarter notes per minute when a file gives no tempo (MIDI's default)
+LONGEST = Fraction(1024)  # quarter notes (256 whole notes): the longest note or rest a reader takes
 
 
 def pitch_name(pitch: int) -> str:
@@ -39,6 +40,26 @@ def pitch_number(name: str) -> int:
     if not 0 <= pitch <= 127:
         raise ValueError(f"pitch {name!r} is outside the MIDI range 0..127")
     return pitch
+
+
+def too_long(duration: Fraction) -> str:
+    """Why a reader refuses a note or rest of ``duration`` quarter notes, or "" when it takes
+    it: "lasts 50,000,000 quarter notes; a note or rest lasts at most 1,024" (the reader names
+    the place)."""
+    if duration <= LONGEST:
+        return ""
+    shown = f"{int(duration):,}" if duration.denominator == 1 else \
+        f"{float(duration):,.3f}".rstrip("0").rstrip(".")
+    return f"lasts {shown} quarter notes; a note or rest lasts at most {int(LONGEST):,}"
+
+
+def counted(notes) -> str:
+    """Notes and rests counted apart, for a message: "4 notes", "2 notes and 1 rest", "1 note"."""
+    notes = list(notes)
+    rests = sum(1 for note in notes if note.pitch is None)
+    sounding = len(notes) - rests
+    words = f"{sounding} note{'s' * (sounding != 1)}"
+    return words + (f" and {rests} rest{'s' * (rests != 1)}" if rests else "")
 
 
 def tuplet_ratio(duration: Fraction) -> tuple[int, int] | None:

@@ -18,12 +18,24 @@ from ..learning.interface import TrainingProgress
 from ..learning.splits import k_folds, same_pitches_key, split
 from .data import EvaluationData
 from .metrics import SongScore, fold_means, score_song
-from .models import DEFAULT_MODELS, NetworkModel, PPMModel, network_name
+from ..learning.collection.events import TASKS, Task
+from .models import DYNAMIC_RATES, TASK_MODELS, NetworkModel, model_named, network_name
 
-# Pearce (2005), ch. 6, tables 6.2-6.6: chromatic pitch of the German children's songs (kinder),
-# 10-fold cross-validation; quoted in the evaluation issue.
-PUBLISHED = {"essen/kinder": {"ppm-c2i": ("LTM C2I", 2.613), "ppm-c*i": ("LTM C*I", 2.428),
-                              "ppm-ltm+": ("LTM+ C*I", 2.237), "ppm-both+": ("BOTH+", 2.106)}}
+# Pearce (2005), 10-fold cross-validation, bits per note of the pitch, by (collection, task).
+# Ch. 6, tables 6.2-6.6: chromatic pitch (cpitch) of the German children's songs (kinder) and of
+# Bach's chorales; PPM's pitch is the same whether the length is predicted too, so its figures
+# hold in the tasks "pitch" and "note". Ch. 7 (table 7.3) and 9 (table 9.8): the chorales'
+# multiple-viewpoint systems, which know each note's length and onset and the key.
+_CPITCH = {"essen/kinder": {"ppm-c2i": ("LTM C2I", 2.613), "ppm-c*i": ("LTM C*I", 2.428),
+                            "ppm-ltm+": ("LTM+ C*I", 2.237), "ppm-both+": ("BOTH+", 2.106)},
+           "chorales": {"ppm-c*i": ("LTM C*I", 2.444), "ppm-both+": ("BOTH+", 2.347)}}
+PUBLISHED = {**{(source, task): figures for source, figures in _CPITCH.items()
+                for task in ("pitch", "note")},
+             ("chorales", "pitch-rhythm-key"): {
+                 "ppm-both+": ("BOTH+ of cpitch", 2.347),
+                 "mvs-conklin-witten": ("Conklin & Witten's viewpoints", 2.045),
+                 "mvs-pearce": ("table 7.3 (with thrfiph)", 1.953),
+                 "mvs-pearce-extended": ("table 9.8 (with phrases)", 1.911)}}
 Progress = Callable[[str, float], None]  # (what is being done, share of the whole work done)
 
 
@@ -45,6 +57,8 @@ class ModelResult:
 
     name: str
     description: str
+    task: Task = TASKS["note"]
+    inputs: list[str] = field(default_factory=list)  # what it sees, in words
     folds: list[FoldScores] = field(default_factory=list)
     histories: list = field(default_factory=list)  # the LSTM's per fold (CollectionHistory)
 
@@ -58,7 +72,11 @@ class ModelResult:
         return sum(self.fold_bits_pitch) / len(self.folds)
 
     @property
-    def bits_note(self) -> float:
+    def bits_note(self) -> float | None:
+        """Mean over folds of the bits per note of the pitch and the length (None in a task
+        that predicts the pitch only)."""
+        if not self.task.predicts_length:
+            return None
         return sum(fold.means[1] for fold in self.folds) / len(self.folds)
 
     @property
@@ -75,11 +93,14 @@ class ModelResult:
                 for song in fold.songs}
 
     def to_json(self) -> dict:
-        out = {"description": self.description, "bits_pitch": round(self.bits_pitch, 4),
-               "bits_note": round(self.bits_note, 4),
+        length = self.task.predicts_length
+        out = {"description": self.description, "task": self.task.name, "inputs": self.inputs,
+               "bits_pitch": round(self.bits_pitch, 4),
+               "bits_note": round(self.bits_note, 4) if length else None,
                "accuracy_pitch": round(self.accuracy_pitch, 4),
                "fold_bits_pitch": [round(x, 4) for x in self.fold_bits_pitch],
-               "fold_bits_note": [round(fold.means[1], 4) for fold in self.folds],
+               "fold_bits_note": [round(fold.means[1], 4) for fold in self.folds] if length
+               else None,
                "seconds": round(self.seconds, 2)}
         if self.histories:
             out["learning_curves"] = [history.to_json() for history in self.histories]
@@ -95,16 +116,18 @@ class Evaluation:
     seed: int
     data: EvaluationData
     models: dict[str, ModelResult]
+    task: Task = TASKS["note"]
     pretrain: str | None = None
     pretrain_facts: dict = field(default_factory=dict)  # tunes used and left out, seconds, ...
     seconds: float = 0.0
 
     def published(self) -> dict[str, tuple[str, float]]:
         """Model name -> (Pearce's label, bits per note) where the literature gives a figure."""
-        return PUBLISHED.get(self.source, {})
+        return PUBLISHED.get((self.source, self.task.name), {})
 
     def to_json(self) -> dict:
-        return {"source": self.source, "folds": len(self.folds), "seed": self.seed,
+        return {"source": self.source, "task": self.task.name, "task_what": self.task.what,
+                "folds": len(self.folds), "seed": self.seed,
                 "songs": self.data.songs, "notes": self.data.note_count,
                 "pitches": len(self.data.pitches),
                 "tonics_from_the_files": self.data.keyed,
@@ -121,21 +144,25 @@ class NetworkSettings:
 
     networks: tuple = ()     # learning.CollectionModelConfig of a family (any not given: the
                              # family's defaults, ``network``)
-    train: object = None     # learning.CollectionTrainConfig (None: its defaults; the share
-                             # held out of each fold's training songs: 0.1)
+    train: object = None     # learning.CollectionTrainConfig for every family, or a dict of
+                             # them by family (None, or a family not in it: its defaults)
     fine_tune_rate: float = 1e-3  # the learning rate after pretraining
     pretrain: object = None  # CollectionTrainConfig of pretraining (None: PRETRAIN_DEFAULTS)
 
     def network(self, family: str):
-        """The configuration of the ``family`` network: the one given, else its defaults (an
-        LSTM layer of 128 units; two Transformer blocks of width 128, 4 heads)."""
-        from ..learning.collection.config import CollectionModelConfig
+        """The configuration of the ``family`` network: the one given, else its defaults
+        (``learning.collection.config.FAMILY_DEFAULTS``: an LSTM layer of 128 units; two
+        Transformer blocks of width 64, 4 heads)."""
+        from ..learning.collection.config import model_config
         given = {config.family: config for config in self.networks}
-        return given.get(family) or CollectionModelConfig(family=family,
-                                                          layers=DEFAULT_LAYERS[family])
+        return given.get(family) or model_config(family)
 
-
-DEFAULT_LAYERS = {"lstm": 1, "transformer": 2}  # a family's layers (LSTM layers, blocks)
+    def training(self, family: str, seed: int):
+        """How the ``family`` network trains on a fold: the configuration given, else its
+        family's defaults with ``seed`` and a tenth of the training songs held out."""
+        from ..learning.collection.config import train_config
+        given = self.train.get(family) if isinstance(self.train, dict) else self.train
+        return given or train_config(family, seed=seed, validation=FOLD_VALIDATION)
 
 
 # Pretraining learns a big collection (all of Essen: 441,000 notes, about 30 s an epoch on two
@@ -145,34 +172,50 @@ PRETRAIN_DEFAULTS = {"learning_rate": 3e-3, "batch_size": 64, "max_epochs": 8, "
 FOLD_VALIDATION = 0.1  # the share of a fold's training songs held out for early stopping
 
 
-def models_named(names: Sequence[str], pretrain: bool) -> list[str]:
-    """The models asked for, checked: PPM names, the networks (lstm, lstm+, transformer, ...)
-    and with ``pretrain`` also the pretrained ones (pretrained, pretrained+, ...)."""
-    out = list(dict.fromkeys(names))
+def task_named(name: str) -> Task:
+    """One of ``TASKS`` by name, else a ``ConfigError`` that lists them."""
+    if name not in TASKS:
+        raise ConfigError(f"unknown task {name!r}: one of {', '.join(TASKS)}")
+    return TASKS[name]
+
+
+def models_named(names: Sequence[str] | None, pretrain: bool, task: str = "note") -> list[str]:
+    """The models asked for (None: the task's defaults, ``TASK_MODELS``), checked: PPM names,
+    viewpoint systems (mvs-...), the networks (lstm, lstm+, transformer, ...) and with
+    ``pretrain`` also the pretrained ones (pretrained, pretrained+, ...)."""
+    task = task_named(task)
+    out = list(dict.fromkeys(TASK_MODELS[task.name] if names is None else names))
     for name in out:
         network = network_name(name)
         if network is None:
-            PPMModel.named(name)
+            model_named(name, task)
         elif network[1] and not pretrain:
             raise ConfigError(f"model {name!r} needs --pretrain SOURCE")
     return out
 
 
-def evaluate(collection: Collection, names: Sequence[str] = DEFAULT_MODELS, folds: int = 10,
-             seed: int = 0, *, pretrain: Collection | None = None,
+def evaluate(collection: Collection, names: Sequence[str] | None = None, folds: int = 10,
+             seed: int = 0, *, task: str = "note", pretrain: Collection | None = None,
              settings: NetworkSettings = NetworkSettings(), progress: Progress | None = None,
              epoch_progress: TrainingProgress | None = None,
              workers: int | None = None) -> Evaluation:
-    """Every named model on the same ``folds`` folds of ``collection`` (see the module).
-    ``pretrain``: the collection the ``pretrained`` models learn first. The PPM models' folds
-    run in ``workers`` processes (default: one per core); the networks' in this process."""
+    """Every named model (None: the task's defaults, ``TASK_MODELS``) on the same ``folds``
+    folds of ``collection`` (see the module), in ``task`` (``TASKS``: "pitch", the pitch from
+    the pitches before it; "pitch-rhythm-key", also knowing the note's length and onset and the
+    key; "note", the pitch and the length from everything before). ``pretrain``: the collection
+    the ``pretrained`` models learn first. The PPM models' folds run in ``workers`` processes
+    (default: one per core); the networks' in this process."""
     start = time.perf_counter()
-    names = models_named(names, pretrain is not None)
+    names = models_named(names, pretrain is not None, task)
     data = EvaluationData.of(collection)
     fold_sets = k_folds(collection, folds, seed)
-    evaluators = _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
-    results = {name: ModelResult(name, next(e.describe(name) for e, _ in evaluators
-                                            if name in e.names)) for name in names}
+    evaluators = _evaluators(names, data, TASKS[task], pretrain, settings, seed, progress,
+                             epoch_progress)
+    results = {}
+    for name in names:
+        evaluator = next(e for e, _ in evaluators if name in e.names)
+        results[name] = ModelResult(name, evaluator.describe(name), evaluator.task,
+                                    evaluator.inputs(name))
     pretrain_facts = next((facts for _, facts in evaluators if facts), {})
     jobs = [(evaluator, number) for evaluator, _ in evaluators for number in range(len(fold_sets))]
     done = {}  # (evaluator's place, fold) -> {model name: FoldScores}
@@ -206,7 +249,7 @@ def evaluate(collection: Collection, names: Sequence[str] = DEFAULT_MODELS, fold
                 results[name].histories = list(evaluator.histories)
     if progress:
         progress("done", 1.0)
-    return Evaluation(collection.name, fold_sets, seed, data, results,
+    return Evaluation(collection.name, fold_sets, seed, data, results, TASKS[task],
                       pretrain.name if pretrain is not None else None, pretrain_facts,
                       time.perf_counter() - start)
 
@@ -273,10 +316,10 @@ def _ppm_fold(data: EvaluationData, fold_sets, evaluators, number: int
     return out
 
 
-def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress) -> list:
-    """(evaluator, facts of its pretraining) for the models asked for; one training of a network
-    per fold serves both a model and its + (dynamic) form."""
-    out = [(PPMModel.named(name), {}) for name in names if network_name(name) is None]
+def _evaluators(names, data, task, pretrain, settings, seed, progress, epoch_progress) -> list:
+    """(evaluator, facts of its pretraining) for the models asked for in ``task``; one training
+    of a network per fold serves both a model and its + (dynamic) form."""
+    out = [(model_named(name, task), {}) for name in names if network_name(name) is None]
     networks: dict[tuple[str, bool], dict[bool, str]] = {}  # (family, pretrained) -> names
     for name in names:
         if network_name(name) is not None:
@@ -289,19 +332,20 @@ def _evaluators(names, data, pretrain, settings, seed, progress, epoch_progress)
     from ..learning.collection.config import CollectionTrainConfig
     from ..learning.collection.events import EventVocabulary
 
-    train_config = settings.train or CollectionTrainConfig(seed=seed, validation=FOLD_VALIDATION)
     melodies = data.collection.melodies() + (pretrain.melodies() if pretrain is not None else [])
     vocabulary = EventVocabulary.from_melodies(melodies)
     for (family, pretrained), named in networks.items():
-        model_config, weights, facts, config = settings.network(family), None, {}, train_config
+        model_config = replace(settings.network(family), task=task.name)
+        weights, facts, config = None, {}, settings.training(family, seed)
         if pretrained:
             pretrain_config = settings.pretrain or CollectionTrainConfig(seed=seed,
                                                                          **PRETRAIN_DEFAULTS)
             weights, facts = _pretrain(pretrain, data, model_config, pretrain_config, vocabulary,
                                        progress, epoch_progress)
-            config = replace(train_config, learning_rate=settings.fine_tune_rate)
+            config = replace(config, learning_rate=settings.fine_tune_rate)
         out.append((NetworkModel(named.get(False), named.get(True), model_config, config,
-                                 vocabulary, pretrained=weights), facts))
+                                 vocabulary, pretrained=weights,
+                                 dynamic_rate=DYNAMIC_RATES[family]), facts))
     return out
 
 
@@ -328,7 +372,9 @@ def _pretrain(pretrain: Collection, data: EvaluationData, model_config, train_co
         progress(f"pretraining on {pretrain.name}: {len(kept):,} tunes "
                  f"({len(pretrain) - len(kept):,} left out as tunes of {data.collection.name})",
                  0.0)
-    rows = [encode_song(tune.melody, tonic(tune.melody), vocabulary) for tune in kept]
+    knows_key = TASKS[model_config.task].knows_key  # else pitches relative to C
+    rows = [encode_song(tune.melody, tonic(tune.melody) if knows_key else 0, vocabulary)
+            for tune in kept]
     parts = split([tune.melody for tune in kept], train_config.validation,
                   seed=train_config.seed)
     model = training.new_network(model_config, vocabulary, train_config.seed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
@@ -45,6 +46,26 @@ class EvaluationData:
                   for song in events),
             tuple(tonic(tune.melody) for tune in collection.tunes),
             sum(1 for tune in collection.tunes if tune.melody.key is not None))
+
+    @cached_property
+    def events(self) -> tuple:
+        """Per tune: its notes as IDyOM's basic viewpoints (``learning.ppm.Events``), what the
+        viewpoint systems read."""
+        from ..learning import ppm
+        return tuple(ppm.Events.from_tune(tune) for tune in self.collection.tunes)
+
+    @cached_property
+    def onsets(self) -> tuple[tuple[Fraction, ...], ...]:
+        """Per tune: where each of its notes starts, in quarter notes from the tune's start."""
+        out = []
+        for tune in self.collection.tunes:
+            now, starts = Fraction(0), []
+            for note in tune.melody.notes:
+                if not note.is_rest:
+                    starts.append(now)
+                now += note.duration
+            out.append(tuple(starts))
+        return tuple(out)
 
     @property
     def songs(self) -> int:

@@ -27,14 +27,14 @@ length's given the pitch, renormalized over the collection's lengths.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 import numpy as np
 
 from ..core.errors import ConfigError
 from ..learning import ppm
-from ..learning.collection.events import EventVocabulary, encode_song, relative_pitch
+from ..learning.collection.events import TASKS, EventVocabulary, Task, encode_song, relative_pitch
 from .data import EvaluationData
 
 # (pitch distributions over the alphabet (notes, A), probabilities of the true notes (notes,))
@@ -48,6 +48,11 @@ NETWORKS = ("lstm", "transformer")  # the collection networks' families
 PRETRAINED_ALIASES = {"pretrained": "pretrained-lstm", "pretrained+": "pretrained-lstm+"}
 DEFAULT_MODELS = ("ppm-c2i", "ppm-c*i", "ppm-ltm+", "ppm-both+", "lstm", "lstm+", "transformer",
                   "transformer+")
+# the models compared when none are named, per task: in the task of the pitch given rhythm and
+# key, PPM of the pitch alone beside IDyOM's viewpoint systems, which read what the networks read
+TASK_MODELS = {"note": DEFAULT_MODELS, "pitch": DEFAULT_MODELS,
+               "pitch-rhythm-key": ("ppm-both+", "mvs-conklin-witten", "mvs-selected", "lstm",
+                                    "lstm+", "transformer", "transformer+")}
 
 
 def network_name(name: str) -> tuple[str, bool, bool] | None:
@@ -60,12 +65,33 @@ def network_name(name: str) -> tuple[str, bool, bool] | None:
     dynamic = base.endswith("+")
     family = base.rstrip("+")
     return (family, pretrained, dynamic) if family in NETWORKS else None
+
+
 COMBINATION = ("arithmetic", 2.0)  # Pearce (2005), table 6.6
+
+
+def model_named(name: str, task: Task):
+    """The PPM or viewpoint model named ``name`` in ``task``; a network's name gives None (its
+    evaluator is built from the settings, ``cross_validation``). An unknown name, or a model
+    that cannot do the task, is a ``ConfigError``."""
+    if network_name(name) is not None:
+        return None
+    if name.startswith("mvs-"):
+        model = MVSModel.named(name)
+        if task.predicts_length:
+            raise ConfigError(f"model {name!r} predicts the pitch only: evaluate it with --task "
+                              "pitch-rhythm-key (or pitch, for a system of the pitch alone)")
+        if task.name == "pitch" and model.inputs(name) != ["the pitches before"]:
+            raise ConfigError(f"model {name!r} reads more than the pitches before: evaluate it "
+                              "with --task pitch-rhythm-key")
+        return replace(model, task=task)
+    return replace(PPMModel.named(name), task=task)
 
 
 @dataclass(frozen=True)
 class PPMModel:
-    """One PPM model of an evaluation (see the module for its name)."""
+    """One PPM model of an evaluation (see the module for its name): the pitch from the pitches
+    before it, and in a task of the whole note the length from the lengths before it."""
 
     name: str
     part: str       # "ltm", "ltm+", "stm", "both" or "both+"
@@ -73,6 +99,7 @@ class PPMModel:
     order: int | None
     interpolated: bool
     update_exclusion: bool
+    task: Task = TASKS["note"]
 
     @classmethod
     def named(cls, name: str) -> "PPMModel":
@@ -81,7 +108,8 @@ class PPMModel:
             raise ConfigError(f"unknown PPM model {name!r}: write ppm-PART-EOF (PART ltm, ltm+, "
                               "stm, both or both+; E the escape c or x; O the order bound or *; "
                               "F i for interpolated, u for update exclusion), e.g. ppm-ltm-c*i, "
-                              f"or one of {', '.join(PPM_ALIASES)}")
+                              f"or one of {', '.join(PPM_ALIASES)}; a viewpoint system: "
+                              "mvs-SYSTEM")
         part, escape, order, flags = found.groups()
         return cls(name, part, escape.upper(), None if order == "*" else int(order),
                    "i" in (flags or ""), "u" in (flags or ""))
@@ -89,6 +117,11 @@ class PPMModel:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name,)
+
+    def inputs(self, name: str) -> list[str]:
+        """What it sees, in words."""
+        return ["the pitches before"] + (["the lengths before"] if self.task.predicts_length
+                                         else [])
 
     def describe(self, name: str) -> str:
         return self.description
@@ -115,12 +148,13 @@ class PPMModel:
         pitch = self._distributions("pitch", data.pitch_sequences, len(data.pitches), train, test,
                                     memo)
         length = self._distributions("length", data.duration_sequences, len(data.durations),
-                                     train, test, memo)
+                                     train, test, memo) if self.task.predicts_length else None
         out = []
-        for index, pitch_rows, length_rows in zip(test, pitch, length):
+        for place, (index, pitch_rows) in enumerate(zip(test, pitch)):
             steps = np.arange(len(pitch_rows))
-            true = (pitch_rows[steps, data.pitch_sequences[index]]
-                    * length_rows[steps, data.duration_sequences[index]])
+            true = pitch_rows[steps, data.pitch_sequences[index]]
+            if length is not None:
+                true = true * length[place][steps, data.duration_sequences[index]]
             out.append((pitch_rows, true))
         return {self.name: out}
 
@@ -151,6 +185,77 @@ class PPMModel:
                 for lt, st in zip(long_term, short_term)]
 
 
+_MVS_NAME = re.compile(r"mvs-([a-z0-9,*\-]+?)(?:-(ltm\+?|stm|both\+?))?")
+# what a viewpoint reads of the notes, in words: its pitch part reads the pitches before
+VIEWPOINT_READS = {"dur": "the note's own length", "dur-ratio": "the note's own length",
+                   "deltast": "the rest before the note", "bioi": "the note's onset",
+                   "ioi": "the note's onset", "posinbar": "the note's onset in the bar",
+                   "fib": "the note's onset in the bar", "tactus": "the note's onset in the bar",
+                   "thrtactus": "the note's onset in the bar", "thrbar": "the note's onset in the bar",
+                   "thr-cpint-fib": "the note's onset in the bar",
+                   "thr-cpint-tactus": "the note's onset in the bar",
+                   "cpintfib": "the note's onset in the bar", "barlength": "the meter",
+                   "pulses": "the meter", "cpintfref": "the key", "inscale": "the key",
+                   "referent": "the key", "mode": "the key"}
+
+
+@dataclass(frozen=True)
+class MVSModel:
+    """An IDyOM multiple-viewpoint system of an evaluation (``learning.ppm.system``): the pitch
+    of each note from its viewpoints of the notes before and of the note's own length, onset and
+    key. Named ``mvs-SYSTEM`` (BOTH+, IDyOM's LTM+ and STM combined) or ``mvs-SYSTEM-PART``
+    (PART ltm, ltm+, stm, both, both+); SYSTEM a named system (``learning.ppm.SYSTEMS``:
+    conklin-witten, pearce, selected, ...)."""
+
+    name: str
+    system: str
+    part: str = "both+"
+    task: Task = TASKS["pitch-rhythm-key"]
+
+    @classmethod
+    def named(cls, name: str) -> "MVSModel":
+        found = _MVS_NAME.fullmatch(name)
+        if not found or found.group(1) not in ppm.SYSTEMS:
+            raise ConfigError(f"unknown viewpoint system {name!r}: write mvs-SYSTEM or "
+                              f"mvs-SYSTEM-PART, SYSTEM one of {', '.join(ppm.SYSTEMS)}, PART "
+                              "ltm, ltm+, stm, both or both+")
+        return cls(name, found.group(1), found.group(2) or "both+")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def describe(self, name: str) -> str:
+        config = ppm.system_named(self.system)
+        return f"IDyOM viewpoints ({', '.join(config.viewpoints)}), {self.part.upper()}"
+
+    def inputs(self, name: str) -> list[str]:
+        """What it sees, in words: what its viewpoints read of the notes."""
+        parts = [part for viewpoint in ppm.system_named(self.system).viewpoints
+                 for part in viewpoint.split("*")]
+        return list(dict.fromkeys(["the pitches before"] +
+                                  [VIEWPOINT_READS[part] for part in parts
+                                   if part in VIEWPOINT_READS]))
+
+    def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
+             progress: FoldProgress | None = None, epoch_progress=None,
+             memo: dict | None = None) -> dict[str, list[SongPrediction]]:
+        if progress:
+            progress(self.name)
+        rows = ppm.system_distributions(self.system, data.events, train, test, self.part,
+                                        pitches=data.pitches)
+        out = []
+        for index, pitch_rows in zip(test, rows):
+            steps = np.arange(len(pitch_rows))
+            out.append((pitch_rows, pitch_rows[steps, data.pitch_sequences[index]]))
+        return {self.name: out}
+
+
+# the SGD learning rate of a family's dynamic evaluation (its + model), measured on 3 folds of
+# kinder (docs/attention.md): the Transformer's best is ten times smaller than the LSTM's
+DYNAMIC_RATES = {"lstm": 0.03, "transformer": 0.003}
+
+
 @dataclass
 class NetworkModel:
     """A collection network of an evaluation: its model as trained and/or learning each test
@@ -163,7 +268,7 @@ class NetworkModel:
     train_config: object                   # learning.CollectionTrainConfig
     vocabulary: EventVocabulary
     pretrained: list | None = None         # weights to start from
-    dynamic_rate: float = 0.03             # SGD learning rate of dynamic evaluation
+    dynamic_rate: float = 0.03             # SGD learning rate of dynamic evaluation (DYNAMIC_RATES)
     segment: int = 4                       # notes predicted between two dynamic steps
     histories: list = field(default_factory=list)  # per fold: the CorpusHistory
 
@@ -171,10 +276,18 @@ class NetworkModel:
     def names(self) -> tuple[str, ...]:
         return tuple(name for name in (self.plain, self.dynamic) if name)
 
+    @property
+    def task(self) -> Task:
+        return TASKS[self.model_config.task]
+
     def describe(self, name: str) -> str:
         what = f"collection {self.model_config.family.upper()}" + \
             (", pretrained" if self.pretrained is not None else "")
         return what + (", learning each test song as it reads it" if name == self.dynamic else "")
+
+    def inputs(self, name: str) -> list[str]:
+        """What it sees, in words (its task's inputs)."""
+        return self.task.words()
 
     def fold(self, data: EvaluationData, train: Sequence[int], test: Sequence[int],
              progress: FoldProgress | None = None,
@@ -182,7 +295,9 @@ class NetworkModel:
         from ..learning.collection import predict, training
         from ..learning.splits import split
 
-        rows = {i: encode_song(data.collection.tunes[i].melody, data.tonics[i], self.vocabulary)
+        # a task without the key reads pitches relative to C, not to the tune's tonic
+        tonics = data.tonics if self.task.knows_key else (0,) * len(data.tonics)
+        rows = {i: encode_song(data.collection.tunes[i].melody, tonics[i], self.vocabulary)
                 for i in list(train) + list(test)}
         train = list(train)
         parts = split([data.collection.tunes[i].melody for i in train],
@@ -208,16 +323,21 @@ class NetworkModel:
         return out
 
     def _read(self, data: EvaluationData, test: Sequence[int], predicted) -> list[SongPrediction]:
-        """Relative pitch and length probabilities -> the alphabet's pitches, the true notes."""
+        """Relative pitch and length probabilities -> the alphabet's pitches, the true notes
+        (their pitches, and in a task of the whole note their lengths)."""
         durations = np.array([self.vocabulary.duration_index(d) for d in data.durations])
         out = []
         for index, (pitch_rows, duration_rows) in zip(test, predicted):
-            classes = [relative_pitch(pitch, data.tonics[index]) for pitch in data.pitches]
+            tonic = data.tonics[index] if self.task.knows_key else 0
+            classes = [relative_pitch(pitch, tonic) for pitch in data.pitches]
             pitch_probs = pitch_rows[:, classes].astype(np.float64)
             pitch_probs /= pitch_probs.sum(axis=1, keepdims=True)
-            length_probs = duration_rows[:, durations].astype(np.float64)
-            length_probs /= length_probs.sum(axis=1, keepdims=True)
             pitches, lengths = data.pitch_sequences[index], data.duration_sequences[index]
             steps = np.arange(len(pitches))
-            out.append((pitch_probs, pitch_probs[steps, pitches] * length_probs[steps, lengths]))
+            true = pitch_probs[steps, pitches]
+            if duration_rows is not None:
+                length_probs = duration_rows[:, durations].astype(np.float64)
+                length_probs /= length_probs.sum(axis=1, keepdims=True)
+                true = true * length_probs[steps, lengths]
+            out.append((pitch_probs, true))
         return out

@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from ..core.form import Form, bar_repeats, bars, part_endings, tune_form
-from ..core.keys import Key, song_key
+from ..core.keys import Key, melody_key
 from ..core.note import Melody
 
 FEATURES = ("pitch classes", "intervals", "note lengths", "range", "notes per bar",
@@ -60,7 +60,7 @@ class StyleTune:
     def of(cls, melody: Melody, marks: Sequence = (), key: Key | None = None) -> "StyleTune":
         """A melody with its structure marks (``core.collection.Tune.marks``) in ``key`` (default:
         its own, else the key found in its notes)."""
-        key = key or melody.key or song_key(melody)
+        key = key or melody_key(melody)
         return cls(melody, key.tonic if key is not None else 0, tune_form(melody, marks))
 
 

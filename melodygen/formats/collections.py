@@ -45,9 +45,12 @@ from ..core.collection import Collection, Dropped, Tune
 from ..core.errors import MelodyError, MelodyWarning
 from ..core.note import Melody
 from . import cache
+from .files import check_regular
 
-READER_VERSION = "3"  # part of every cache key: raise it when a reader reads anything differently
-                      # (2: ABC tunes keep their K: key, keys their signature; 3: their R: and
+READER_VERSION = "5"  # part of every cache key: raise it when a reader reads anything differently
+                      # (2: ABC tunes keep their K: key, keys their signature; 4: MIDI's top line
+                      # before the legato rule, 64ths exact, notes of absurd length refused,
+                      # Latin-1 tunebooks, reasons without places; 5: ABC tunes keep their R: and
                       # their structure marks)
 ABC_SUFFIX = ".abc"
 MELODY_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".krn", ".txt")
@@ -117,6 +120,7 @@ def _source_files(source: str) -> tuple[Path, list[Path]]:
         return folder, [folder / f"bwv{number}.mxl" for number in CHORALES[2]
                         if (folder / f"bwv{number}.mxl").is_file()]
     path = Path(source)
+    check_regular(path)  # a named pipe or a device: refused before it is opened
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file()
                        and p.suffix.lower() in (ABC_SUFFIX,) + MELODY_SUFFIXES)
@@ -213,15 +217,23 @@ def _named(melody: Melody, source: str) -> Melody:
 
 
 def _reason(message: str) -> str:
-    """A reason to group dropped tunes by: the message without its place (``file:12:``), quoted
-    values and parentheses: "unknown note 'H' (line 3)" -> "unknown note"."""
+    """A reason to group dropped tunes by: the message without its place (``file:12:``), the
+    places inside it (``line 1, column 9``, as expat says them), quoted values and parentheses:
+    "unknown note 'H' (line 3)" -> "unknown note"; "cannot read score: not well-formed (invalid
+    token): line 1, column 9" -> "cannot read score: not well-formed"."""
     message = _PLACE.sub("", message, count=1)
-    text = " ".join(_DETAILS.sub("", message.split("; ")[0]).split()).rstrip(" :;,.")
-    return text or message
+    text = _QUOTED.sub("", message.split("; ")[0])
+    while _PARENTHESES.search(text):  # the innermost first: "(melodygen: no letter (C4))"
+        text = _PARENTHESES.sub("", text)
+    text = _INSIDE.sub("", text)
+    return " ".join(text.split()).rstrip(" :;,.") or message
 
 
 _PLACE = re.compile(r"^\S+?:\d+(?::\d+)?: ")          # "book.abc:12: " or "book.abc:12:3: "
-_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\([^)]*\)")  # quoted values and parentheses
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")             # quoted values
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_INSIDE = re.compile(r"[\s:,]*\b(?:line|column|col|row|byte|offset|position|char)\s+\d+",
+                     re.IGNORECASE)  # a place inside a message: "line 1, column 9"
 
 
 def count_tunes(path: Path) -> int:

@@ -1,12 +1,33 @@
-"""Writing output files safely: whole or not at all."""
+"""Files in and out: an input is a regular file (``check_regular``), an output is written
+whole or not at all (``write_atomic``), in a folder checked before any work."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from ..core.errors import MelodyError
+
+
+# what a path is when it is not a regular file nor a folder, by its stat mode
+_NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+              (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def check_regular(path: str | Path) -> None:
+    """Refuse a path that is a named pipe, a socket or a device, before it is opened: reading
+    one can wait forever for a writer (``mkfifo pipe.mid``). A regular file, a folder and a
+    path that does not exist pass; their readers say what is wrong with them."""
+    try:
+        mode = os.stat(path).st_mode  # no open: stat does not wait on a pipe
+    except (OSError, ValueError):
+        return
+    for test, what in _NOT_FILES:
+        if test(mode):
+            raise MelodyError(f"is {what}, not a file; melodygen reads regular files only",
+                              source=str(path))
 
 
 def prepare_folder(folder: str | Path) -> Path:

@@ -34,7 +34,7 @@ from mido.midifiles.meta import KeySignatureError  # a key signature mido cannot
 from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import Key
 from ..core.note import DEFAULT_TEMPO, Melody
-from .files import write_atomic
+from .files import check_regular, write_atomic
 from .timeline import AUTO, Timed, first_value, melody_line, usable_signature, usable_tempo
 
 __all__ = ["TICKS_PER_BEAT", "decode_text", "from_midi", "midi_bytes", "read_midi", "to_midi",
@@ -133,6 +133,7 @@ def read_midi(path: str | Path, quantize=AUTO) -> Melody:
     """A MIDI file -> Melody; errors name the file and what is wrong with it. ``quantize``:
     ``auto`` or a grid (``timeline.quantize_grid``)."""
     path = Path(path)
+    check_regular(path)
     if path.is_dir():
         raise MelodyError("is a folder, not a MIDI file", source=str(path))
     try:

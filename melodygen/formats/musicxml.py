@@ -12,7 +12,8 @@ that a reader who does not see the colour sees the number; MuseScore, verovio an
 both. Writing needs no music21: a run that writes scores loads no more than it must (music21
 takes about 24 MiB and 0.4 s to import).
 
-Reading takes the first part that has notes, with its repeats played out and ties joined, and
+Reading takes the first part that has notes, with its repeats played out (``repeats``: the one
+rule of every score format) and ties joined, and
 makes one melody line of it like the MIDI reader (``timeline.melody_line``: times exactly as
 written, tuplets included, the highest voice where notes overlap, chords to their highest note,
 gaps as rests, no rest at the end); grace notes are dropped and counted. The first time
@@ -23,19 +24,19 @@ only the one asked for is read, by melodygen's ABC reader (``abc.read_abc``).
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import replace
 import warnings
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..core.errors import MelodyError, MelodyWarning
+from ..core.errors import MelodyError, MelodyWarning, library_reason
 from ..core.form import Form, Part, cut
-from ..core.keys import MODE_NAMES, Key, key_alters, song_key, spell  # spelling: see core.keys
+from ..core.keys import MODE_NAMES, Key, key_alters, melody_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
-from .files import write_atomic
+from .files import check_regular, write_atomic
+from .repeats import played_part
 # the writing of notes in measures is written.py's; note_values stays importable from here
 from .written import _Written, beams, beat_groups, measures, note_values, without_filler  # noqa: F401
 from .timeline import (
@@ -73,7 +74,7 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
                    key: Key | None = None, form: Form | None = None,
                    bars_a_system: int | None = None) -> bytes:
     """Melody -> MusicXML 4.0 document (partwise, one part); the same melody always gives the
-    same bytes. Measures as ``measures`` cuts them, the signature of ``stats.song_key``,
+    same bytes. Measures as ``measures`` cuts them, the signature of ``keys.melody_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
     a treble clef (bass for a low melody), the title, the time signature and a metronome mark
     (in dotted quarters in 6/8, 9/8 and 12/8).
@@ -96,7 +97,7 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     # the key asked for, else the file's, else the key whose scale holds most of the song (so
     # fewest accidentals); its mode is written when it is the melody's own key
-    found = key or melody.key or song_key(melody)
+    found = key or melody_key(melody)
     fifths = found.fifths if found else 0
     mode = melody.key.mode if melody.key is not None and found == melody.key else None
     key = key_alters(fifths)
@@ -300,6 +301,7 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     ``quantize``: ``auto`` (times as written) or a grid (``timeline.quantize_grid``).
     ``kind``: the format as a suffix (``".abc"``) for a file whose name does not say it."""
     path = Path(path)
+    check_regular(path)
     if path.is_dir():
         raise MelodyError("is a folder, not a score", source=str(path))
     if not path.exists():
@@ -318,20 +320,13 @@ def read_score(path: str | Path, quantize=AUTO, tune: int | None = None,
     try:
         score = music21.converter.parse(str(path), format=_FORMATS.get(suffix), forceSource=True)
     except Exception as error:  # music21 raises many types for a broken file
-        raise MelodyError(f"cannot read score: {_reason(error)}", source=str(path)) from None
+        raise MelodyError(f"cannot read score: {library_reason(error)}", source=str(path)) from None
     return from_score(score, source=str(path), quantize=quantize)
-
-
-def _reason(error: Exception) -> str:
-    """music21's message for a broken file, without its internals (token reprs, object dumps)."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    text = re.split(r"\s*(?:tPrev:|<music21\.|\bat 0x)", text)[0].rstrip(" .,:;")
-    return (text[:150] + " ...") if len(text) > 150 else text or type(error).__name__
 
 
 def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     """music21 Score, Part or Opus -> Melody of the first part with notes (see the module)."""
-    from music21 import stream
+    from music21 import harmony, stream
 
     if isinstance(score, stream.Opus):
         scores = list(score.scores)
@@ -353,7 +348,12 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
         warnings.warn(MelodyWarning(f"{source}: {len(parts)} parts; reading {which}, "
                                     f"{of(kept, sum(counts))} of the score"), stacklevel=2)
     part = _played(with_notes[0], source)
-    events = list(part.flatten().notes)
+    events = [event for event in part.flatten().notes if not isinstance(event, harmony.Harmony)]
+    symbols = sum(1 for _ in part.recurse().getElementsByClass(harmony.Harmony))
+    if symbols:  # music21 keeps them as chords of no length
+        warnings.warn(MelodyWarning(
+            f"{source}: {symbols} chord symbol{'s' * (symbols != 1)} passed over (a lead sheet's "
+            "harmony: melodygen learns its melody)"), stacklevel=2)
     graces = sum(len(getattr(event, "pitches", ())) for event in events if event.duration.isGrace)
     timed = _timed(events)
     if graces:
@@ -390,16 +390,14 @@ def _pitched(events):
 
 
 def _played(part, source: str):
-    """The part with its repeats played out (as written when they cannot be)."""
-    from music21 import repeat
-
-    if part.recurse().getElementsByClass(repeat.RepeatMark):  # repeat bar lines, D.C., D.S., ...
-        try:
-            part = part.expandRepeats()
-        except Exception:  # music21 raises several types for repeats it cannot follow
-            warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
-                          stacklevel=3)
-    return part
+    """The part with its repeats played out (``repeats.played_part``: every score format's
+    rule); as written, with a warning, when music21 cannot follow a da capo or dal segno."""
+    try:
+        return played_part(part)
+    except Exception:  # music21 raises several types for repeats it cannot follow
+        warnings.warn(MelodyWarning(f"{source}: repeats could not be played out; read as written"),
+                      stacklevel=3)
+        return part
 
 
 def _timed(events) -> list[Timed]:

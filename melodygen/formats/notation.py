@@ -46,8 +46,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import MelodyError
-from ..core.keys import Key, song_key, spell
-from ..core.note import DEFAULT_TEMPO, Melody, Note, tuplet_ratio
+from ..core.keys import Key, melody_key, spell
+from ..core.note import DEFAULT_TEMPO, Melody, Note, too_long, tuplet_ratio
+from .files import check_regular
 from .timeline import tidy_rests
 
 LETTERS = "cdefgab"
@@ -294,6 +295,10 @@ def _join_ties(pieces: list[_Piece], source: str) -> list[Note]:
                                   "notes of the same pitch", source=source, line=piece.line,
                                   column=piece.column)
             notes[-1] = Note(piece.note.pitch, notes[-1].duration + piece.note.duration)
+            if too_long(notes[-1].duration):
+                raise MelodyError(f"tied to {piece.word!r}, the note "
+                                  f"{too_long(notes[-1].duration)}", source=source,
+                                  line=piece.line, column=piece.column)
         else:
             notes.append(piece.note)
     if pieces and pieces[-1].tied:
@@ -417,10 +422,11 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 
     Bar lines mark every measure (after the pickup, if any); a note that crosses a bar line,
     or whose length no single token has, is written as tied tokens (``c2~ | c8``); a tuplet's
-    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key (its ``key``,
-    else ``core.keys.song_key``): Bb in F major is ``bb``, not ``a#``.
+    notes get a tuplet mark (``(3 c8 d8 e8``). Notes are spelt in the song's key
+    (``core.keys.melody_key``: its ``key``, else the one its notes fit): Bb in F major is ``bb``,
+    not ``a#``.
     """
-    key = melody.key if melody.key is not None else song_key(melody)
+    key = melody_key(melody)
     beats, unit = melody.time_signature
     measure = melody.measure_length
     lines = [f"title: {melody.title}", f"time: {beats}/{unit}", f"tempo: {melody.tempo:g}"]
@@ -454,6 +460,7 @@ def format_song(melody: Melody, bars_per_line: int = 4) -> str:
 def read_song(path: str | Path) -> Melody:
     """Read a song file (UTF-8 text in the notation above)."""
     path = Path(path)
+    check_regular(path)
     try:
         data = path.read_bytes()
     except IsADirectoryError:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.errors import MelodyError
 from ..core.note import Melody
+from .files import check_regular
 from .musicxml import SCORE_SUFFIXES  # music21 itself loads only when a score is read
 from .notation import read_song
 from .timeline import AUTO, quantize_grid
@@ -74,6 +75,7 @@ def load_melody(spec: str | Path, quantize=AUTO, tune: int | None = None) -> Mel
         if tune is not None and tune != int(numbered["tune"]):
             raise MelodyError(f"two tune numbers: {numbered['tune']} and --tune {tune}", source=str(spec))
         path, tune = Path(numbered["path"]), int(numbered["tune"])
+    check_regular(path)  # before anything opens it: a named pipe would wait for a writer
     kind = _kind(path)
     if tune is not None and kind != ".abc":
         raise MelodyError("a tune number is for ABC files (.abc) with several tunes",

@@ -7,31 +7,42 @@ so in one ``MelodyWarning`` line, with how many of how many of the file's notes:
 
 1. no length: a note that ends where it starts (a grace note, as music21 writes one to MIDI)
    is dropped.
-2. times. The notation grid (``NOTATION_GRID``) is 1/120 of a quarter note: it holds every
-   note value down to the 32nd, every triplet (and sextuplet) down to the 64th-note triplet and
-   every quintuplet down to the 32nd-note quintuplet, and every writer holds its times (MIDI at
-   480 ticks a quarter note, MusicXML and the song notation with tuplets).
+2. times. A written file's times are exact on one of two grids, each of which every writer
+   holds (MIDI at 480 ticks a quarter note, MusicXML and the song notation with tuplets):
+   ``WRITTEN_GRID``, 1/48 of a quarter note, every note value down to the 64th (a dotted 32nd)
+   and every triplet down to the 64th-note triplet; and the notation grid (``NOTATION_GRID``),
+   1/120 of a quarter note, every note value down to the 32nd, every triplet (and sextuplet)
+   down to the 64th-note triplet and every quintuplet down to the 32nd-note quintuplet. A file
+   is on the first unless one of its times is a quintuplet's (on the second only): the two
+   together would make lengths no writer holds (a 64th beside a 15th of a quarter note).
    - *Written* files (a score, always; a MIDI file when at least 90% of its onsets are on
-     ``WRITTEN_GRID``, 1/24 of a quarter note: plain values and triplets, or all of them on the
-     notation grid where its ticks are finer than that grid, as notation software writes them)
-     keep their times exactly; a time off the notation grid (a septuplet) moves to its nearest
-     point.
+     ``WRITTEN_GRID``, or all of them on a grid finer than its ticks, as notation software
+     writes them) keep their times exactly; a time off its grid (a septuplet) moves to the
+     nearest point.
    - *Played* MIDI (fewer onsets on that grid: recorded from a keyboard) is quantized: onsets
      move to the nearest point of ``PLAYED_GRID``, the 16th note. ``quantize=GRID`` (the
      ``--quantize`` option) sets the grid for any file; see ``quantize_grid``.
-   - Ends: the end of a score's note, and an end of written MIDI on the notation grid, is kept
-     (moved to a coarser grid when one is given). A played end, or an end of written MIDI that
-     plays its notes short (``_plays_short``: notation software that plays 90% of each length,
-     say) off the grid of note values and triplets, follows the *legato rule*: within
-     ``LEGATO`` (a 16th note, or one step of a coarser grid) of the next onset it moves to that
-     onset, closing a small gap or trimming a small overlap; otherwise it moves to the nearest
-     grid point. A note is never shorter than one grid step.
 3. skyline: the highest voice, kept whole. A note becomes a melody note when, at its onset,
    it is higher than every note still sounding (a note already sounding wins a tie); it then
    cuts the melody note before it short. Chord tones below the top note and notes that start
-   under a higher held note are dropped; drums never get here.
-4. rests: a gap between two notes, or before the first, is one rest; a melody never ends with
+   under a higher held note are dropped; drums never get here. A written note sounds to its
+   end (on the grid), one played short too: a held top note hides the lower notes that start
+   under it. A played end within ``LEGATO`` of the next onset of any voice counts as let go
+   there (a played line's legato overlap cannot be told from a note held that little longer).
+4. ends, within the melody: the end of a score's note, and an end of written MIDI on the
+   notation grid, is kept (moved to a coarser grid when one is given). A played end, or an end
+   of written MIDI that plays its notes short (``_plays_short``: notation software that plays
+   90% of each length, say) off the grid of note values and triplets, follows the *legato
+   rule*: within ``LEGATO`` (a 16th note, or one step of a coarser grid) of the melody's next
+   onset it moves to that onset, closing a small gap or trimming a small overlap; otherwise it
+   moves to the nearest grid point. A note is never shorter than one grid step. The rule looks
+   at the melody's own next note only, after step 3: in written MIDI a lower voice's onset
+   neither cuts a held melody note nor lets the lower note into the melody.
+5. rests: a gap between two notes, or before the first, is one rest; a melody never ends with
    a rest (``tidy_rests``).
+
+Step 2 moves onsets; the one warning of steps 2 and 4 counts the notes moved, of all the
+file's: a note whose onset moved, or a melody note whose end did.
 """
 
 from __future__ import annotations
@@ -44,10 +55,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core.errors import ConfigError, MelodyError, MelodyWarning
-from ..core.note import Note, pitch_name
+from ..core.note import Note, pitch_name, too_long
 
 NOTATION_GRID = Fraction(1, 120)  # quarter notes: exact times (32nds, triplets, quintuplets)
-WRITTEN_GRID = Fraction(1, 24)    # quarter notes: onsets of written MIDI (32nds, triplets)
+WRITTEN_GRID = Fraction(1, 48)    # quarter notes: note values to the 64th, triplets to the 64th's
 PLAYED_GRID = Fraction(1, 4)    # quarter notes: the default grid of played MIDI, the 16th note
 LEGATO = Fraction(1, 4)         # quarter notes: an end this close to the next onset moves to it
 WRITTEN_SHARE = Fraction(9, 10)  # a MIDI file with this share of onsets on WRITTEN_GRID is written
@@ -154,58 +165,128 @@ def melody_line(timed, source: str, quantize=AUTO, score: bool = False,
     if not sounding:
         raise MelodyError("no melodic notes with a length (each ends where it starts)" if silent
                           else "no melodic notes (empty, or drums only)", source=source)
-    events = _quantized(sounding, source, quantize_grid(quantize), score, total, tick)
-    line = _skyline(events, source, total)
+    timing = _timing(sounding, quantize_grid(quantize), score, tick)
+    events = _onsets(sounding, timing)
+    line, voices = _skyline(events, source, total)
+    moves = _line_ends(line, sounding, {index: end for _, end, _, index in events}, timing, total)
+    for message in (moves, voices):
+        if message:
+            _warn(f"{source}: {message}")
     notes: list[Note] = []
     now = Fraction(0)
-    for start, end, pitch in line:
+    for start, end, pitch, _ in line:
         if start > now:
-            notes.append(Note(None, start - now))
-        notes.append(Note(pitch, end - start))
+            notes.append(_checked(Note(None, start - now), now, source))
+        notes.append(_checked(Note(pitch, end - start), start, source))
         now = end
     return tidy_rests(notes)
 
 
-def _quantized(notes: list[Timed], source: str, grid: Fraction | None, score: bool,
-               total: int, tick: Fraction | None) -> list[tuple[Fraction, Fraction, int]]:
-    """(start, end, pitch) of every note after the time rules of the module, with one warning
-    when any moved."""
+def _checked(note: Note, start: Fraction, source: str) -> Note:
+    """The note, or a MelodyError naming its time when it is longer than a reader takes."""
+    if too_long(note.duration):
+        raise MelodyError(f"{'rest' if note.is_rest else 'note'} at quarter note {_decimal(start)} "
+                          f"{too_long(note.duration)}", source=source)
+    return note
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """How a file's times are read (see the module): its grid and which ends follow the legato
+    rule."""
+
+    grid: Fraction | None  # the grid asked for (--quantize), or None
+    fine: Fraction         # quarter notes: the grid written times are exact on: WRITTEN_GRID, or
+                           # NOTATION_GRID when an onset is off it or a time is a quintuplet's
+    step: Fraction         # quarter notes: the grid onsets and ends move to
+    legato: Fraction       # quarter notes: an end this close to the melody's next onset moves there
+    played: bool           # played MIDI: quantized
+    short: bool            # written MIDI that plays its notes short
+    score: bool            # times from a score: written, never played
+    on: int                # onsets on WRITTEN_GRID
+    notes: int             # notes with a length
+
+    def legato_end(self, note: Timed) -> bool:
+        """Whether the note's end follows the legato rule, not kept as written: a played end,
+        and a written one off the file's grid or, in a file that plays short, off the grid of
+        note values and triplets."""
+        return not self.score and (self.played or not (
+            on_grid(note.end, self.fine) and (on_grid(note.end, WRITTEN_GRID) or not self.short)))
+
+
+def _timing(notes: list[Timed], grid: Fraction | None, score: bool,
+            tick: Fraction | None) -> _Timing:
+    """The time rules of a file's notes: played or written, its grid, whether it plays short."""
     on = sum(on_grid(note.start, WRITTEN_GRID) for note in notes)
     exact = (tick is None or tick % NOTATION_GRID != 0) and all(
-        on_grid(note.start) for note in notes)  # all on the notation grid, finer than the ticks
+        on_grid(note.start) or on_grid(note.start, WRITTEN_GRID)
+        for note in notes)  # all on a grid finer than the file's ticks
     played = not score and on < WRITTEN_SHARE * len(notes) and not exact
-    step = grid or (PLAYED_GRID if played else NOTATION_GRID)
-    legato = max(step, LEGATO)
+    first = grid or NOTATION_GRID  # the grid of the onsets that tell a file playing short
+    onsets = sorted({snap(note.start, first) for note in notes})
+    short = not played and not score and _plays_short(notes, onsets, first, max(first, LEGATO))
+    # a written file's own grid: 64ths and triplets, unless a time is a quintuplet's (on the
+    # notation grid, off that one); the two together would make lengths no writer holds
+    times = [note.start for note in notes] + ([] if short else [note.end for note in notes])
+    fine = NOTATION_GRID if any(not on_grid(time, WRITTEN_GRID) and on_grid(time)
+                                for time in times) or on < len(notes) else WRITTEN_GRID
+    step = grid or (PLAYED_GRID if played else fine)
+    return _Timing(grid, fine, step, max(step, LEGATO), played, short, score, on, len(notes))
+
+
+def _onsets(notes: list[Timed], timing: _Timing) -> list[tuple[Fraction, Fraction, int, int]]:
+    """(start, end, pitch, index in ``notes``) of every note for the skyline: its onset and
+    end on the grid, the end as long as the note sounds: a written note sounds to its end, one
+    played short too. A played end within ``legato`` of the next onset of any voice counts as
+    let go there: a played line's legato overlap cannot be told from a note held that little
+    longer over a lower voice. (``_line_ends`` gives the ends the melody keeps.)"""
+    step = timing.step
     onsets = sorted({snap(note.start, step) for note in notes})
-    short = not played and not score and _plays_short(notes, onsets, step, legato)
     events = []
-    moved = snapped = closed = trimmed = 0  # notes moved; by the grid; ends by the legato rule
-    first = None  # the first note that moved, as the file has it
-    for note in sorted(notes, key=lambda n: (n.start, -n.pitch)):
-        start = snap(note.start, step)
-        later = bisect.bisect_right(onsets, start)
-        following = onsets[later] if later < len(onsets) else None
-        legato_end = False
-        if score or (not played and (on_grid(note.end, WRITTEN_GRID) or
-                                     (on_grid(note.end) and not short))):
-            end = snap(note.end, step)  # written: kept, or on the coarser grid given
-        elif following is not None and abs(note.end - following) <= legato:
-            end, legato_end = following, True
-            closed += note.end < following
-            trimmed += note.end > following
-        else:
-            end = snap(note.end, step)
-        end = max(end, start + step)
-        if (start, end) != (note.start, note.end):
-            moved += 1
-            snapped += start != note.start or (end != note.end and not legato_end)
-            first = first or note
-        events.append((start, end, note.pitch))
-    if moved:
-        message = _moved_message(moved, snapped, closed, trimmed, total, grid, step, played, on,
-                                 notes, first)
-        _warn(f"{source}: {message}{_collided(notes, events)}")
+    for index, note in enumerate(notes):
+        start, end = snap(note.start, step), snap(note.end, step)
+        if timing.played:
+            later = bisect.bisect_right(onsets, start)
+            if later < len(onsets) and abs(note.end - onsets[later]) <= timing.legato:
+                end = onsets[later]
+        events.append((start, max(end, start + step), note.pitch, index))
     return events
+
+
+def _line_ends(line: list[list], notes: list[Timed], sounds: dict[int, Fraction],
+               timing: _Timing, total: int) -> str:
+    """The ends of the melody notes by the time rules, in place; what moved, for the warning, or
+    "". A note moved when its onset moved (any note of the file) or its end did (a melody note).
+    An end that follows the legato rule moves to the next onset of the melody when within
+    ``legato`` of it (a small gap closed, a small overlap trimmed), else to the grid; a note the
+    skyline cut (``sounds``: how long each note sounds for it) ends where the higher one starts;
+    none is shorter than one grid step."""
+    step = timing.step
+    onset_moved = {index for index, note in enumerate(notes)
+                   if snap(note.start, step) != note.start}
+    moved, snapped, closed, trimmed = set(onset_moved), set(onset_moved), 0, 0
+    for place, entry in enumerate(line):
+        start, _, _, index = entry
+        note = notes[index]
+        following = line[place + 1][0] if place + 1 < len(line) else None
+        cut = following is not None and sounds[index] > following  # by a higher note
+        legato = (not cut and timing.legato_end(note) and following is not None
+                  and abs(note.end - following) <= timing.legato)
+        end = max(following if cut or legato else snap(note.end, step), start + step)
+        entry[1] = end if following is None else min(end, following)
+        if cut or end == note.end:
+            continue
+        moved.add(index)
+        if legato:
+            closed += note.end < end
+            trimmed += note.end > end
+        else:
+            snapped.add(index)
+    if not moved:
+        return ""
+    first = notes[min(moved, key=lambda index: (notes[index].start, -notes[index].pitch))]
+    return _moved_message(len(moved), len(snapped), closed, trimmed, total, timing,
+                          first) + _collided(notes, step)
 
 
 def _plays_short(notes: list[Timed], onsets: list[Fraction], step: Fraction,
@@ -224,47 +305,49 @@ def _plays_short(notes: list[Timed], onsets: list[Fraction], step: Fraction,
     return early >= 2 and 2 * early >= near
 
 
-def _moved_message(moved, snapped, closed, trimmed, total, grid, step, played, on, notes,
-                   first) -> str:
-    """What ``_quantized`` moved, for its warning."""
+def _moved_message(moved: int, snapped: int, closed: int, trimmed: int, total: int,
+                   timing: _Timing, first: Timed) -> str:
+    """What the time rules moved, for their warning."""
     legato = ", ".join(part for part in (
         f"{closed} small gap{'s' if closed != 1 else ''} closed" if closed else "",
         f"{trimmed} small overlap{'s' if trimmed != 1 else ''} trimmed" if trimmed else "") if part)
     legato = f"legato: {legato}" if legato else ""
-    if grid is not None:
-        return f"{of(moved, total)} moved to the {grid_name(step)} (--quantize)" + \
+    if timing.grid is not None:
+        return f"{of(moved, total)} moved to the {grid_name(timing.step)} (--quantize)" + \
             (f" ({legato})" if legato else "")
-    if played:
-        return (f"played timing (only {of(on, len(notes), 'onset')} on the grid of note values and "
-                f"triplets): {of(moved, total)} moved to the {grid_name(step)}"
+    if timing.played:
+        return (f"played timing (only {of(timing.on, timing.notes, 'onset')} on the grid of note "
+                f"values and triplets): {of(moved, total)} moved to the {grid_name(timing.step)}"
                 + (f" ({legato})" if legato else "") + "; --quantize GRID sets another grid")
-    off = (f"{snapped} to the notation grid (1/120 of a quarter note: note values to the 32nd, "
-           "triplets, quintuplets)") if snapped else ""
+    off = f"{snapped} to {_FINE_GRIDS[timing.step]}" if snapped else ""
     return (f"{of(moved, total)} moved: {'; '.join(part for part in (off, legato) if part)}; "
             f"the first: {pitch_name(first.pitch)} at quarter note {_decimal(first.start)} "
             f"lasting {_decimal(first.end - first.start)}")
 
 
-def _collided(notes: list[Timed], events) -> str:
+_FINE_GRIDS = {  # a written file's grid, for the warning when times moved to it
+    NOTATION_GRID: "the notation grid (1/120 of a quarter note: note values to the 32nd, triplets, "
+                   "quintuplets)",
+    WRITTEN_GRID: "the grid of note values and triplets (1/48 of a quarter note: to the 64th note "
+                  "and the 64th-note triplet)"}
+
+
+def _collided(notes: list[Timed], step: Fraction) -> str:
     """The end of a quantize warning when the grid put onsets of the file together."""
-    together = _collisions(notes, events)
+    starts: dict[Fraction, set[Fraction]] = {}
+    for note in notes:
+        starts.setdefault(snap(note.start, step), set()).add(note.start)
+    together = sum(len(raw) - 1 for raw in starts.values())
     if not together:
         return ""
     return (f"; {together} now start{'s' if together == 1 else ''} with another note and may be "
             "dropped (a finer --quantize keeps them apart)")
 
 
-def _collisions(notes: list[Timed], events) -> int:
-    """How many of the file's onsets the grid moved onto another onset of the file."""
-    starts: dict[Fraction, set[Fraction]] = {}
-    for note, (start, _, _) in zip(sorted(notes, key=lambda n: (n.start, -n.pitch)), events):
-        starts.setdefault(start, set()).add(note.start)
-    return sum(len(raw) - 1 for raw in starts.values())
-
-
-def _skyline(events, source: str, total: int) -> list[list]:
-    """The highest voice of (start, end, pitch) events, kept whole (see the module):
-    [start, end, pitch] of each melody note."""
+def _skyline(events, source: str, total: int) -> tuple[list[list], str]:
+    """The highest voice of (start, end, pitch, index) events, kept whole (see the module):
+    ([start, end, pitch, index] of each melody note, what was dropped or cut, for the warning,
+    or "")."""
     events = sorted(events, key=lambda e: (e[0], -e[2], -e[1]))
     line: list[list] = []
     heard: list[tuple[int, Fraction]] = []  # (-pitch, end) of every note started so far
@@ -277,7 +360,7 @@ def _skyline(events, source: str, total: int) -> list[list]:
             group += 1
         while heard and heard[0][1] <= start:  # the highest one heard has ended
             heapq.heappop(heard)
-        _, end, pitch = events[index]
+        _, end, pitch, number = events[index]
         chord += group - index - 1
         if heard and -heard[0][0] >= pitch:  # under a higher (or equal) note still sounding
             hidden += 1
@@ -285,17 +368,18 @@ def _skyline(events, source: str, total: int) -> list[list]:
             if line and line[-1][1] > start:
                 line[-1][1] = start
                 cut += 1
-            line.append([start, end, pitch])
-        for _, other_end, other_pitch in events[index:group]:
+            line.append([start, end, pitch, number])
+        for _, other_end, other_pitch, _ in events[index:group]:
             heapq.heappush(heard, (-other_pitch, other_end))
         index = group
     dropped = chord + hidden
+    message = ""
     if dropped or cut:
         parts = [f"{chord} lower note{'s' if chord != 1 else ''} starting with a higher one"
                  if chord else "",
                  f"{hidden} lower note{'s' if hidden != 1 else ''} starting under a higher held note"
                  if hidden else ""]
-        message = (f"{source}: several notes sound at once; kept the highest voice (skyline), "
+        message = ("several notes sound at once; kept the highest voice (skyline), "
                    f"{of(len(line), total)}")
         if dropped:
             message += f"; dropped {' and '.join(part for part in parts if part)}"
@@ -303,8 +387,7 @@ def _skyline(events, source: str, total: int) -> list[list]:
             message += f"; {cut} cut short by a higher note"
         if dropped > LOSS_HINT * total:
             message += "; to learn another voice, give it in a file of its own"
-        _warn(message)
-    return line
+    return line, message
 
 
 def usable_tempo(bpm: float, source: str) -> float:

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 
 from ..evaluation.cross_validation import Evaluation, ModelResult
+from ..evaluation.models import network_name
 from ..formats.files import write_atomic
 
 REPORT = "report.html"
@@ -38,23 +39,25 @@ img { max-width: 100%; height: auto; }
 
 
 def best_model(evaluation: Evaluation, kind: str | None = None) -> ModelResult | None:
-    """The model with the fewest bits per pitch; ``kind`` "ppm" or "lstm" to choose among PPM
-    models or networks only."""
+    """The model with the fewest bits per pitch; ``kind`` "ppm" (PPM and its viewpoint systems)
+    or "network" to choose among those only."""
     models = [m for m in evaluation.models.values()
-              if kind is None or m.name.startswith("ppm") == (kind == "ppm")]
+              if kind is None or (network_name(m.name) is None) == (kind == "ppm")]
     return min(models, key=lambda m: m.bits_pitch) if models else None
 
 
 def verdict(evaluation: Evaluation) -> str:
-    """The page's first sentence: the best model, and how it stands against PPM and IDyOM."""
+    """The page's first sentence: the best model, how the best network stands against the best
+    PPM model and what each of them sees that the other does not, and against IDyOM."""
     best = best_model(evaluation)
     words = [f"Best: {best.name} ({best.description}), {best.bits_pitch:.3f} bits per note of "
              f"the pitch on songs it had not seen"]
-    best_ppm, best_net = best_model(evaluation, "ppm"), best_model(evaluation, "lstm")
+    best_ppm, best_net = best_model(evaluation, "ppm"), best_model(evaluation, "network")
     if best_ppm and best_net:
         gap = best_ppm.bits_pitch - best_net.bits_pitch
         words.append(f"the best network ({best_net.name}) is {abs(gap):.3f} bits "
-                     f"{'below' if gap > 0 else 'above'} the best PPM model ({best_ppm.name})")
+                     f"{'below' if gap > 0 else 'above'} the best PPM model ({best_ppm.name})"
+                     + _unequal(best_net, best_ppm))
     published = evaluation.published()
     if "ppm-both+" in published:
         label, value = published["ppm-both+"]
@@ -62,6 +65,18 @@ def verdict(evaluation: Evaluation) -> str:
                      f"{abs(value - best.bits_pitch):.3f} bits "
                      f"{'less' if best.bits_pitch < value else 'more'} here")
     return "; ".join(words) + "."
+
+
+def _unequal(one: ModelResult, other: ModelResult) -> str:
+    """", which also sees ..." when one model sees what the other does not: no like-for-like
+    comparison."""
+    more = [what for what in one.inputs if what not in other.inputs]
+    less = [what for what in other.inputs if what not in one.inputs]
+    if not more and not less:
+        return ", seeing the same"
+    parts = ([f"{one.name} also sees {', '.join(more)}"] if more else []) + \
+        ([f"{other.name} also sees {', '.join(less)}"] if less else [])
+    return f" (not like for like: {'; '.join(parts)})"
 
 
 def learning_curves_png(evaluation: Evaluation) -> bytes | None:
@@ -97,7 +112,7 @@ def learning_curves_png(evaluation: Evaluation) -> bytes | None:
 def scatter_png(evaluation: Evaluation) -> tuple[bytes, int, int, str, str] | None:
     """Per song, the best PPM model's bits per pitch against the best network's: (PNG, songs
     the network predicts better, songs in all, PPM name, network name); None without both."""
-    best_ppm, best_net = best_model(evaluation, "ppm"), best_model(evaluation, "lstm")
+    best_ppm, best_net = best_model(evaluation, "ppm"), best_model(evaluation, "network")
     if not (best_ppm and best_net):
         return None
     ppm_bits, net_bits = best_ppm.song_bits(), best_net.song_bits()
@@ -128,10 +143,12 @@ def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
     for model in evaluation.models.values():
         label, value = published.get(model.name, ("", None))
         cells = [f'<td class="name">{_text(model.name)}</td>',
-                 f'<td class="name">{_text(model.description)}</td>',
+                 f'<td class="name">{_text(model.description)}; sees '
+                 f'{_text(", ".join(model.inputs))}</td>',
                  f"<td>{model.bits_pitch:.3f}</td>",
                  f"<td>{'' if value is None else f'{value:.3f} ({_text(label)})'}</td>",
-                 f"<td>{model.bits_note:.3f}</td>", f"<td>{model.accuracy_pitch:.1%}</td>",
+                 f"<td>{'' if model.bits_note is None else f'{model.bits_note:.3f}'}</td>",
+                 f"<td>{model.accuracy_pitch:.1%}</td>",
                  f"<td>{model.seconds:.1f}</td>"]
         rows.append(f'<tr{" class=best" if model is best else ""}>{"".join(cells)}</tr>')
     folds = "".join(f"<th>{i}</th>" for i in range(1, len(evaluation.folds) + 1))
@@ -146,6 +163,8 @@ def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
         f"<style>{STYLE}</style>", "</head>", "<body>",
         f"<h1>{_text(evaluation.source)}: how well each model predicts songs it has not seen</h1>",
         f'<p class="verdict">{_text(verdict(evaluation))}</p>',
+        f'<p class="facts">The task: {_text(evaluation.task.what)} '
+        f"({_text(evaluation.task.name)}).</p>",
         f'<p class="facts">{data.songs:,} songs, {data.note_count:,} notes, {len(data.pitches)} '
         f"pitches; {len(evaluation.folds)}-fold cross-validation over songs (seed "
         f"{evaluation.seed}), the same folds for every model; every note of a test song, the "

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..core.keys import Key, song_key
+from ..core.keys import Key, melody_key
 from ..core.note import Melody, Note
 from ..core.versions import versions
 from ..formats.midi import midi_bytes
@@ -113,7 +113,7 @@ def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) 
                                         for note, samples_ in found.followers))
                  for found in run.ambiguous()]
     return RunSummary(run.melody, window, len(run.dataset), run.ceiling, notes, run.config,
-                      versions(), models, key=song_key(run.melody), ambiguous=ambiguous)
+                      versions(), models, key=melody_key(run.melody), ambiguous=ambiguous)
 
 
 def model_summary(run: SongRun, model: ModelRun) -> ModelSummary:
@@ -172,7 +172,7 @@ class RunWriter:
     def song(self, melody: Melody) -> None:
         """The song itself: original.mid, .musicxml, .svg, .wav."""
         self._announce("original")
-        self._original = self._write("original", melody, key=song_key(melody),
+        self._original = self._write("original", melody, key=melody_key(melody),
                                      subtitle=f"the song: {len(melody)} notes")
 
     def model(self, run: SongRun, model: ModelRun) -> None:

@@ -222,6 +222,17 @@ def test_song_shorter_than_window_plus_one(no_training, tmp_path):
     assert [path.name for path in tmp_path.iterdir()] == ["short.txt"]
 
 
+@pytest.mark.parametrize("command", [(), ("train",)])
+def test_song_shorter_than_window_counts_its_rests_apart(no_training, tmp_path, command):
+    """Two notes and a rest: "2 notes and 1 rest", not "3 notes"."""
+    song = tmp_path / "rest.txt"
+    song.write_text("c4 r4 d4\n", encoding="utf-8")
+    assert run_cli(*command, str(song), "--epochs", "3") == \
+        (2, "", f"{song}: melody has 2 notes and 1 rest; a window of 4 needs at least 5 notes "
+                "and rests\n")
+    assert [path.name for path in tmp_path.iterdir()] == ["rest.txt"]
+
+
 def test_output_folder_under_a_regular_file(no_training, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("somefile").write_bytes(b"keep")

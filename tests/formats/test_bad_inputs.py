@@ -9,6 +9,7 @@ paths that are folders are made here (test_size.py times the reading of the long
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import warnings
@@ -84,7 +85,7 @@ READS = {
                    "--quantize GRID sets another grid"],
                   {"title": "smpte", "tempo": 100.0, "notes": NABIYA_LINE_NOTES}),
     "two-tempos.mid": ([], {"tempo": 144.0, "notes": NABIYA_LINE_NOTES}),
-    "played.mid": (["played timing (only 1 of 13 onsets on the grid of note values and triplets): "
+    "played.mid": (["played timing (only 2 of 13 onsets on the grid of note values and triplets): "
                     "13 of 13 notes moved to the 16th-note grid (legato: 8 small gaps closed, 4 "
                     "small overlaps trimmed); --quantize GRID sets another grid"],
                    {"tempo": 100.0, "notes": NABIYA_LINE_NOTES}),
@@ -94,8 +95,9 @@ READS = {
                            "notes": [[74, "1"], [71, "1"], [71, "2"], [72, "1"], [69, "1"],
                                      [69, "2"], [67, "1"], [69, "1"], [71, "1"], [72, "1"],
                                      [74, "1"], [74, "1"], [74, "2"]]}),
-    "broken.abc": (["3 of 7 measures between the first and the last do not last a measure of "
-                    "their time signature: the tune may be broken (read as far as it is "
+    "broken.abc": (["passed over 20 characters or words of no ABC meaning, the first '#' at line "
+                    "7, column 11; 3 of 7 measures between the first and the last do not last a "
+                    "measure of their time signature: the tune may be broken (read as far as it is "
                     "understood)"], {"count": 64}),
     "tunes.abc": (["3 tunes; reading the first, X:1 'First' (--tune N or tunes.abc:N reads the "
                    "tune of X:N)"], {"title": "First", "time_signature": (2, 4),
@@ -167,6 +169,27 @@ def test_a_missing_file_gives_one_line_and_exit_2(tmp_path, name):
     out = tmp_path / "out"
     done = run_melodygen(tmp_path / name, "--epochs", 1, "--out", out, cwd=tmp_path, timeout=60)
     assert_one_line_error(done, tmp_path / name, r" (cannot read: )?[Nn]o such file.*", out)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command, name, options", [
+    ((), "pipe.mid", ("--out", "out")), ((), "pipe.abc", ("--out", "out")),
+    ((), "pipe.musicxml", ("--out", "out")), ((), "pipe.txt", ("--out", "out")),
+    ((), "pipe", ("--out", "out")), (("train",), "pipe.abc", ("--save", "out/pipe.melodygen")),
+    (("corpus",), "pipe.abc", ()),
+    (("evaluate",), "pipe.abc", ("--out", "results")),  # its folder is made before it reads
+    (("generate",), "model.melodygen", ("--out", "out"))])
+def test_a_named_pipe_gives_one_line_and_exit_2(tmp_path, command, name, options):
+    """A song, a tunebook or a model file that is a named pipe (FIFO) is refused before it is
+    opened: nobody writes to it, and reading it would wait forever."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    try:
+        done = run_melodygen(*command, pipe, *options, cwd=tmp_path, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"melodygen {' '.join(command)} {name} waited on the pipe for 60 s")
+    assert_one_line_error(done, pipe, r" is a named pipe \(FIFO\), not a file; melodygen reads "
+                          r"regular files only", tmp_path / "out")
 
 
 @pytest.mark.parametrize("name", sorted(WARNINGS))

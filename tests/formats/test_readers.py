@@ -4,6 +4,7 @@ line, and "Hänschen klein" from music21's corpus exported by music21 itself."""
 
 from __future__ import annotations
 
+import io
 import warnings
 from fractions import Fraction
 
@@ -12,10 +13,10 @@ import pytest
 from external import BAD_INPUTS, run_melodygen
 
 from melodygen.core.errors import ConfigError, MelodyError, MelodyWarning
-from melodygen.core.note import Note
-from melodygen.formats.midi import from_midi, read_midi, to_midi
-from melodygen.formats.musicxml import from_score, read_score
-from melodygen.formats.notation import parse_notes, parse_song
+from melodygen.core.note import Melody, Note
+from melodygen.formats.midi import from_midi, read_midi, to_midi, write_midi
+from melodygen.formats.musicxml import from_score, read_score, write_musicxml
+from melodygen.formats.notation import format_song, parse_notes, parse_song
 from melodygen.formats.songs import load_melody
 from melodygen.formats.timeline import Timed, melody_line, quantize_grid
 
@@ -123,6 +124,92 @@ def test_midi_note_still_sounding_wins_over_a_lower_new_one_after_a_higher_inter
     assert melody.notes == (Note(72, 1), Note(76, 1))
 
 
+def test_midi_held_top_line_over_an_accompaniment_played_short():
+    """A top line C5 E5 G5 C6 of notes 0.6 beat long over G4 every half beat, played a little
+    short (0.45 beat, as notation software plays notes): the top line is taken first, so a held
+    top note is not cut where a G4 starts, and no G4 enters the melody; the legato rule then
+    looks at the melody's own next onset (0.4 beat away: too far, the rests stay) and the end
+    moves to the file's grid (64ths and triplets: 29/48)."""
+    top = track([(pitch, 480 * beat, 480 * beat + 288)
+                 for beat, pitch in enumerate((72, 76, 79, 84))])
+    under = track([(67, 240 * half, 240 * half + 216) for half in range(8)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(top, under), "accompanied.mid")
+    rest = Note(None, F(19, 48))
+    assert melody.notes == (Note(72, F(29, 48)), rest, Note(76, F(29, 48)), rest,
+                            Note(79, F(29, 48)), rest, Note(84, F(29, 48)))
+    assert warned == ["accompanied.mid: 4 of 12 notes moved: 4 to the grid of note values and "
+                      "triplets (1/48 of a quarter note: to the 64th note and the 64th-note "
+                      "triplet); the first: C5 at quarter note 0 lasting 0.6",
+                      "accompanied.mid: several notes sound at once; kept the highest voice "
+                      "(skyline), 4 of 12 notes; dropped 4 lower notes starting with a higher one "
+                      "and 4 lower notes starting under a higher held note; to learn another "
+                      "voice, give it in a file of its own"]
+
+
+def test_midi_legato_rule_closes_gaps_within_the_top_line():
+    """The melody played short (0.9 of each beat) over a bass that starts a 16th before the
+    melody's next note: the melody note sounds on over the bass (which is dropped) and its end
+    moves to the next melody onset, not to the bass onset."""
+    top = track([(pitch, 480 * beat, 480 * beat + 432)
+                 for beat, pitch in enumerate((72, 74, 76, 77))])
+    bass = track([(48, 360, 456), (43, 1320, 1416)], channel=1)
+    melody, warned = read_quietly(from_midi, midi_file(top, bass), "legato.mid")
+    assert melody.notes == (Note(72, 1), Note(74, 1), Note(76, 1), Note(77, F(43, 48)))
+    assert warned[0] == ("legato.mid: 4 of 6 notes moved: 1 to the grid of note values and "
+                         "triplets (1/48 of a quarter note: to the 64th note and the 64th-note "
+                         "triplet); legato: 3 small gaps closed; the first: C5 at quarter note 0 "
+                         "lasting 0.9")
+
+
+def test_a_dotted_32nd_reads_back_from_midi_and_musicxml_and_is_written_as_one_token(tmp_path):
+    """A dotted 32nd and a 64th (the notation grid, 1/120 of a quarter note, holds neither)
+    read back exactly from melodygen's MIDI and MusicXML, with no warning, and the song notation
+    writes them d32. e64 (it wrote the 11/60 and 1/15 they were moved to: (15:8:3 d16~ d64. e32)."""
+    melody = Melody((Note(60, F(1, 4)), Note(62, F(3, 16)), Note(64, F(1, 16)), Note(65, F(1, 2)),
+                     Note(67, 1)), "Dotted", (2, 4))
+    write_midi(melody, tmp_path / "dotted.mid")
+    write_musicxml(melody, tmp_path / "dotted.musicxml")
+    for read, name in ((read_midi, "dotted.mid"), (read_score, "dotted.musicxml")):
+        again, warned = read_quietly(read, tmp_path / name)
+        assert (again.notes, warned) == (melody.notes, [])
+    assert format_song(melody).splitlines()[-1] == "c16 d32. e64 f8 g4 |"
+
+
+LONG_NOTE = "lasts 50,000,000 quarter notes; a note or rest lasts at most 1,024"
+
+
+def long_midi() -> bytes:
+    """A MIDI file of one tick a quarter note: a quarter note, then one of fifty million."""
+    ticks = track([(60, 0, 1), (62, 1, 50_000_001)])
+    return midi_bytes_of(midi_file(ticks, ticks=1))
+
+
+def midi_bytes_of(midi: mido.MidiFile) -> bytes:
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("long.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d c50000000 e |\n", f"5:5: 'c50000000' {LONG_NOTE}"),
+    ("rest.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d z50000000 e |\n", f"5:5: 'z50000000' {LONG_NOTE}"),
+    ("tied.abc", b"X:1\nT:Long\nL:1/4\nK:C\nc d c1000-c1000 e |\n",
+     "1: note 3 of the tune lasts 2,000 quarter notes; a note or rest lasts at most 1,024"),
+    ("long.mid", None, f" note at quarter note 1 {LONG_NOTE}"),
+    ("long.txt", ("c4 " + "d1~ " * 256 + "d1 e4").encode(),
+     "1:1028: tied to 'd1', the note lasts 1,028 quarter notes; a note or rest lasts at most "
+     "1,024"),
+])
+def test_a_note_longer_than_any_song_holds_is_refused_where_it_is(tmp_path, name, data, message):
+    """Fifty million quarter notes (a run would write scores and audio of it for hours) or a
+    thousand and more: refused in one line naming the file and the place."""
+    path = tmp_path / name
+    path.write_bytes(long_midi() if data is None else data)
+    with pytest.raises(MelodyError) as raised:
+        read_quietly(load_melody, path)
+    assert str(raised.value) == f"{path}:{message}"
+
+
 def test_midi_drums_are_ignored():
     drums = track([(36, 0, 240), (38, 480, 720)], channel=9)
     melody, warned = read_quietly(from_midi, midi_file(drums, track([(60, 0, 480)])), "d.mid")
@@ -225,13 +312,15 @@ def test_quantize_grid_refuses_other_values(grid):
 
 def test_midi_written_with_gate_times_keeps_its_onsets_and_closes_the_gaps():
     """Notation software that plays notes at 90% of their length: onsets on the grid, ends not;
-    the onsets stay (triplets too) and the legato rule gives the written lengths back."""
+    the onsets stay (triplets too) and the legato rule gives the written lengths back; the last
+    note, with no note after it, ends on the file's grid (64ths and triplets: 43/24 for 1.8)."""
     notes = [(60, 0, 432), (62, 480, 624), (64, 640, 784), (65, 800, 944), (67, 960, 1824)]
     melody, warned = read_quietly(from_midi, midi_file(track(notes)), "gate.mid")
     assert melody.notes == (Note(60, 1), Note(62, F(1, 3)), Note(64, F(1, 3)), Note(65, F(1, 3)),
-                            Note(67, F(9, 5)))
-    assert warned == ["gate.mid: 4 of 5 notes moved: legato: 4 small gaps closed; the first: C4 at "
-                      "quarter note 0 lasting 0.9"]
+                            Note(67, F(43, 24)))
+    assert warned == ["gate.mid: 5 of 5 notes moved: 1 to the grid of note values and triplets "
+                      "(1/48 of a quarter note: to the 64th note and the 64th-note triplet); "
+                      "legato: 4 small gaps closed; the first: C4 at quarter note 0 lasting 0.9"]
 
 
 def test_midi_written_with_a_septuplet_moves_it_to_the_notation_grid():
@@ -650,3 +739,22 @@ def test_a_tune_of_a_book_gets_the_books_header_fields(tmp_path):
                     "K:G\nGABc|\n")
     melody = load_melody(path, tune=7)
     assert (melody.title, melody.notes) == ("Seven", tuple(parse_song("g8 a8 b8 c'8").notes))
+
+
+def test_a_lead_sheets_chord_symbols_are_reported_as_chord_symbols(tmp_path):
+    """A lead sheet (a melody with a chord symbol a bar) as music21 writes it: the chord
+    symbols are passed over and said to be chord symbols, not counted as notes without a length
+    ("13 of 29 notes have no length (grace notes, as music21 writes them to MIDI)")."""
+    music21 = pytest.importorskip("music21")
+    part = music21.stream.Part([music21.meter.TimeSignature("4/4")])
+    for symbol, names in (("C", "C5 E5 G5 E5"), ("F", "F5 A5 C6 A5"), ("G7", "G5 B5 D6 B5"),
+                          ("C", "C6 G5 E5 C5")):
+        part.append(music21.harmony.ChordSymbol(symbol))
+        part.append([music21.note.Note(name, quarterLength=1) for name in names.split()])
+    path = tmp_path / "lead.musicxml"
+    music21.stream.Score([part]).write("musicxml", str(path))
+    melody, warned = read_quietly(read_score, path)
+    assert [note.pitch for note in melody.notes] == [72, 76, 79, 76, 77, 81, 84, 81, 79, 83, 86, 83,
+                                                     84, 79, 76, 72]
+    assert warned == [f"{path}: 4 chord symbols passed over (a lead sheet's harmony: melodygen "
+                      "learns its melody)"]

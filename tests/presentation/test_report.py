@@ -9,11 +9,14 @@ import types
 from html.parser import HTMLParser
 from pathlib import Path
 
+import mido
 import numpy as np
 import pytest
 
 from melodygen import TrainConfig, load_song
 from melodygen.cli import main
+from melodygen.core.keys import song_key
+from melodygen.formats.midi import read_midi
 from melodygen.learning.song.config import model_spec
 from melodygen.learning.song.experiment import ModelRun, SongRun, prepare
 from melodygen.presentation import folder as folder_module
@@ -28,12 +31,12 @@ MLP_ONE_STEP_WRONG = [3, 11, 30, 46]  # sample indices changed in the made-up ml
 
 
 def made_up_run(title: str | None = None, names=("mlp", "stateful2"), song: str = "nabiya",
-                reached: bool = True) -> SongRun:
-    """나비야 with models whose training and predictions are made up (no TensorFlow): a model
-    without state (mlp, lstm) gets 4 one-step notes wrong and derails from the 8th note on, a
-    stateful one is all right. ``reached=False``: the epochs ended before the target, each model
-    one more one-step note wrong."""
-    melody = load_song(song)
+                reached: bool = True, melody=None) -> SongRun:
+    """나비야 (or ``melody``) with models whose training and predictions are made up (no
+    TensorFlow): a model without state (mlp, lstm) gets 4 one-step notes wrong and derails from
+    the 8th note on, a stateful one is all right. ``reached=False``: the epochs ended before the
+    target, each model one more one-step note wrong."""
+    melody = melody or load_song(song)
     if title:
         melody = melody.with_notes(melody.notes, title)
     config = TrainConfig()
@@ -390,3 +393,33 @@ def test_cli_writes_the_report_and_prints_its_path(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "report:" not in printed and "(.mid, .musicxml)" in printed
     assert {p.suffix for p in other.iterdir() if p.name != MANIFEST} == {".mid", ".musicxml", ".png", ".json"}
+
+
+def test_the_key_a_midi_file_gives_spells_every_file_of_the_run(tmp_path):
+    """A scale of G major (one sharp, the key found in its notes) in a MIDI file with an E-flat
+    major key signature: original.mid, the MusicXML files, summary.json and the report all
+    carry E-flat major, F sharp spelt G flat (original.musicxml had one sharp)."""
+    scale = [67, 69, 71, 72, 74, 76, 78, 79] * 7  # 56 notes, as long as the made-up run needs
+    track = mido.MidiTrack([mido.MetaMessage("key_signature", key="Eb", time=0)])
+    for pitch in scale:
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=240))
+    path = tmp_path / "flat.mid"
+    mido.MidiFile(tracks=[track], ticks_per_beat=480).save(str(path))
+    melody = read_midi(path)
+    assert (str(melody.key), str(song_key(melody))) == ("Eb major", "G major")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    summary = outputs.write_outputs(made_up_run(melody=melody), folder, scores=False,
+                                    audio=False).to_json()
+    assert summary["song"]["key"] == "Eb major"
+    assert summary["original"]["tokens"].split()[:8] == ["g8", "a8", "b8", "c'8", "d'8", "e'8",
+                                                         "gb'8", "g'8"]
+    for name in ("original", "mlp-one-step", "stateful2-full-song"):
+        assert "<fifths>-3</fifths>" in (folder / f"{name}.musicxml").read_text(encoding="utf-8")
+    keys = [message.key for track in mido.MidiFile(folder / "original.mid").tracks
+            for message in track if message.type == "key_signature"]
+    assert keys == ["Eb"]
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "gb&#x27;8" in page or "gb'8" in page
+    assert "f#'8" not in page and "f#&#x27;8" not in page

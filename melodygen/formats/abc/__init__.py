@@ -12,8 +12,10 @@ which parses only that tune's text). A tune that neither can read is dropped wit
 What a reading keeps (units: quarter notes, exact ``Fraction``s):
 
 - notes and rests as written: repeats are not played out (music21 does not expand them while
-  parsing ABC); ties joined into one note (a tie joins the notes on either side when they have
-  the same MIDI pitch; an ABC natural and an unmarked note of the same pitch are the same);
+  parsing ABC; ``read_tune(..., played_out=True)`` and ``read_abc``, one tune read as a song,
+  play them out by the rule of every score format, ``formats/repeats.py``); ties joined into
+  one note (a tie joins the notes on either side when they have the same MIDI pitch; an ABC
+  natural and an unmarked note of the same pitch are the same);
   tuplets exact (``(3`` of eighths: 1/3 each); adjacent rests joined, rests at the end dropped
   (``timeline.tidy_rests``, every reader's rule);
 - chords as their highest note, grace notes dropped: both counted in the ``TuneReading``;

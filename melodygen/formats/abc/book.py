@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ...core.errors import MelodyError, MelodyWarning
 from ...core.note import Melody
+from ..files import check_regular
 from .reader import read_tune
 from .reading import ALL_RULES, TuneReading, UnsupportedAbc
 from .reference import music21_tune
@@ -63,13 +64,10 @@ def read_tunes(tunes, *, rules=ALL_RULES, fallback: bool = True) -> tuple[list, 
 
 
 def read_tunebook(path: str | Path, *, rules=ALL_RULES, fallback: bool = True) -> Tunebook:
-    """An ABC file -> its tunes read (``Tunebook``); a broken tune is dropped, not the book."""
+    """An ABC file -> its tunes read (``Tunebook``); a broken tune is dropped, not the book. The
+    text is decoded as ``abc_file_text`` decodes it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise MelodyError(f"cannot read the tunebook: {error}", source=str(path)) from None
-    return tunebook_from_text(text, str(path), rules=rules, fallback=fallback)
+    return tunebook_from_text(abc_file_text(path), str(path), rules=rules, fallback=fallback)
 
 
 def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
@@ -85,44 +83,49 @@ def tunebook_from_text(text: str, source: str = "<abc>", *, rules=ALL_RULES,
 def read_abc(path: str | Path, tune: int | None = None) -> Melody:
     """One tune of an ABC file -> Melody: the tune whose ``X:`` number is ``tune``, by default
     the first (with a warning naming how many the file has and how to read another). Only that
-    tune is read, by ``read_tune`` (``music21_tune`` for what it does not read); what the
-    reading drops is said in one warning line each, with counts. A file without an ``X:`` line
-    is read as one tune; text without a ``K:`` line is no ABC tune."""
+    tune is read, by ``read_tune`` (``music21_tune`` for what it does not read), with its
+    repeats played out as a song's are (``repeats.played_order``; a tunebook's tunes keep them
+    as written); what the reading drops is said in one warning line each, with counts. A file
+    without an ``X:`` line is read as one tune; text without a ``K:`` line is no ABC tune."""
     path = Path(path)
     source = str(path)
-    text = _file_text(path)
+    text = abc_file_text(path)
+    if not text.strip():
+        raise MelodyError("cannot read score: the file is empty", source=source)
     tunes = split_tunes(text, source) or split_tunes("X:1\n" + text, source)
     chosen = _chosen(tunes, tune, path)
     if chosen.key is None:
         raise MelodyError("not an ABC tune: no K: line (an ABC tune starts with X:, and K:, the "
                           "key, ends its header)", source=source)
     try:
-        reading = read_tune(chosen)
+        reading = read_tune(chosen, played_out=True)
     except UnsupportedAbc:
-        reading = music21_tune(chosen)
+        reading = music21_tune(chosen, played_out=True)
     _warn_about(reading, source)
     melody = reading.melody
     return Melody(melody.notes, melody.title, melody.time_signature, melody.tempo, source,
                   melody.pickup, melody.key)
 
 
-def _file_text(path: Path) -> str:
-    """An ABC file's text: UTF-8, else Latin-1 (as older ABC files are); an error for a folder,
-    a file that cannot be read and an empty one."""
+def abc_file_text(path: str | Path) -> str:
+    """An ABC file's text, as every command reads it: UTF-8 (a byte-order mark passed over),
+    else Windows-1252, else Latin-1, as older tunebooks were saved (``T:Gärten`` in Latin-1 is
+    Gärten); an error for a folder, a named pipe or device, and a file that cannot be read."""
+    path = Path(path)
     source = str(path)
+    check_regular(path)
     try:
         data = path.read_bytes()
     except IsADirectoryError:
         raise MelodyError("is a folder, not an ABC file", source=source) from None
     except OSError as error:
         raise MelodyError(f"cannot read: {error.strerror or error}", source=source) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if not text.strip():
-        raise MelodyError("cannot read score: the file is empty", source=source)
-    return text
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character
 
 
 def _chosen(tunes: tuple[TuneText, ...], number: int | None, path: Path) -> TuneText:
@@ -161,9 +164,14 @@ def _warn_about(reading: TuneReading, source: str) -> None:
                 else f"{reading.melody.tempo:g} bpm"
             warnings.warn(MelodyWarning(f"{source}: the {what} changes during the song; kept the "
                                         f"first, {shown}"), stacklevel=3)
-    wrong, checked = reading.odd_measures
-    if reading.passed_over and wrong * 3 >= checked > 0:  # both: many tunes break only one rule
-        warnings.warn(MelodyWarning(
-            f"{source}: {wrong} of {checked} measure{'s' * (checked != 1)} between the first and "
-            "the last do not last a measure of their time signature: the tune may be broken "
-            "(read as far as it is understood)"), stacklevel=3)
+    if reading.first_passed is None:
+        return
+    line, column, shown = reading.first_passed
+    count, (wrong, checked) = reading.passed_over, reading.odd_measures
+    measures = (f"; {wrong} of {checked} measure{'s' * (checked != 1)} between the first and the "
+                "last do not last a measure of their time signature"
+                if wrong * 3 >= checked > 0 else "")  # many tunes break only one rule
+    warnings.warn(MelodyWarning(
+        f"{source}: passed over {count} character{'s' * (count != 1)} or word{'s' * (count != 1)} "
+        f"of no ABC meaning, the first {shown!r} at line {line}, column {column}{measures}: the "
+        "tune may be broken (read as far as it is understood)"), stacklevel=3)

@@ -93,6 +93,9 @@ def meter(value: str) -> tuple[int, int] | None:
     digits = ["".join(char for char in part if char in "0123456789") for part in parts]
     if len(parts) != 2 or not all(digits):
         raise ValueError(f"meter {value!r} is not beats/unit, C, C| or none")
+    if int(digits[1]) == 0:
+        raise ValueError(f"meter {value!r}: a unit of 0 is no note value (beats/unit, as 6/8: "
+                         "six eighth notes)")
     return int(digits[0]), int(digits[1])
 
 
@@ -101,7 +104,10 @@ def unit_length(value: str) -> Fraction:
     if "/" not in value:
         raise ValueError(f"note length {value!r} is not 1/n")
     numerator, _, denominator = value.partition("/")
-    return Fraction(4 * int(numerator.strip()), 4 if denominator == "G" else int(denominator.strip()))
+    length = (int(numerator.strip()), 4 if denominator == "G" else int(denominator.strip()))
+    if length[0] <= 0 or length[1] <= 0:
+        raise ValueError(f"note length {value!r} is no length (1/n, as 1/8: an eighth note)")
+    return Fraction(4 * length[0], length[1])
 
 
 def tempo(value: str, rules) -> float | None:
@@ -116,6 +122,9 @@ def tempo(value: str, rules) -> float | None:
         referent = 0.0
         for length in lengths.split() if "tempo-spaces" in rules else lengths.split(" "):
             numerator, denominator = length.split("/") if "/" in length else ("1", "1")
+            if float(denominator) == 0:
+                raise ValueError(f"tempo {value!r}: a beat of {length} is no note value (as "
+                                 "1/4=120: 120 quarter notes a minute)")
             referent += float(numerator) / float(denominator) * 4
         return round(float(number) * referent, 2) if referent else None
     return round(float(plain), 2)

@@ -1,5 +1,6 @@
 """What music21's translate makes of a tune's tokens once they are cut into measures: the first
-meter and tempo, the pickup, and a hint that a tune is broken (measures of the wrong length).
+meter and tempo, the pickup, a hint that a tune is broken (measures of the wrong length), and
+each measure's repeat marks.
 
 Lengths are in quarter notes.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..repeats import Marks
 from .tokens import BAR, CHORD, FIELD, NOTE, REGULAR_BARS, Text, Token
 
 
@@ -67,25 +69,80 @@ def odd_measures(tokens: list[Token], meter) -> tuple[int, int]:
 def measures(tokens: list[Token]) -> list[list[Token]]:
     """music21's splitByMeasure and mergeLeadingMetaData: the token lists of the measures (and of
     the fields between them), each field list joined to the measure after it."""
+    return [part for part, _, _ in _handlers(tokens)]
+
+
+def repeat_marks(tokens: list[Token]) -> list[tuple[list[Token], Marks]]:
+    """The measures music21 makes of a tune (token lists with notes), each with the repeat marks
+    music21 gives it (``repeats.Marks``): a start repeat at its left (``|:``), an end repeat at
+    its right (``:|``), the volta bracket it is in. A bracket opened by ``[1`` runs to the
+    measure that ends with ``:|``; one opened by ``[2`` is its measure (ABC does not say where a
+    second ending ends; what follows it is played once either way). No measures (fewer than two
+    regular bar lines): no list."""
+    if not _has_measures(tokens):
+        return []
+    handlers = [handler for handler in _handlers(tokens) if _has_notes(handler[0])]
+    if len(handlers) <= 1:
+        return []
+    endings: list[int] = [0] * len(handlers)  # the volta bracket number of each measure, 0: none
+    opened = None  # (first measure, number) of a bracket not closed yet (translate.py's spanner)
+    for place, (_, left, right) in enumerate(handlers):
+        number = _BRACKETS.get(left.text) if left is not None else None
+        if number is not None:
+            if opened is None:
+                opened = (place, number)
+            else:  # a bracket mark while one is open joins it and closes it
+                endings[opened[0]:place + 1] = [opened[1]] * (place + 1 - opened[0])
+                opened, number = None, None
+            if number == 2 and opened is not None:
+                endings[place] = 2
+                opened = None
+        if right is not None and right.text == ":|" and opened is not None:
+            endings[opened[0]:place + 1] = [opened[1]] * (place + 1 - opened[0])
+            opened = None
+    if opened is not None:
+        endings[opened[0]] = opened[1]
+    return [(part, Marks(left is not None and left.text == "|:",
+                         2 if right is not None and right.text == ":|" else 0,
+                         frozenset((endings[place],)) if endings[place] else frozenset()))
+            for place, (part, left, right) in enumerate(handlers)]
+
+
+_BRACKETS = {"[1": 1, "[2": 2}
+
+
+def _handlers(tokens: list[Token]) -> list[tuple[list[Token], Token | None, Token | None]]:
+    """music21's splitByMeasure and mergeLeadingMetaData: (the tokens, the bar line at the left,
+    the bar line at the right) of each measure and of the fields between measures. A bar line is
+    at the left of the measure after it but for an end repeat, at the right of the one before
+    it but for a start repeat; a field list joined to the measure after it gives its bar lines
+    to that measure's where it has none."""
     count = len(tokens)
     handlers = []
     for x, y in _cuts(tokens):
-        x_clip, y_clip = x, y
-        if tokens[x].kind == BAR or (x != 0 and tokens[x].kind == FIELD):
+        x_clip, y_clip, left, right = x, y, None, None
+        if tokens[x].kind == BAR:
+            left = tokens[x] if tokens[x].text != ":|" else None
+            x_clip = x + 1
+        elif x != 0 and tokens[x].kind == FIELD:
             x_clip = x + 1
         last_note = tokens[y].kind in (NOTE, CHORD) and y == count - 1
-        if tokens[y].kind == BAR or (tokens[y].kind != FIELD and not last_note):
+        if tokens[y].kind == BAR:
+            right = tokens[y] if tokens[y].text != "|:" else None
+            y_clip = y - 1
+        elif tokens[y].kind != FIELD and not last_note:
             y_clip = y - 1
         part = tokens[x_clip:y_clip + 1]
         if part:
-            handlers.append(part)
-    has_notes = [_has_notes(part) for part in handlers]
+            handlers.append((part, left, right))
+    has_notes = [_has_notes(part) for part, _, _ in handlers]
     if sum(has_notes) <= 1:
-        return [[t for part in handlers for t in part]]
+        return [([t for part, _, _ in handlers for t in part], None, None)]
     merged, i = [], 0
     while i < len(handlers):
         if not has_notes[i] and i != len(handlers) - 1:
-            merged.append(handlers[i] + handlers[i + 1])
+            (before, left, right), (after, next_left, next_right) = handlers[i], handlers[i + 1]
+            merged.append((before + after, next_left or left, next_right or right))
             i += 2
         else:
             merged.append(handlers[i])

@@ -10,7 +10,7 @@ import functools
 import re
 from fractions import Fraction
 
-from ...core.note import STEPS
+from ...core.note import STEPS, too_long
 from .tokens import FIELD, NOTE, Text, Token, tokenize
 from .tunebook import TuneText
 
@@ -37,6 +37,8 @@ def read_note(text: Text, token: Token, rules) -> None:
         length = _apply_tuplet(text, token, length)
         if length <= 0:
             raise text.unsupported(token.pos, f"{token.text!r} has no length")
+    if too_long(length):
+        raise text.broken(token.pos, f"{token.text!r} {too_long(length)}")
     token.length = length
 
 
@@ -58,6 +60,8 @@ def read_chord(text: Text, token: Token, rules) -> None:
     token.length = _apply_tuplet(text, token, outer * first) if pitches else Fraction(0)
     if pitches and token.length <= 0:
         raise text.unsupported(token.pos, f"chord {token.text!r} has no length")
+    if too_long(token.length):
+        raise text.broken(token.pos, f"chord {token.text!r} {too_long(token.length)}")
 
 
 def _chord_notes(text: Text, token: Token, inside: str, rules) -> tuple[list[int], Fraction]:

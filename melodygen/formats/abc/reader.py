@@ -11,7 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import fields
-from .measures import layout, odd_measures
+from ..repeats import played_order
+from .measures import layout, odd_measures, repeat_marks
 from .notes import read_chord, read_note, tuplet_ratio
 from .reading import ALL_RULES, TuneReading, changes, tune_reading
 from .tokens import (BAR, BROKEN, CHORD, FIELD, GRACE, GRACE_END, MARKS, NOTE, TIE, TUPLET, Text,
@@ -22,9 +23,11 @@ from .tunebook import TuneText
 STRUCTURE_BARS = frozenset(("|:", ":|", "[1", "[2", "||", "|]", "[|"))
 
 
-def read_tune(tune: TuneText, rules=ALL_RULES) -> TuneReading:
+def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> TuneReading:
     """A tune -> its melody, fast; the same notes as ``music21_tune`` but for ``rules`` (names of
-    ``RULES``; an empty set reads exactly as music21 does).
+    ``RULES``; an empty set reads exactly as music21 does). ``played_out``: the notes with the
+    repeats played out (``repeats.played_order`` over the measures music21 makes), not as
+    written.
 
     The reading keeps the tune's structure as written (``TuneReading.marks``): each repeat sign,
     ending, double bar line and ``P:`` field with the time it stands at.
@@ -37,33 +40,65 @@ def read_tune(tune: TuneText, rules=ALL_RULES) -> TuneReading:
     context = _Context(text, tokens, rules)
     context.run()
     meter, tempo, pickup = layout(text, tokens)
-    events, graces, tones, passed = [], 0, 0, 0
-    now, marks = Fraction(0), []  # quarter notes of the notes so far; the structure marks
-    for token in tokens:
-        if token.kind == BAR and token.text in STRUCTURE_BARS:
-            marks.append((token.text, now))
-        elif token.kind == FIELD and token.text.startswith("P:"):
-            marks.append((token.text.split("%")[0].strip(), now))
-        if token.kind != NOTE and token.kind != CHORD:
+    events, graces, tones = [], 0, 0
+    for token in _played(tokens) if played_out else tokens:
+        if token.kind != NOTE and token.kind != CHORD or token.dropped:
             continue
-        if token.dropped:
-            passed += 1
-        elif token.kind == CHORD:
+        if token.kind == CHORD:
             if token.tones:
                 tones += token.tones - 1
                 events.append((token.pitch, token.length, False, False))
-                now += token.length
         elif token.grace:
             graces += 1
         else:
             events.append((token.pitch, token.length, token.tie in ("start", "continue"),
                            token.tie in ("stop", "continue")))
-            now += token.length
     return tune_reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
                         grace_notes=graces, chord_tones=tones,
                         meter_changes=changes(context.meters), tempo_changes=changes(context.tempos),
-                        odd_measures=odd_measures(tokens, meter), passed_over=passed + text.passed,
-                        marks=tuple(marks))
+                        odd_measures=odd_measures(tokens, meter), marks=structure(tokens),
+                        **_passed_over(text, tokens))
+
+
+def structure(tokens: list[Token]) -> tuple[tuple[str, Fraction], ...]:
+    """A tune's structure as written: (mark, quarter notes of the notes before it) of each
+    repeat sign, ending, double bar line (``STRUCTURE_BARS``) and ``P:`` field, in order."""
+    now, marks = Fraction(0), []
+    for token in tokens:
+        if token.kind == BAR and token.text in STRUCTURE_BARS:
+            marks.append((token.text, now))
+        elif token.kind == FIELD and token.text.startswith("P:"):
+            marks.append((token.text.split("%")[0].strip(), now))
+        elif token.kind in (NOTE, CHORD) and not token.dropped and not \
+                (token.kind == NOTE and token.grace) and not (token.kind == CHORD and not token.tones):
+            now += token.length
+    return tuple(marks)
+
+
+def _passed_over(text: Text, tokens: list[Token]) -> dict:
+    """What the reading passed over, as written: ``passed_over``, the characters of no ABC
+    meaning and the notes music21 adds nothing for, and ``first_passed``, where the first is
+    (line, column, its text)."""
+    dropped = [token for token in tokens if token.kind in (NOTE, CHORD) and token.dropped]
+    places = [token.pos for token in dropped] + \
+        ([text.first_passed] if text.first_passed is not None else [])
+    if not places:
+        return {}
+    first = min(places)
+    shown = next((token.text for token in dropped if token.pos == first), text.value[first])
+    where = text.where(first)
+    return {"passed_over": len(dropped) + text.passed,
+            "first_passed": (where["line"], where["column"], shown)}
+
+
+def _played(tokens: list[Token]) -> list[Token]:
+    """The tokens of the measures in the order they are played (``repeats.played_order``); the
+    tokens as they are when the tune has no measures or no repeats."""
+    marks = repeat_marks(tokens)
+    order = played_order([mark for _, mark in marks])
+    if order == list(range(len(marks))):
+        return tokens
+    return [token for place in order for token in marks[place][0]]
 
 
 class _Context:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ...core.errors import MelodyError
-from ...core.note import DEFAULT_TEMPO, Melody, Note
+from ...core.note import DEFAULT_TEMPO, Melody, Note, too_long
 from ..timeline import tidy_rests, usable_tempo
 from .fields import abc_key
 from .tunebook import TuneText
@@ -69,6 +69,7 @@ class TuneReading:
     odd_measures: tuple[int, int] = (0, 0)  # (measures between the first and the last that do
                                             # not last a measure of their meter, such measures)
     passed_over: int = 0      # words and characters of no ABC meaning, passed over (as by music21)
+    first_passed: tuple[int, int, str] | None = None  # (line, column, text) of the first of them
     marks: tuple[tuple[str, Fraction], ...] = ()  # the structure as written: (mark, quarter
     # notes from the tune's start as written) of each repeat sign |: :|, ending [1 [2, double
     # bar || |] [| and P: field, in order (melodygen's reader; music21's reading keeps none)
@@ -87,6 +88,10 @@ def tune_reading(tune: TuneText, events, *, meter, tempo, pickup, reader: str,
     line = tidy_rests(Note(pitch, length) for pitch, length, _ in notes)
     if not any(not note.is_rest for note in line):
         raise MelodyError("no notes in the tune", source=tune.source, line=tune.line)
+    for place, note in enumerate(line, start=1):  # tied notes and rests joined, as read
+        if too_long(note.duration):
+            raise MelodyError(f"{'rest' if note.is_rest else 'note'} {place} of the tune "
+                              f"{too_long(note.duration)}", source=tune.source, line=tune.line)
     try:
         melody = Melody(tuple(line), tune.title, meter or (4, 4),
                         usable_tempo(tempo, tune.where) if tempo else DEFAULT_TEMPO,

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...core.errors import MelodyError
+from ...core.errors import MelodyError, library_reason
+from ..repeats import played_part
 from .reading import TuneReading, changes, tune_reading
 from .tunebook import TuneText
 
 
-def music21_tune(tune: TuneText, abc_version: tuple[int, int, int] | None = None) -> TuneReading:
+def music21_tune(tune: TuneText, abc_version: tuple[int, int, int] | None = None, *,
+                 played_out: bool = False) -> TuneReading:
     """A tune read by music21's ABC converter (its header and its text only, not the whole book),
     made a melody by the same rules as ``read_tune``: the reference, and the reading of what
     ``read_tune`` does not read. ``abc_version`` makes music21 read the text as that version of
     ABC (``(2, 1, 0)``: accidentals carry to the end of the bar) instead of the version the text
-    declares. Raises ``MelodyError`` when music21 cannot read the tune."""
+    declares. ``played_out``: the repeats played out by melodygen's rule
+    (``repeats.played_part``), as ``read_tune`` plays them out. Raises ``MelodyError`` when
+    music21 cannot read the tune."""
     from music21 import abcFormat
     from music21.abcFormat import translate
 
@@ -25,13 +29,12 @@ def music21_tune(tune: TuneText, abc_version: tuple[int, int, int] | None = None
         handler = (abcFormat.ABCFile(abc_version) if abc_version else abcFormat.ABCFile()).readstr(text)
         score = translate.abcToStreamScore(handler)
     except Exception as error:  # music21 raises many types for a tune it cannot read
-        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise MelodyError(f"music21 cannot read the tune: {reason}", source=tune.source,
-                          line=tune.line) from None
+        raise MelodyError(f"music21 cannot read the tune: {library_reason(error)}",
+                          source=tune.source, line=tune.line) from None
     parts = [part for part in score.parts if part.recurse().notes] or list(score.parts)
     if not parts:
         raise MelodyError("no notes in the tune", source=tune.source, line=tune.line)
-    part = parts[0]
+    part = played_part(parts[0]) if played_out else parts[0]
     events, graces, tones = _events(tune, part)
     meter, tempo = _first_meter_and_tempo(part)
     meters, tempos = _fields(handler)

@@ -65,6 +65,7 @@ class Text:
 
     def __init__(self, tune: TuneText) -> None:
         self.passed = 0  # characters of no ABC meaning passed over
+        self.first_passed: int | None = None  # where the first of them is
         self.tune, self.value = tune, tune.header + tune.text
 
     def where(self, pos: int) -> dict:
@@ -149,8 +150,11 @@ class _Tokenizer:
             elif c.isalpha() or c in "~^=_":
                 i = self.note(i)
             else:  # white space, line continuations and what music21 passes over
-                if not c.isspace() and c not in "\\`":
-                    self.text.passed += 1  # a character of no ABC meaning
+                if not c.isspace() and c not in "\\`" and src[i - 2:i + 1] != "[|]":
+                    self.text.passed += 1  # a character of no ABC meaning (not the end of the
+                    # invisible bar line [|], which music21 reads as [| and a character)
+                    if self.text.first_passed is None:
+                        self.text.first_passed = i
                 i += 1
         return self.tokens
 

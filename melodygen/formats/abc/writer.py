@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from ...core.form import Form, cut
-from ...core.keys import Key, key_alters, song_key, spell
+from ...core.keys import Key, key_alters, melody_key, spell
 from ...core.note import Melody
 from ..written import NOTE_VALUES, beat_groups, beams, measures
 
@@ -43,7 +43,7 @@ def abc_text(melody: Melody, key: Key | None = None, number: int = 1, *,
     it: ``K:Dmix``, ``K:Ador``); notes spelt in the key with accidentals where the key and the
     bar so far do not give the pitch, written as the module says, a pickup bar when the melody
     has one, four bars a line."""
-    found = key or melody.key or song_key(melody)
+    found = key or melody_key(melody)
     unit = _unit_length(melody)
     beats, beat_unit = melody.time_signature
     header = [f"X:{number}", f"T:{melody.title}"] + ([f"R:{rhythm}"] if rhythm else []) + \

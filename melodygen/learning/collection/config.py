@@ -1,5 +1,6 @@
 """A collection model's sizes and how it trains: plain data, validated on creation (a bad value is
-a ``ConfigError``), kept in its model file; no TensorFlow."""
+a ``ConfigError``), kept in its model file; no TensorFlow. ``model_config`` and
+``train_config`` give a family's defaults (``FAMILY_DEFAULTS``) with the values given."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ class CollectionModelConfig:
     """The network of a collection model (``network.py``)."""
 
     family: str = "lstm"          # the layers between the events and the heads (networks.FAMILIES)
+    task: str = "note"            # what it reads and predicts (events.TASKS): only a model of
+                                  # the whole note generates
     units: int = 128              # width of those layers (LSTM units, a Transformer's width)
     layers: int = 1               # how many (LSTM layers, Transformer blocks)
     heads: int = 4                # a Transformer's attention heads (units must divide by it)
@@ -32,7 +35,10 @@ class CollectionModelConfig:
                                   f"got {value!r}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.family not in ("lstm", "transformer"):
+        from .events import TASKS
+        if self.task not in TASKS:
+            raise ConfigError(f"unknown task {self.task!r}; known: {', '.join(TASKS)}")
+        if self.family not in FAMILY_DEFAULTS:
             raise ConfigError(f"a collection model's family is lstm or transformer, got "
                               f"{self.family!r}")
         if self.family == "transformer" and (self.heads < 1 or self.units % self.heads):
@@ -69,3 +75,30 @@ class CollectionTrainConfig:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+# A family's defaults where they differ from the fields' (measured on 3 folds of kinder,
+# docs/attention.md): (its network's, its training's).
+FAMILY_DEFAULTS = {
+    "lstm": ({}, {}),
+    "transformer": ({"units": 64, "layers": 2, "dropout": 0.1}, {"learning_rate": 2e-3}),
+}
+
+
+def model_config(family: str = "lstm", **given) -> CollectionModelConfig:
+    """The ``family`` network's configuration: its defaults, with the values ``given`` that are
+    not None (``model_config("transformer", units=None)``: the Transformer's width)."""
+    return CollectionModelConfig(family=family, **_merged(family, 0, given))
+
+
+def train_config(family: str = "lstm", **given) -> CollectionTrainConfig:
+    """How the ``family`` network trains: its defaults, with the values ``given`` not None."""
+    return CollectionTrainConfig(**_merged(family, 1, given))
+
+
+def _merged(family: str, part: int, given: dict) -> dict:
+    if family not in FAMILY_DEFAULTS:
+        raise ConfigError(f"a collection model's family is {' or '.join(FAMILY_DEFAULTS)}, got "
+                          f"{family!r}")
+    return {**FAMILY_DEFAULTS[family][part],
+            **{name: value for name, value in given.items() if value is not None}}

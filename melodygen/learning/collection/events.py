@@ -23,6 +23,13 @@ generation (``predict.py``) all index by name:
     METER           the song's time signature                            meter class (0: unseen)
     TARGET_PITCH    target: this event's relative pitch                  0..2R
     TARGET_LENGTH   target: this event's length                          length class (0: unseen)
+    ONSET           where this event starts, as a share of the bar       onset class (0: unseen)
+
+What a network reads of these columns is its ``Task``'s (``TASKS``): the pitch from the pitches
+before it (no key: pitches relative to C, no rhythm); the pitch given everything before it and
+this note's length and onset and the key; the whole note (pitch, then length) from everything
+before it, the default, which generation needs. ``INPUT_COLUMNS`` names the columns a task may
+read. Models saved before ``ONSET`` existed read the first seven columns.
 
 ``decode_rows`` turns rows back into notes (a round trip, tested).
 """
@@ -54,10 +61,49 @@ class Column(IntEnum):
     METER = 4
     TARGET_PITCH = 5
     TARGET_LENGTH = 6
+    ONSET = 7
 
 
 COLUMNS = len(Column)
 INPUTS = (Column.PITCH, Column.LENGTH, Column.REST, Column.POSITION, Column.METER)
+
+# what a network may read of an event, by name, and the column it is read from
+INPUT_COLUMNS = {"pitch": Column.PITCH, "length": Column.LENGTH, "rest": Column.REST,
+                 "position": Column.POSITION, "meter": Column.METER,
+                 "next_length": Column.TARGET_LENGTH, "next_onset": Column.ONSET}
+# (the same words as the viewpoints' of ``evaluation.models``: tables compare them)
+INPUT_WORDS = {"pitch": "the pitches before", "length": "the lengths before",
+               "rest": "the rests before", "position": "the bar positions before",
+               "meter": "the meter", "next_length": "the note's own length",
+               "next_onset": "the note's onset in the bar"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a network is asked: its inputs (``INPUT_COLUMNS``' names), whether it knows the key
+    (pitches relative to the tonic, else to C), and whether it predicts the note's length too."""
+
+    name: str
+    what: str
+    inputs: tuple[str, ...]
+    knows_key: bool
+    predicts_length: bool
+
+    def words(self) -> list[str]:
+        """What it sees, in words, for tables."""
+        return [INPUT_WORDS[name] for name in self.inputs] + (["the key"] if self.knows_key
+                                                              else [])
+
+
+TASKS = {task.name: task for task in (
+    Task("pitch", "the pitch from the pitches before it", ("pitch",), False, False),
+    Task("pitch-rhythm-key", "the pitch from everything before it, its own length and onset, "
+         "and the key", ("pitch", "length", "rest", "position", "meter", "next_length",
+                         "next_onset"), True, False),
+    Task("note", "the pitch and then the length from everything before", ("pitch", "length",
+                                                                         "rest", "position",
+                                                                         "meter"), True, True),
+)}
 
 
 @dataclass(frozen=True)
@@ -117,20 +163,32 @@ class EventVocabulary:
     durations: tuple[Fraction, ...]
     positions: tuple[Fraction, ...]
     meters: tuple[str, ...]
+    onsets: tuple[Fraction, ...] = ()  # where events start in the bar (none in older files)
 
     @classmethod
     def from_melodies(cls, melodies: Iterable[Melody]) -> "EventVocabulary":
-        durations, positions, meters = set(), set(), set()
+        durations, positions, meters, onsets = set(), set(), set(), set()
         for melody in melodies:
             meters.add(meter_name(melody))
             for event in note_events(melody):
                 durations.update((event.duration, event.rest) if event.rest else (event.duration,))
                 positions.add(event.end)
-        return cls(tuple(sorted(durations)), tuple(sorted(positions)), tuple(sorted(meters)))
+                onsets.add(event.position)
+        return cls(tuple(sorted(durations)), tuple(sorted(positions)), tuple(sorted(meters)),
+                   tuple(sorted(onsets)))
 
     def sizes(self) -> tuple[int, int, int]:
         """Classes of lengths, positions and meters, the unseen one included."""
         return len(self.durations) + 1, len(self.positions) + 1, len(self.meters) + 1
+
+    def classes(self, name: str) -> int:
+        """The classes of input ``name`` (``INPUT_COLUMNS``), the unseen one included."""
+        if name == "pitch":
+            return NO_PITCH + 1
+        values = {"length": self.durations, "rest": self.durations, "next_length": self.durations,
+                  "position": self.positions, "meter": self.meters,
+                  "next_onset": self.onsets}[name]
+        return len(values) + 1
 
     def duration_index(self, duration: Fraction) -> int:
         """A length's class: 1 + its place among the lengths, 0 when unseen."""
@@ -143,6 +201,10 @@ class EventVocabulary:
     def meter_index(self, meter: str) -> int:
         """A time signature's class ("3/4"), 0 when unseen."""
         return _index(self.meters, meter)
+
+    def onset_index(self, onset: Fraction) -> int:
+        """An onset's class (where an event starts, a share of the bar), 0 when unseen."""
+        return _index(self.onsets, onset)
 
     def first_row(self, meter: int) -> np.ndarray:
         """The inputs of a tune's first event: no event before it (targets 0)."""
@@ -163,12 +225,14 @@ class EventVocabulary:
 
     def to_json(self) -> dict:
         return {"durations": [str(d) for d in self.durations],
-                "positions": [str(p) for p in self.positions], "meters": list(self.meters)}
+                "positions": [str(p) for p in self.positions], "meters": list(self.meters),
+                "onsets": [str(p) for p in self.onsets]}
 
     @classmethod
     def from_json(cls, data: dict) -> "EventVocabulary":
         return cls(tuple(Fraction(d) for d in data["durations"]),
-                   tuple(Fraction(p) for p in data["positions"]), tuple(data["meters"]))
+                   tuple(Fraction(p) for p in data["positions"]), tuple(data["meters"]),
+                   tuple(Fraction(p) for p in data.get("onsets", ())))
 
 
 def _index(values: Sequence, value) -> int:
@@ -186,6 +250,7 @@ def encode_song(melody: Melody, tonic_class: int, vocabulary: EventVocabulary) -
         row = previous.copy()
         row[Column.TARGET_PITCH] = relative_pitch(event.pitch, tonic_class)
         row[Column.TARGET_LENGTH] = vocabulary.duration_index(event.duration)
+        row[Column.ONSET] = vocabulary.onset_index(event.position)
         rows.append(row)
         previous = vocabulary.next_row(row, event.rest, event.end)
     return np.array(rows, dtype=np.int32).reshape(-1, COLUMNS)

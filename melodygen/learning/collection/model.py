@@ -39,8 +39,9 @@ from ..modelfile import (COLLECTION, METADATA_MEMBER, check_shapes, load_network
                          write_model_file)
 from ..networks import family
 from .config import CollectionModelConfig, CollectionTrainConfig
+from .config import train_config as family_train_config
 from .data import PreparedCollection, prepare
-from .events import COLUMNS, RELATIVE_CLASSES, EventVocabulary, absolute_pitch
+from .events import COLUMNS, RELATIVE_CLASSES, TASKS, EventVocabulary, absolute_pitch
 from .state import CollectionHistory, TrainingState
 
 if TYPE_CHECKING:
@@ -229,8 +230,12 @@ class CollectionModel(MelodyModel):
     def with_network(self, network: keras.Model, source: str) -> "CollectionModel":
         """This model with ``network``, which must read its events and predict its classes (a
         ``MelodyError`` otherwise: a damaged file)."""
-        check_shapes(network, (None, COLUMNS),
-                     {"duration": self.vocabulary.sizes()[0], "pitch": RELATIVE_CLASSES}, source)
+        outputs = {"pitch": RELATIVE_CLASSES}
+        if TASKS[self.model_config.task].predicts_length:
+            outputs["duration"] = self.vocabulary.classes("length")
+        # models saved before the onset column read seven columns
+        width = network.input_shape[-1] if network.input_shape[-1] in (7, COLUMNS) else COLUMNS
+        check_shapes(network, (None, width), outputs, source)
         self.network = network
         return self
 
@@ -321,7 +326,7 @@ def train(collection: Collection | PreparedCollection,
               (with ``resume`` there must be one). ``progress`` hears from the chief only.
     """
     model_config = model_config or CollectionModelConfig()
-    train_config = train_config or CollectionTrainConfig()
+    train_config = train_config or family_train_config(model_config.family)
     prepared = collection if isinstance(collection, PreparedCollection) else \
         prepare_training(collection, train_config)
     collection, parts = prepared.collection, prepared.parts

@@ -28,7 +28,8 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 def distributions(model: keras.Model, songs: Sequence[np.ndarray], batch_size: int = 64
                   ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per song: (relative pitch probabilities (events, 2R+1), length probabilities given the
-    true pitch (events, durations)), every note predicted from the notes before it."""
+    true pitch (events, durations), None for a model that predicts the pitch only), every note
+    predicted from the notes before it."""
     out: list = [None] * len(songs)
     order = sorted(range(len(songs)), key=lambda i: (len(songs[i]), i))
     for start in range(0, len(order), batch_size):
@@ -37,10 +38,12 @@ def distributions(model: keras.Model, songs: Sequence[np.ndarray], batch_size: i
         for place, index in enumerate(chosen):
             rows[place, :len(songs[index])] = songs[index]
         result = model(rows, training=False)
-        pitch, duration = _softmax(result["pitch"].numpy()), _softmax(result["duration"].numpy())
+        pitch = _softmax(result["pitch"].numpy())
+        duration = _softmax(result["duration"].numpy()) if "duration" in result else None
         for place, index in enumerate(chosen):
             length = len(songs[index])
-            out[index] = (pitch[place, :length], duration[place, :length])
+            out[index] = (pitch[place, :length],
+                          None if duration is None else duration[place, :length])
     return out
 
 
@@ -58,17 +61,21 @@ def dynamic_distributions(model: keras.Model, songs: Sequence[np.ndarray], learn
     optimizer = keras.optimizers.SGD(learning_rate)
     optimizer.build(variables)
 
+    lengths = len(model.output_shape) > 1  # a model of the whole note, not of the pitch only
+
     @tf.function(input_signature=[_ROWS, _MASK])
     def predict_and_learn(rows, mask):
         with tf.GradientTape() as tape:
             out = model(rows, training=False)
-            pitch = keras.losses.sparse_categorical_crossentropy(
+            nats = keras.losses.sparse_categorical_crossentropy(
                 rows[..., Column.TARGET_PITCH], out["pitch"], from_logits=True)
-            duration = keras.losses.sparse_categorical_crossentropy(
-                rows[..., Column.TARGET_LENGTH], out["duration"], from_logits=True)
-            loss = tf.reduce_sum((pitch + duration) * mask) / tf.maximum(tf.reduce_sum(mask), 1.0)
+            if lengths:
+                nats += keras.losses.sparse_categorical_crossentropy(
+                    rows[..., Column.TARGET_LENGTH], out["duration"], from_logits=True)
+            loss = tf.reduce_sum(nats * mask) / tf.maximum(tf.reduce_sum(mask), 1.0)
         optimizer.apply(tape.gradient(loss, variables), variables)
-        return tf.nn.softmax(out["pitch"]), tf.nn.softmax(out["duration"])
+        duration = tf.nn.softmax(out["duration"]) if lengths else tf.zeros((1, 1, 1))
+        return tf.nn.softmax(out["pitch"]), duration
 
     out = []
     for song in songs:
@@ -82,7 +89,7 @@ def dynamic_distributions(model: keras.Model, songs: Sequence[np.ndarray], learn
             pitch, duration = predict_and_learn(rows, mask)
             pitches.append(pitch.numpy()[0, begin:end])
             durations.append(duration.numpy()[0, begin:end])
-        out.append((np.concatenate(pitches), np.concatenate(durations)))
+        out.append((np.concatenate(pitches), np.concatenate(durations) if lengths else None))
     model.set_weights(weights)
     return out
 
@@ -130,6 +137,7 @@ class CollectionStepper(Stepper):
         return (self.now % self.measure) / self.measure
 
     def _next(self, row: np.ndarray) -> FactoredNext:
+        row[Column.ONSET] = self.vocabulary.onset_index(self._end())  # it starts where the last ended
         self._row = row
         pitch, lengths = self.network.read(row)
         return FactoredNext(self.pitches, pitch, self.lengths, lengths.__getitem__)

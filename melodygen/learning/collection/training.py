@@ -34,7 +34,7 @@ def new_network(config: CollectionModelConfig, vocabulary: EventVocabulary,
                 seed: int) -> keras.Model:
     """A fresh network, its weights drawn from ``seed``."""
     with seeded(seed):
-        return build_network(config, *vocabulary.sizes())
+        return build_network(config, vocabulary)
 
 
 def batch_plan(lengths: Sequence[int], size: int) -> list[list[int]]:
@@ -70,10 +70,13 @@ _MASK = tf.TensorSpec((None, None), tf.float32)
 
 
 def _nats(model: keras.Model, rows, mask, training: bool):
-    """(pitch, length) cross-entropy summed over the real events, in nats, and their count."""
+    """(pitch, length) cross-entropy summed over the real events, in nats, and their count; the
+    length's is 0 for a model that predicts the pitch only."""
     out = model(rows, training=training)
     pitch = keras.losses.sparse_categorical_crossentropy(rows[..., Column.TARGET_PITCH],
                                                          out["pitch"], from_logits=True)
+    if "duration" not in out:
+        return tf.reduce_sum(pitch * mask), tf.constant(0.0), tf.reduce_sum(mask)
     duration = keras.losses.sparse_categorical_crossentropy(rows[..., Column.TARGET_LENGTH],
                                                             out["duration"], from_logits=True)
     return tf.reduce_sum(pitch * mask), tf.reduce_sum(duration * mask), tf.reduce_sum(mask)

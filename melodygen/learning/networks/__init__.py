@@ -12,12 +12,13 @@ family for what it needs:
     song_inputs(encoded windows) -> inputs; song_forward(model, inputs, samples) -> (() -> probs)
         the song's training inputs in the model's layout, and its forward pass over all of them
         at once, for the fast recipe;
-    collection_body(config, events) -> tensor
+    collection_body(config, events, beats) -> tensor
         the layers of a collection model between the note events' embeddings and its heads
-        (``collection/network.py``), (batch, events, width) in and out.
-
-    decoder(network, config) -> an object whose ``step`` runs the body one event at a time
-        (``collection/predict.py``: generating a tune linear in its length).
+        (``collection/network.py``), (batch, events, width) in and out; ``beats`` (batch,
+        events) the bar position of each event, for a family that reads it;
+    decoder(network, config) -> an object whose ``step(x, state, beat)`` runs the body one
+        event at a time (``collection/network.Stepwise``: generating a tune linear in its
+        length).
 
 A family offers what it can (the MLP reads a window and has no collection body). A new family is
 a module here and its line in ``FAMILIES``; a song preset (``song.config.MODELS``) or a collection

@@ -40,9 +40,10 @@ def song_forward(model: keras.Model, inputs, samples: int):
     return window_forward(model, tf.constant(inputs))
 
 
-def collection_body(config, events):
+def collection_body(config, events, beats=None):
     """``config.layers`` LSTM layers over the events (batch, events, width) -> (batch, events,
-    ``config.units``), dropout ``config.dropout`` on each one's input while training."""
+    ``config.units``), dropout ``config.dropout`` on each one's input while training (``beats``,
+    the events' bar positions, are not read: an LSTM counts them in its state)."""
     hidden = events
     for index in range(config.layers):
         hidden = layers.LSTM(config.units, return_sequences=True, dropout=config.dropout,
@@ -66,9 +67,9 @@ class Decoder:
         import tensorflow as tf
         return [tf.zeros((1, self.units))] * (2 * len(self.layers))
 
-    def step(self, x, state):
+    def step(self, x, state, beat=None):
         """x (1, 1, width in) -> (1, 1, units); ``state``: every layer's (h, c), before and
-        after."""
+        after (``beat`` is not read)."""
         x, new = x[:, 0], []
         for index, layer in enumerate(self.layers):
             x, (h, c) = layer.cell(x, state[2 * index:2 * index + 2])

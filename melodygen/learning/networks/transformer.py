@@ -10,6 +10,11 @@ note's place in the bar (``collection.events``), so its heads can find the same 
 earlier bar. ``context``: the notes a position may look at, itself included (None: all before
 it); with 4 it sees what the lecture's window models see (``block_context``).
 
+Bars (a model of a collection): each head also adds a learnt amount to its score of every
+earlier note that falls on the same place in the bar as the note it predicts (``beats``: the
+events' bar-position classes), so a head can look up what came at this beat of earlier bars
+whatever their distance in notes: relative attention by the bar (after Huang et al. 2018).
+
 A note's pass: width-``width`` vectors; in each block, layer normalization, attention,
 a residual sum; layer normalization, a two-layer feed-forward net (GELU), a residual sum.
 
@@ -44,11 +49,12 @@ class CausalSelfAttention(layers.Layer):
     and out."""
 
     def __init__(self, width: int, heads: int, context: int | None = None,
-                 dropout: float = 0.0, **kwargs) -> None:
+                 dropout: float = 0.0, bars: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         if width % heads:
             raise ValueError(f"the width ({width}) must divide into {heads} heads")
         self.width, self.heads, self.context, self.dropout = width, heads, context, dropout
+        self.bars = bars
         self.qkv = layers.Dense(3 * width, name="qkv")
         self.out = layers.Dense(width, name="out")
         self.drop = layers.Dropout(dropout)
@@ -56,6 +62,9 @@ class CausalSelfAttention(layers.Layer):
     def build(self, input_shape) -> None:
         self.qkv.build(input_shape)
         self.out.build(tuple(input_shape[:-1]) + (self.width,))
+        if self.bars:  # each head's bonus for a note on the same beat (see the module)
+            self.same_beat = self.add_weight((self.heads,), initializer="zeros",
+                                             name="same_beat")
 
     def split(self, x):
         """(batch, steps, width) -> (batch, heads, steps, width / heads)."""
@@ -69,16 +78,26 @@ class CausalSelfAttention(layers.Layer):
 
     def attend(self, q, k, v, bias, training=False):
         """Heads' queries (batch, heads, n, d) over keys and values (batch, heads, m, d), with
-        ``bias`` (heads, n, m): (batch, heads, n, d)."""
+        ``bias`` (batch or 1, heads, n, m): (batch, heads, n, d)."""
         scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(q.shape[-1])
-        weights = ops.softmax(scores + bias[None], axis=-1)
+        weights = ops.softmax(scores + bias, axis=-1)
         return ops.matmul(self.drop(weights, training=training), v)
 
-    def call(self, x, training=False):
+    def call(self, x, beats=None, training=False):
+        """x (batch, steps, width); ``beats`` (batch, steps) int: each event's bar position
+        (a model of a collection, ``bars``)."""
         q, k, v = (self.split(part) for part in ops.split(self.qkv(x), 3, axis=-1))
         steps = ops.shape(x)[1]
-        bias = self._bias(steps)
+        bias = self._bias(steps)[None]
+        if self.bars:
+            bias = bias + self.beat_bias(beats, beats)
         return self.out(self.merge(self.attend(q, k, v, bias, training)))
+
+    def beat_bias(self, query_beats, key_beats):
+        """(batch, heads, n, m): each head's ``same_beat`` where a query's bar position is a
+        key's ((batch, n) and (batch, m) position classes)."""
+        same = ops.cast(ops.equal(query_beats[:, :, None], key_beats[:, None, :]), "float32")
+        return self.same_beat[None, :, None, None] * same[:, None]
 
     def _bias(self, steps):
         """The ALiBi and causal bias of ``steps`` positions, computed in the graph."""
@@ -93,7 +112,7 @@ class CausalSelfAttention(layers.Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "width": self.width, "heads": self.heads,
-                "context": self.context, "dropout": self.dropout}
+                "context": self.context, "dropout": self.dropout, "bars": self.bars}
 
 
 @keras.saving.register_keras_serializable(package="melodygen")
@@ -101,11 +120,13 @@ class TransformerBlock(layers.Layer):
     """Normalize, attend, add; normalize, feed forward, add: (batch, steps, width) in and out."""
 
     def __init__(self, width: int, heads: int, context: int | None = None,
-                 dropout: float = 0.0, **kwargs) -> None:
+                 dropout: float = 0.0, bars: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.width, self.heads, self.context, self.dropout = width, heads, context, dropout
+        self.bars = bars
         self.norm1 = layers.LayerNormalization(epsilon=1e-5, name="norm1")
-        self.attention = CausalSelfAttention(width, heads, context, dropout, name="attention")
+        self.attention = CausalSelfAttention(width, heads, context, dropout, bars,
+                                             name="attention")
         self.norm2 = layers.LayerNormalization(epsilon=1e-5, name="norm2")
         self.up = layers.Dense(FEED_FORWARD * width, activation="gelu", name="up")
         self.down = layers.Dense(width, name="down")
@@ -116,13 +137,14 @@ class TransformerBlock(layers.Layer):
             layer.build(input_shape)
         self.down.build(tuple(input_shape[:-1]) + (FEED_FORWARD * self.width,))
 
-    def call(self, x, training=False):
-        x = x + self.drop(self.attention(self.norm1(x), training=training), training=training)
+    def call(self, x, beats=None, training=False):
+        x = x + self.drop(self.attention(self.norm1(x), beats, training=training),
+                          training=training)
         return x + self.drop(self.down(self.up(self.norm2(x))), training=training)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "width": self.width, "heads": self.heads,
-                "context": self.context, "dropout": self.dropout}
+                "context": self.context, "dropout": self.dropout, "bars": self.bars}
 
 
 # ---- a model of one song ------------------------------------------------------------------------
@@ -166,13 +188,14 @@ def song_forward(model: keras.Model, inputs, samples: int):
 
 # ---- a model of a collection --------------------------------------------------------------------
 
-def collection_body(config, events):
+def collection_body(config, events, beats=None):
     """Events (batch, events, embedded) -> (batch, events, ``config.units``): a projection and
-    ``config.layers`` blocks of ``config.heads`` heads (dropout ``config.dropout``)."""
+    ``config.layers`` blocks of ``config.heads`` heads (dropout ``config.dropout``); with
+    ``beats`` (batch, events) the events' bar positions, heads that know the bar (the module)."""
     hidden = layers.Dense(config.units, name="events_in")(events)
     for index in range(config.layers):
         hidden = TransformerBlock(config.units, config.heads, config.context, config.dropout,
-                                  name=f"block_{index + 1}")(hidden)
+                                  beats is not None, name=f"block_{index + 1}")(hidden, beats)
     return layers.LayerNormalization(epsilon=1e-5, name="norm")(hidden)
 
 
@@ -191,37 +214,52 @@ class Decoder:
         self.blocks = [network.get_layer(f"block_{index + 1}") for index in range(config.layers)]
         self.after = network.get_layer("norm")
         self.heads, self.depth = config.heads, config.units // config.heads
+        self.bars = self.blocks[0].attention.bars
         cache = tf.TensorSpec((1, self.heads, None, self.depth), tf.float32)
-        self.signature = [cache, cache] * len(self.blocks)  # keys and values of every block
+        # keys and values of every block, and the bar positions of the events so far
+        self.signature = [cache, cache] * len(self.blocks) + [tf.TensorSpec((1, None), tf.int32)]
 
     def initial(self) -> list:
         import tensorflow as tf
-        return [tf.zeros((1, self.heads, 0, self.depth))] * (2 * len(self.blocks))
+        return [tf.zeros((1, self.heads, 0, self.depth))] * (2 * len(self.blocks)) + \
+            [tf.zeros((1, 0), tf.int32)]
 
-    def step(self, x, state):
+    def step(self, x, state, beat=None):
         """x (1, 1, width in) -> (1, 1, units); ``state``: every block's keys and values (1,
-        heads, events so far, depth), before and after."""
+        heads, events so far, depth) and the events' bar positions (1, events so far), before
+        and after; ``beat`` () int32: the new event's bar position."""
+        import tensorflow as tf
+
+        beats = state[-1]
+        if self.bars:
+            beats = tf.concat([beats, tf.reshape(beat, (1, 1))], axis=1)
         x, new = self.before(x), []
         for index, block in enumerate(self.blocks):
             attended, keys, values = self._attend(block.attention, block.norm1(x),
-                                                  *state[2 * index:2 * index + 2])
+                                                  *state[2 * index:2 * index + 2], beats)
             x = x + attended
             x = x + block.down(block.up(block.norm2(x)))
             new += [keys, values]
-        return self.after(x), new
+        context = self.blocks[0].attention.context
+        return self.after(x), new + [beats if context is None else beats[:, -context:]]
 
     @staticmethod
-    def _attend(attention: CausalSelfAttention, x, keys, values):
-        """The new position's attention over the cached positions and itself."""
+    def _attend(attention: CausalSelfAttention, x, keys, values, beats):
+        """The new position's attention over the cached positions and itself (``beats``: the
+        bar positions of them all, the new one last)."""
         import tensorflow as tf
 
         q, k, v = (attention.split(part) for part in ops.split(attention.qkv(x), 3, axis=-1))
         keys, values = tf.concat([keys, k], axis=2), tf.concat([values, v], axis=2)
         if attention.context is not None:  # older positions are never looked at again
             keys, values = keys[:, :, -attention.context:], values[:, :, -attention.context:]
+            beats = beats[:, -attention.context:]
         seen = tf.shape(keys)[2]
         distance = tf.cast(tf.range(seen - 1, -1, -1), tf.float32)  # to each position kept
         bias = -tf.constant(alibi_slopes(attention.heads))[:, None, None] * distance[None, None]
+        bias = bias[None]
+        if attention.bars:
+            bias = bias + attention.beat_bias(beats[:, -1:], beats)
         out = attention.out(attention.merge(attention.attend(q, keys, values, bias)))
         return out, keys, values
 

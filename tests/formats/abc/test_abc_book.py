@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from abc_testing import notes, tune
 
-from melodygen.core.errors import MelodyError
+from melodygen.core.errors import MelodyError, MelodyWarning
 from melodygen.formats import abc
+from melodygen.formats.collections import read_collection
 
 
 def test_a_broken_tune_drops_only_itself_with_its_reason(tmp_path):
@@ -35,5 +36,50 @@ def test_a_reference_number_that_is_not_a_number_is_a_broken_tune():
 def test_a_tunebook_that_is_not_one_is_an_error(tmp_path):
     with pytest.raises(MelodyError, match="no tunes"):
         abc.tunebook_from_text("just text\n", "notes.txt")
-    with pytest.raises(MelodyError, match="cannot read the tunebook"):
+    with pytest.raises(MelodyError) as raised:
         abc.read_tunebook(tmp_path / "missing.abc")
+    assert str(raised.value) == \
+        f"{tmp_path / 'missing.abc'}: cannot read: No such file or directory"
+
+
+LATIN_1_BOOK = ("X:1\nT:G\u00e4rten\nM:2/4\nL:1/4\nK:C\nc d |\n\n"
+                "X:2\nT:Stra\u00dfe \u2013 Weg\nM:2/4\nL:1/4\nK:G\ne f |\n")
+
+
+@pytest.mark.parametrize("encoding, second", [("cp1252", "Stra\u00dfe \u2013 Weg"),
+                                              ("utf-8", "Stra\u00dfe \u2013 Weg")])
+def test_a_tunebook_in_latin_1_or_windows_1252_is_read_whole(tmp_path, monkeypatch, encoding,
+                                                              second):
+    """One byte 0xe4 (ä in Latin-1) is not UTF-8: the tunebook is read as Windows-1252 (Latin-1
+    with its dashes and quotes), the same way by read_abc (melodygen SONG), read_tunebook and
+    read_collection (corpus, train and evaluate), not dropped whole."""
+    monkeypatch.setenv("MELODYGEN_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "book.abc"
+    path.write_bytes(LATIN_1_BOOK.encode(encoding))
+    assert (b"\xe4" in path.read_bytes()) == (encoding == "cp1252")
+    assert [melody.title for melody in abc.read_tunebook(path).melodies] == ["G\u00e4rten", second]
+    assert abc.read_abc(path, 2).title == second
+    collection = read_collection(str(path), workers=1)
+    assert [tune.title for tune in collection.tunes] == ["G\u00e4rten", second]
+    assert collection.dropped == ()
+
+
+def test_a_tunebook_of_bytes_undefined_in_windows_1252_is_read_as_latin_1(tmp_path):
+    path = tmp_path / "book.abc"
+    path.write_bytes(b"X:1\nT:A\x81B\xe4\nM:2/4\nL:1/4\nK:C\nc d |\n")
+    assert abc.read_tunebook(path).melodies[0].title == "A\x81B\u00e4"
+
+
+def test_a_damaged_tune_says_in_one_line_what_was_passed_over(tmp_path):
+    """Characters of no ABC meaning between well-formed measures: read as far as understood, as
+    music21 does, and one warning says how many were passed over and where the first is (it read
+    without a word, and melodygen FILE.abc exited 0); the invisible bar line [|] is no damage."""
+    path = tmp_path / "bad_syntax_error.abc"
+    path.write_text("X:1\nT:Bad syntax\nM:4/4\nL:1/4\nK:C\n"
+                    "C D E F | G $A @B c [|] ]]] c B A G ## | F E D C ;;; |]\n", encoding="utf-8")
+    with pytest.warns(MelodyWarning) as caught:
+        melody = abc.read_abc(path)
+    assert len(melody.notes) == 16
+    assert [str(warning.message) for warning in caught] == [
+        f"{path}: passed over 10 characters or words of no ABC meaning, the first '$' at line 6, "
+        "column 13: the tune may be broken (read as far as it is understood)"]

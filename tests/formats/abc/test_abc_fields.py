@@ -9,6 +9,7 @@ from fractions import Fraction as F
 import pytest
 from abc_testing import MUSIC21, assert_as_music21, tune
 
+from melodygen.core.errors import MelodyError
 from melodygen.core.keys import Key, key_alters
 from melodygen.formats import abc
 from melodygen.formats.abc import fields
@@ -98,3 +99,18 @@ def test_bad_field_values_are_value_errors():
         with pytest.raises(ValueError):
             bad()
     assert fields.is_number("12") and not fields.is_number("1a")
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("M:7/0", "M: meter '7/0': a unit of 0 is no note value (beats/unit, as 6/8: six eighth "
+              "notes)"),
+    ("L:1/0", "L: note length '1/0' is no length (1/n, as 1/8: an eighth note)"),
+    ("L:0/8", "L: note length '0/8' is no length (1/n, as 1/8: an eighth note)"),
+    ("Q:1/0=120", "Q: tempo '1/0=120': a beat of 1/0 is no note value (as 1/4=120: 120 quarter "
+                  "notes a minute)")])
+def test_a_field_of_no_length_says_what_it_is_and_why(field, message):
+    """A zero in a meter, a unit length or a tempo's beat: the field as written and what is
+    wrong with it, where it is (it was "M: Fraction(7, 0)", and L:0/8 a traceback)."""
+    with pytest.raises(MelodyError) as raised:
+        abc.read_tune(tune(f"X:1\nT:Zero\n{field}\nK:C\ncdef|\n"))
+    assert str(raised.value) == f"tune.abc:3:1: {message}"

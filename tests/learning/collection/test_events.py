@@ -20,8 +20,8 @@ TUNE = Melody(tuple(parse_notes("r8 g8 | c4 r4 e4. d8 | c2")), time_signature=(3
 
 def test_the_columns_by_name():
     assert [column.name for column in Column] == ["PITCH", "LENGTH", "REST", "POSITION", "METER",
-                                                 "TARGET_PITCH", "TARGET_LENGTH"]
-    assert COLUMNS == 7 and INPUTS == tuple(Column)[:5]
+                                                 "TARGET_PITCH", "TARGET_LENGTH", "ONSET"]
+    assert COLUMNS == 8 and INPUTS == tuple(Column)[:5]
 
 
 def test_events_know_the_rest_before_them_and_their_place_in_the_bar():
@@ -40,6 +40,9 @@ def test_the_rows_of_a_tune():
     rows = encode_song(TUNE, 0, vocabulary)
     assert rows.shape == (5, COLUMNS) and rows.dtype == np.int32
     first, second, third = rows[:3]
+    # each row's onset: where its own note starts in the bar
+    assert [vocabulary.onsets[row[Column.ONSET] - 1] for row in rows] == \
+        [F(5, 6), F(0), F(2, 3), F(1, 6), F(1, 3)]
     assert first[Column.PITCH] == NO_PITCH and first[Column.METER] == 1
     assert first[Column.TARGET_PITCH] == relative_pitch(67, 0) == 7 + RELATIVE_RANGE
     assert first[Column.TARGET_LENGTH] == vocabulary.duration_index(F(1, 2)) == 1
@@ -69,3 +72,17 @@ def test_relative_pitches_and_the_tonic():
     assert tonic(TUNE.with_notes(TUNE.notes)) == 0
     keyed = Melody(TUNE.notes, time_signature=(3, 4), pickup=F(1), key=Key.parse("Bbm"))
     assert tonic(keyed) == 10 and tonic(Melody(TUNE.notes, key=Key.parse("Ador"))) == 9
+
+
+def test_the_tasks_say_what_a_network_reads():
+    from melodygen.learning.collection.events import INPUT_COLUMNS, TASKS
+
+    assert list(TASKS) == ["pitch", "pitch-rhythm-key", "note"]
+    pitch, given, note = TASKS.values()
+    assert (pitch.inputs, pitch.knows_key, pitch.predicts_length) == (("pitch",), False, False)
+    assert pitch.words() == ["the pitches before"]
+    assert INPUT_COLUMNS["next_length"] == Column.TARGET_LENGTH
+    assert INPUT_COLUMNS["next_onset"] == Column.ONSET
+    assert given.knows_key and not given.predicts_length
+    assert set(given.inputs) == set(note.inputs) | {"next_length", "next_onset"}
+    assert note.predicts_length and note.words()[-1] == "the key"

@@ -22,6 +22,21 @@ def outputs(model, notes: np.ndarray) -> np.ndarray:
     return np.asarray(model(notes[None].astype(np.float32)))[0]
 
 
+def test_a_head_looks_up_the_same_beat_of_earlier_bars():
+    """The bars' bonus: a head's score of an earlier event rises by its ``same_beat`` where that
+    event falls on the bar position of the event it predicts, whatever the distance."""
+    from melodygen.learning.networks.transformer import CausalSelfAttention
+
+    attention = CausalSelfAttention(4, 2, bars=True)
+    attention.build((1, 4, 4))
+    attention.same_beat.assign([2.0, 0.0])
+    beats = np.array([[1, 2, 1, 3]], np.int32)
+    bias = np.asarray(attention.beat_bias(beats, beats))
+    assert bias.shape == (1, 2, 4, 4)
+    np.testing.assert_array_equal(bias[0, 0], 2.0 * (beats[0][:, None] == beats[0][None, :]))
+    np.testing.assert_array_equal(bias[0, 1], np.zeros((4, 4)))
+
+
 def test_the_slopes_of_the_heads():
     from melodygen.learning.networks.transformer import alibi_slopes
     np.testing.assert_array_equal(alibi_slopes(4), [0.5, 0.25, 0.125, 0.0625])
@@ -85,6 +100,9 @@ def test_one_event_at_a_time_is_the_whole_tune(family, context):
     config = CollectionModelConfig(family=family, units=16, layers=2, heads=2, context=context,
                                    pitch_embedding=8)
     network = new_network(config, vocabulary, seed=4)
+    for layer in network.layers:  # the bars' bonus learnt: a head that looks up the same beat
+        if family == "transformer" and layer.name.startswith("block_"):
+            layer.attention.same_beat.assign([1.5, -0.5])
     rows = encode_song(tune, 0, vocabulary)
     whole = network(rows[None], training=False)
     pitches = tf.nn.softmax(whole["pitch"][0]).numpy()
