@@ -31,6 +31,7 @@ from ..learning.modelfile import SONG
 from .audio import wav_bytes
 from .engrave import PHONE_PAGE_WIDTH, score_svg
 from .folder import RunFolder
+from .report import STYLE as REPORT_STYLE
 from .run_files import write_melody, write_summary
 from .style_view import STYLE_PLOT, run_style, style_plot_png, style_rows
 from .summary import GeneratedMelody, GenerationSummary, MelodyFiles
@@ -42,28 +43,12 @@ SYSTEM_BARS = 8         # a laptop's score: a system a part, a new one every 8 b
 PHONE_SYSTEM_BARS = 4   # a phone's score: a new system every 4 bars of a part
 STEMS = {"song": "generated", "collection": "tune"}  # a kind of model -> its melodies' file names
 
-STYLE = """
-body { font-family: "DejaVu Sans", "NanumGothic", sans-serif; color: #1a1a1a; max-width: 1100px;
-       margin: 1.5em auto; padding: 0 1em; line-height: 1.45; }
-h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 2px solid #ccc; }
-.facts, .files { color: #555; }
-.wide { overflow-x: auto; }
-table { border-collapse: collapse; margin: 0.8em 0; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; white-space: nowrap; }
-th { background: #f2f2f2; } td.name, th.name { text-align: left; }
-.score { background: #fff; border: 1px solid #ddd; padding: 0.5em; margin: 0.4em 0; }
-.score svg { display: block; width: 100%; height: auto; }
-.score .phone { display: none; }
-audio { width: 100%; max-width: 520px; display: block; margin: 0.3em 0 1em; }
+# the report's page style (a score's laptop and phone layouts, tables that scroll in their box),
+# and the gallery's own: statistics on one line, the style plot no wider than a phone's page
+STYLE = REPORT_STYLE + """
+th, td { white-space: nowrap; }
+.files { color: #555; }
 img.plot { width: 100%; max-width: 600px; height: auto; }
-@media (max-width: 600px) {
-  body { margin: 0.8em auto; padding: 0 0.6em; }
-  h1 { font-size: 1.35em; }
-  th, td { padding: 0.2em 0.35em; }
-  .score { padding: 0.2em; }
-  .score .laptop { display: none; }
-  .score .phone { display: block; }
-}
 """
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import mido
 import pytest
+from conftest import onsets_and_pitches
 from external import (
     BAD_INPUTS,
     child_env,
@@ -65,19 +66,6 @@ def expected_notes(summary: dict, stem: str) -> list[tuple[Fraction, Fraction, i
             out.append((onset, Fraction(length), pitch))
         onset += Fraction(length)
     return out
-
-
-def onsets_and_pitches(path: Path) -> list[tuple[Fraction, int]]:
-    """(onset in quarter notes, pitch) of every note-on in a MIDI file, in time order."""
-    midi = mido.MidiFile(path)
-    found = []
-    for track in midi.tracks:
-        now = 0
-        for message in track:
-            now += message.time
-            if message.type == "note_on" and message.velocity > 0:
-                found.append((Fraction(now, midi.ticks_per_beat), message.note))
-    return sorted(found)
 
 
 def musescore(source: Path, target: Path) -> subprocess.CompletedProcess:

@@ -2,11 +2,15 @@
 ABC), the gallery shows every score, player and statistic, summary.json says it all; for a model
 of either kind."""
 
+import html
 import json
+import re
+import shutil
 from fractions import Fraction
 
 import pytest
 from conftest import midi_notes, score_notes, without_padding
+from test_report import FRAME, chromium, needs_chromium
 
 from melodygen.core.form import FormFacts
 from melodygen.core.keys import Key
@@ -198,47 +202,23 @@ def test_the_gallery_of_tunes_with_form_shows_their_parts_and_their_style(jigs):
     assert all(values["overlap"] > 0.9 for values in style["features"].values())
 
 
-GALLERY_FRAME = """<!DOCTYPE html><html><body style="margin:0">
-<iframe id="page" src="gallery.html" style="width:%dpx;height:800px;border:0"></iframe>
-<pre id="out"></pre>
-<script>
-document.getElementById("page").onload = () => {
-  const page = document.getElementById("page").contentDocument;
-  const shown = [...page.querySelectorAll(".score > div")].filter(e => e.offsetParent !== null);
-  const staffs = shown.map(score => {
-    const lines = [...score.querySelector("g.staff").children].filter(e => e.tagName === "path");
-    return lines[4].getBoundingClientRect().top - lines[0].getBoundingClientRect().top; });
-  const systems = shown.map(score => score.querySelectorAll("g.system").length);
-  document.getElementById("out").textContent = JSON.stringify({
-    scrollWidth: page.documentElement.scrollWidth, layouts: shown.map(e => e.className), staffs,
-    systems});
-};
-</script></body></html>"""
-
-
+@needs_chromium
 @pytest.mark.parametrize("width, layout", [(390, "phone"), (1280, "laptop")])
 def test_the_gallery_reads_on_a_phone_and_a_laptop(jigs, tmp_path, width, layout):
-    """In a frame of a phone's width and of a laptop's: no sideways scrolling, the scores of that
-    width with staves large enough to read, a system a part (the jig's parts are two bars)."""
-    import html
-    import re
-    import shutil
-    import subprocess
-
-    from external import need_program
-
-    program = need_program("chromium")
+    """In a frame of a phone's width and of a laptop's (the report's test): no sideways
+    scrolling, the scores of that width with staves large enough to read; a system a part (the
+    jig's parts are two bars) in either layout."""
     folder, _, _ = jigs
     for name in folder.iterdir():
         shutil.copy(name, tmp_path / name.name)
-    (tmp_path / "frame.html").write_text(GALLERY_FRAME % width, encoding="utf-8")
-    result = subprocess.run(
-        [program, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'profile'}", "--allow-file-access-from-files",
-         "--window-size=1400,900", "--virtual-time-budget=5000", "--dump-dom",
-         (tmp_path / "frame.html").as_uri()], capture_output=True, text=True, timeout=120)
-    found = json.loads(html.unescape(re.search(r'<pre id="out">(.*?)</pre>', result.stdout,
-                                               re.S)[1]))
+    (tmp_path / "frame.html").write_text(FRAME.replace("report.html", "gallery.html") % width,
+                                         encoding="utf-8")
+    result = chromium(tmp_path, "--allow-file-access-from-files", "--window-size=1400,900",
+                      "--virtual-time-budget=5000", "--dump-dom", (tmp_path / "frame.html").as_uri())
+    found = json.loads(html.unescape(re.search(r'<pre id="out">(.*?)</pre>', result.stdout, re.S)[1]))
     assert found["scrollWidth"] <= width
-    assert found["layouts"] == [layout] * 2 and found["systems"] == [2, 2]
+    assert found["layouts"] == [layout] * 2
     assert all(staff >= 24 for staff in found["staffs"]), found["staffs"]  # 6 px a space
+    page = (folder / "gallery.html").read_text()
+    scores = re.findall(rf'<div class="{layout}">(.*?)</div>', page, re.S)
+    assert [score.count('class="system"') for score in scores] == [2, 2]

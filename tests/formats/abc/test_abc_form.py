@@ -8,10 +8,10 @@ from __future__ import annotations
 import subprocess
 from fractions import Fraction as F
 
-import mido
 import numpy as np
 import pytest
 from abc_testing import tune
+from conftest import onsets_and_pitches
 from external import need_program
 
 from melodygen.core.form import layout, tune_form
@@ -139,20 +139,8 @@ def test_abc2midi_and_abcm2ps_read_every_tune_without_a_word(tmp_path):
         expected, now = [], F(0)
         for note in (form.played(melody) if form else melody).notes:
             if note.pitch is not None:
-                expected.append((note.pitch, now))
+                expected.append((now, note.pitch))
             now += note.duration
-        assert onsets(tmp_path / f"book{number}.mid") == expected, number
+        assert onsets_and_pitches(tmp_path / f"book{number}.mid", grid=48) == sorted(expected), \
+            number
 
-
-def onsets(path) -> list[tuple[int, F]]:
-    """(pitch, onset in quarter notes) of every note of a MIDI file, on a grid of 1/48 quarter
-    (abc2midi starts its notes a tick late)."""
-    midi = mido.MidiFile(path)
-    found = []
-    for track in midi.tracks:
-        ticks = 0
-        for message in track:
-            ticks += message.time
-            if message.type == "note_on" and message.velocity:
-                found.append((message.note, F(round(ticks * 48 / midi.ticks_per_beat), 48)))
-    return sorted(found, key=lambda pair: pair[1])
