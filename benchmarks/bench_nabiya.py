@@ -47,8 +47,8 @@ configure_tensorflow(optimize_graphs=False)  # as the command runs it
 seconds["import TensorFlow and Keras"] = time.perf_counter() - start
 
 from melodygen.formats.songs import load_melody
-from melodygen.learning import experiment, training
-from melodygen.learning.config import DEFAULT_MODELS, TrainConfig
+from melodygen.learning.song import experiment, training
+from melodygen.learning.song.config import DEFAULT_MODELS, TrainConfig
 from melodygen.presentation import run_files
 
 
@@ -64,7 +64,7 @@ def timed(module, name, stage):
     setattr(module, name, wrapper)
 
 
-timed(training, "build_model", "building")
+timed(training, "build", "building")
 for name, stage in (("midi_bytes", "MIDI"), ("musicxml_bytes", "MusicXML"), ("score_svg", "scores (SVG)"),
                     ("wav_bytes", "audio (WAV)"), ("loss_plot_png", "loss plot (PNG)"),
                     ("write_report", "report.html"), ("write_summary", "summary.json")):
@@ -80,9 +80,9 @@ def on_stage(stage, name):
         seconds["_trained " + name] = now
 
 
-def progress(name, epoch, epochs, loss, accuracy):
-    if epoch == 1:
-        first_epoch[name] = time.perf_counter()
+def progress(report):  # an EpochReport
+    if report.epoch == 1:
+        first_epoch[report.name] = time.perf_counter()
 
 
 run = experiment.run_song(load_melody("nabiya"), list(DEFAULT_MODELS), TrainConfig(), progress, on_stage)
@@ -160,6 +160,8 @@ def main() -> None:
             "list": cli + ["--list"],
             "melodygen": cli + ["nabiya", "--quiet", "--out", f"{scratch}/default"],
             "melodygen_all": cli + ["nabiya", "--quiet", "--model", "all", "--out", f"{scratch}/all"],
+            "melodygen_transformer": cli + ["nabiya", "--quiet", "--model", "transformer", "--out",
+                                            f"{scratch}/transformer"],
             "melodygen_lecture": cli + ["nabiya", "--quiet", "--recipe", "lecture", "--epochs", str(epochs),
                                         "--no-audio", "--no-report", "--out", f"{scratch}/lecture"],
             "lecture": [python, "benchmarks/lecture_recipe.py", "--epochs", str(epochs)],
@@ -178,6 +180,7 @@ def main() -> None:
         figures = {name: summary(r) for name, r in runs.items() if name != "lecture"}
         figures["lecture"] = lecture_summary(runs["lecture"])
         default = json.loads((Path(scratch) / "default" / "summary.json").read_text())["models"]
+        default.update(json.loads((Path(scratch) / "all" / "summary.json").read_text())["models"])
         compiled = json.loads((Path(scratch) / "lecture" / "summary.json").read_text())["models"]
     print(report(figures, default, compiled, epochs, repeat))
     print("\n" + stages_report(measure([python, "-c", STAGES])[2]))
@@ -228,8 +231,11 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         ("melodygen nabiya (default)", f["melodygen"]["seconds"], f["melodygen"]["rss_mib"],
          right(default, "mlp", "one_step_right"), right(default, "stateful2", "one_step_right"),
          right(default, "stateful2", "full_song_right")),
+        ("melodygen nabiya --model transformer", f["melodygen_transformer"]["seconds"],
+         f["melodygen_transformer"]["rss_mib"], "", right(default, "transformer", "one_step_right"),
+         right(default, "transformer", "full_song_right")),
         ("melodygen nabiya --model all", f["melodygen_all"]["seconds"], f["melodygen_all"]["rss_mib"],
-         "", "", ""),
+         right(default, "transformer4", "one_step_right"), "", ""),
         *([("the same default run, baseline", f["baseline"]["seconds"], f["baseline"]["rss_mib"],
             "", "", "")] if "baseline" in f else []),
         (f"lecture recipe, fit loops, {epochs} epochs", lecture["seconds"], lecture["rss_mib"],
@@ -240,8 +246,11 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
          right(compiled, "stateful2", "one_step_right"), right(compiled, "stateful2", "full_song_right")),
     ]
     lines = [f"melodygen benchmark: median of {repeat} runs each, peak RSS is the largest of them",
-             "", f"{'run':<40} {'wall s':>8} {'peak RSS MiB':>13} {'mlp 1-step':>11} "
-                 f"{'lstm 1-step':>12} {'lstm full song':>15}"]
+             "the last columns: one-step notes right of a model of the last 4 notes (mlp; in "
+             "--model all transformer4), of a model with memory (stateful2; transformer) and "
+             "the full song it replays",
+             "", f"{'run':<40} {'wall s':>8} {'peak RSS MiB':>13} {'4 notes':>11} "
+                 f"{'memory':>12} {'full song':>15}"]
     for name, seconds, rss, a, b, c in rows:
         lines.append(f"{name:<40} {seconds:>8.2f} {rss:>13.0f} {a:>11} {b:>12} {c:>15}")
     lecture_2000 = lecture["seconds_2000"]
@@ -254,6 +263,9 @@ def report(f: dict, default: dict, compiled: dict, epochs: int, repeat: int) -> 
         f"lecture recipe at 2000 epochs: {lecture_2000:.1f} s ({how})",
         f"speed-up, default run vs lecture recipe at 2000 epochs:  {lecture_2000 / melodygen_s:6.1f}x  (target >= 50x)",
         f"default run / import keras:                              {melodygen_s / f['import_keras']['seconds']:6.2f}x  (target <= 1.5x)",
+        f"--model transformer / import keras:                      "
+        f"{f['melodygen_transformer']['seconds'] / f['import_keras']['seconds']:6.2f}x  "
+        "(target <= 1.3x)",
         f"--model all / import keras:                              "
         f"{f['melodygen_all']['seconds'] / f['import_keras']['seconds']:6.2f}x  (target <= 2x)",
         *([f"default run / the baseline's:                           "

@@ -19,8 +19,8 @@ from .core.versions import VERSION as __version__
 # and a program that needs one name load only what they use (``import melodygen`` itself
 # loads no more than the version).
 _HOMES = {
-    **dict.fromkeys(("Collection", "ConfigError", "Key", "Melody", "MelodyError", "MelodyWarning",
-                     "Note", "Tune", "pitch_name", "pitch_number"), "core"),
+    **dict.fromkeys(("Collection", "ConfigError", "Key", "Melodies", "Melody", "MelodyError",
+                     "MelodyWarning", "Note", "Tune", "pitch_name", "pitch_number"), "core"),
     **dict.fromkeys(("bundled_songs", "format_song", "format_token", "load_melody", "load_song",
                      "parse_notes", "parse_song", "parse_token", "read_song", "write_midi",
                      "write_musicxml"), "formats"),
@@ -34,6 +34,9 @@ _HOMES = {
     **dict.fromkeys(("StyleTune", "compare_style"), "evaluation.style"),
     "configure_tensorflow": "learning.backend",
     "write_outputs": "presentation.run_files",
+    "ProgressBar": "presentation.progress_bar",
+    **dict.fromkeys(("NoteSurprise", "per_note_csv"), "evaluation.per_note"),
+    "song_surprise": "presentation.surprise",
 }
 
 

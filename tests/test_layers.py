@@ -4,6 +4,7 @@ presentation of scores and audio never load TensorFlow or Keras."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,8 +67,8 @@ def test_imports_run_downward_only(name):
 
 
 def test_the_note_types_import_nothing_else_of_the_package():
-    for name in ("melodygen.core.note", "melodygen.core.errors"):
-        assert imported(name, modules()[name]) <= {"melodygen.core"}, name
+    for name in ("melodygen.core.note", "melodygen.core.errors", "melodygen.core.display"):
+        assert imported(name, modules()[name]) <= {"melodygen.core", "melodygen.core.display"}, name
 
 
 def test_no_import_circles():
@@ -127,3 +128,18 @@ def test_the_api_keeps_its_names():
                  "Melody", "Note", "MelodyError", "ConfigError", "TrainConfig", "MelodyModel",
                  "configure_tensorflow"):
         assert hasattr(melodygen, name), name
+
+
+def test_the_one_runtime_edge_upward_is_core_display():
+    """``core.display`` finds ``presentation.display`` by name when a notebook asks (docs/
+    developers.md, "The layers"): the only module found by name in a layer above its finder.
+    The others find modules of their own package by name: the API's names (``melodygen``) and
+    the network families (``learning.networks``, its own subpackages)."""
+    finders = {name for name, path in modules().items()
+               if "import_module(" in path.read_text(encoding="utf-8")}
+    assert finders == {"melodygen", "melodygen.learning.networks", "melodygen.core.display"}
+    networks = modules()["melodygen.learning.networks"].read_text(encoding="utf-8")
+    assert 'import_module(f"{__name__}.' in networks
+    display = modules()["melodygen.core.display"].read_text(encoding="utf-8")
+    assert re.findall(r'"(melodygen\.[a-z_.]+)"', display) == ["melodygen.presentation.display"]
+    assert modules()["melodygen.presentation.display"]

@@ -102,8 +102,11 @@ def text_width(text: str) -> int:
 
 
 def table(rows: list[tuple[str, ...]], strip: bool = False) -> list[str]:
-    """Rows of cells -> lines: the first column left-aligned, the others right-aligned."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    """Rows of cells -> lines: the first column left-aligned, the others right-aligned (by the
+    columns a cell takes on a terminal: Hangul takes two)."""
+    widths = [max(text_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    pad = [[" " * (w - text_width(cell)) for cell, w in zip(row, widths)] for row in rows]
+    lines = ["  ".join(cell + space if i == 0 else space + cell
+                       for i, (cell, space) in enumerate(zip(row, spaces)))
+             for row, spaces in zip(rows, pad)]
     return [line.rstrip() for line in lines] if strip else lines

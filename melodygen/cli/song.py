@@ -13,6 +13,7 @@ from pathlib import Path
 from ..core.errors import ConfigError
 from ..core.versions import VERSION
 from ..learning.song.config import DEFAULT_MODELS, MODELS
+from ..presentation.language import LANGUAGES
 from .common import SONG_HELP, add_reading_options, add_training_options, check_model, \
     check_window, start_tensorflow, table, text_width, train_config, training_stages
 from .progress import Progress
@@ -49,6 +50,16 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
                         help="no engraved scores (.svg) and none in the report")
     parser.add_argument("--no-audio", action="store_true", help="no audio (.wav) and no players in the report")
     parser.add_argument("--no-report", action="store_true", help="no report.html")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="the language of report.html and of this summary: en (default) "
+                             "or ko (Korean, the lecture's)")
+    parser.add_argument("--figures", action="store_true",
+                        help="also pictures for slides, SVG and PNG: the loss plot, the note "
+                             "grid, the window, the ambiguous contexts, the surprise, every "
+                             "score (PNG needs rsvg-convert)")
+    parser.add_argument("--per-note", type=Path, default=None, metavar="FILE.csv",
+                        help="write every note's surprise under every model as CSV with "
+                             "IDyOM's columns (information content and entropy in bits)")
     return parser
 
 
@@ -80,19 +91,43 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     check_window(melody, config.window)
     prepare(melody, config.window)  # a melody too long fails here, before TensorFlow loads
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
+    if args.per_note is not None:
+        check_output_file(args.per_note, ".csv")
 
     from ..presentation.run_files import RunWriter
 
+    if args.figures:
+        from ..presentation.figures import rasterizer
+        rasterizer()  # PNG needs rsvg-convert: said before any training
     start_tensorflow(progress, song=True)
     writer = RunWriter(folder, names, scores=not args.no_scores, audio=not args.no_audio,
-                       report=not args.no_report)
+                       report=not args.no_report, figures=args.figures, lang=args.lang)
     run = train_while_writing(melody, names, config, writer, progress)
     progress.stage(f"writing the files in {folder}")
     writer.progress = progress.step
     summary = writer.finish(run)
+    if args.per_note is not None:
+        from ..formats.files import write_atomic
+        from ..presentation.surprise import per_note_csv
+        write_atomic(args.per_note, per_note_csv(summary.surprise))
     progress.done()
-    print(format_table(summary, folder))
+    print(format_table(summary, folder, args.lang))
+    if args.per_note is not None:
+        from ..presentation.language import say
+        print(say("per note line", args.lang, path=args.per_note, rows=len(summary.surprise)))
     return 0
+
+
+def check_output_file(path: Path, suffix: str) -> Path:
+    """A file to write: not a folder, ending in ``suffix``, its folder made (a ``ConfigError``
+    otherwise, before any work)."""
+    if path.suffix.lower() != suffix:
+        raise ConfigError(f"--per-note: {path} must end in {suffix}")
+    if path.is_dir():
+        raise ConfigError(f"--per-note: {path} is a folder")
+    from ..formats.files import prepare_folder
+    prepare_folder(path.parent if str(path.parent) else Path("."))
+    return path
 
 
 def train_while_writing(melody, names: list[str], config, writer, progress: Progress):
@@ -203,28 +238,30 @@ def model_names(chosen: list[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def format_table(summary, folder: Path) -> str:
+def format_table(summary, folder: Path, lang: str = "en") -> str:
     """The closing table: per model, one-step accuracy, full song right, first wrong note; then
-    the verdict and the files."""
+    the verdict and the files; in ``lang`` ("en", "ko")."""
+    from ..presentation.language import say, words
     from ..presentation.verdict import verdict
 
     samples = summary.samples
-    rows = [("model", "one-step right", "full song right", "first wrong", "epochs", "train s")]
+    rows = [tuple(words("terminal header", lang))]
     for name, model in summary.models.items():
         first = model.first_wrong_full_song
         rows.append((name, f"{model.one_step_right}/{samples} ({model.accuracy_one_step:.0%})",
                      f"{model.full_song_right}/{samples}",
-                     f"note {first}" if first else "none",
+                     say("note n", lang, n=first) if first else say("none", lang),
                      str(model.epochs), f"{round(model.training_seconds, 3):.2f}"))
     suffixes = ", ".join(Path(name).suffix for name in summary.original.files().values())
-    report = [f"report: {folder / summary.report}"] if summary.report else []
-    removed = [f"removed {len(summary.removed)} files of the run before that this one did not "
-               "write again"] if summary.removed else []
-    found = verdict(summary)
-    said = textwrap.wrap(found.headline, 100) + (textwrap.wrap(found.lesson, 100) if found.lesson else [])
+    report = [say("report line", lang, path=folder / summary.report)] if summary.report else []
+    removed = [say("removed", lang, n=len(summary.removed))] if summary.removed else []
+    found = verdict(summary, lang)
+    width = 100 if lang == "en" else 50  # a Hangul character takes two columns
+    said = textwrap.wrap(found.headline, width) + (textwrap.wrap(found.lesson, width)
+                                                   if found.lesson else [])
     return "\n".join([
-        f"{summary.melody.title}: {len(summary.melody)} notes, window {summary.window}, {samples} "
-        f"predictions per model; without state at most {summary.window_ceiling} can be right",
+        say("summary line", lang, song=summary.melody.title, notes=len(summary.melody),
+            window=summary.window, samples=samples, ceiling=summary.window_ceiling),
         "", *table(rows), "", *said, "",
-        f"files in {folder}/: original, MODEL-one-step and MODEL-full-song ({suffixes}), "
-        f"{summary.loss_plot}, summary.json", *removed, *report])
+        say("files line", lang, folder=folder, suffixes=suffixes, plot=summary.loss_plot),
+        *removed, *report])

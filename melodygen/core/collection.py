@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator
 
+from . import display
 from .note import Melody, pitch_name
 
 
@@ -43,6 +44,12 @@ class Tune:
     def __len__(self) -> int:
         return len(self.melody)
 
+    def __repr__(self) -> str:
+        return f"Tune({self.name!r}, {self.title or self.melody.title!r}, {len(self.melody)} notes)"
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
+
 
 @dataclass(frozen=True)
 class Dropped:
@@ -65,6 +72,13 @@ class Collection:
 
     def __len__(self) -> int:
         return len(self.tunes)
+
+    def __repr__(self) -> str:
+        return (f"Collection({self.name!r}: {len(self.tunes):,} tunes, {self.notes:,} notes, "
+                f"{len(self.dropped):,} dropped)")
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
 
     def __iter__(self) -> Iterator[Tune]:
         return iter(self.tunes)

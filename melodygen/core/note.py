@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from . import display
+
 PITCH_CLASS_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}  # note letter -> pitch class
 ACCIDENTALS = {"": 0, "#": 1, "b": -1}  # an accidental as names write it -> semitones
@@ -141,6 +143,14 @@ class Melody:
     def __len__(self) -> int:
         return len(self.notes)
 
+    def __repr__(self) -> str:
+        beats, unit = self.time_signature
+        return (f"Melody({self.title!r}, {len(self.notes)} notes, {beats}/{unit}, "
+                f"{self.tempo:g} bpm)")
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # its score, a player, its notes (presentation.display)
+
     @property
     def measure_length(self) -> Fraction:
         """Length of one measure in quarter notes (2/4 -> 2, 6/8 -> 3)."""
@@ -156,6 +166,17 @@ class Melody:
         """The same song settings (meter, tempo, pickup, key) around other notes."""
         return Melody(tuple(notes), title if title is not None else self.title,
                       self.time_signature, self.tempo, self.source, self.pickup, self.key)
+
+
+class Melodies(list):
+    """Melodies made together, in order (what ``generate`` returns): a list of ``Melody`` that a
+    notebook shows as a gallery, each with its score and a player."""
+
+    def __repr__(self) -> str:
+        return f"Melodies({len(self)}: {', '.join(repr(melody.title) for melody in self)})"
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
 
 
 def notes_json(notes) -> list[list]:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from ..core import display
 from ..core.collection import Collection
 from ..core.errors import ConfigError
 from ..learning.interface import TrainingProgress
@@ -61,6 +62,9 @@ class ModelResult:
     inputs: list[str] = field(default_factory=list)  # what it sees, in words
     folds: list[FoldScores] = field(default_factory=list)
     histories: list = field(default_factory=list)  # the LSTM's per fold (CollectionHistory)
+
+    def __repr__(self) -> str:
+        return display.text(self)
 
     @property
     def fold_bits_pitch(self) -> list[float]:
@@ -120,6 +124,12 @@ class Evaluation:
     pretrain: str | None = None
     pretrain_facts: dict = field(default_factory=dict)  # tunes used and left out, seconds, ...
     seconds: float = 0.0
+
+    def __repr__(self) -> str:
+        return display.text(self)
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # its table (presentation.display)
 
     def published(self) -> dict[str, tuple[str, float]]:
         """Model name -> (Pearce's label, bits per note) where the literature gives a figure."""

@@ -12,7 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..core.collection import Collection
-from ..core.note import Melody
+from ..core.note import Melodies, Melody
 from ..learning import kinds
 from ..learning.collection import model as collection
 from ..learning.collection.config import CollectionModelConfig, CollectionTrainConfig
@@ -23,13 +23,14 @@ from .config import make_config
 from .loop import Generated, generate as generate_melodies
 
 
-def generate(model: MelodyModel, **settings) -> list[Melody]:
+def generate(model: MelodyModel, **settings) -> Melodies:
     """New melodies from ``model``: ``count`` of them (default 1), each ``length`` notes after
     the ``primer`` or ``bars`` whole bars, greedy or sampled (``temperature``, ``top_k``,
     ``top_p``, ``seed``), in ``key`` and ``meter`` (a model of a collection), ending on the tonic
     or not (``end_on_tonic``); see ``generation.config.make_config`` for every setting and its
     default."""
-    return [made.melody for made in generate_melodies(model, make_config(model, **settings))]
+    made = generate_melodies(model, make_config(model, **settings))
+    return Melodies(generated.melody for generated in made)
 
 
 def generate_tunes(model: MelodyModel, **settings) -> list[Generated]:
@@ -43,7 +44,7 @@ def generate_tunes(model: MelodyModel, **settings) -> list[Generated]:
 class Generates:
     """``generate``, for a trained model (a ``MelodyModel``)."""
 
-    def generate(self, **settings) -> list[Melody]:
+    def generate(self, **settings) -> Melodies:
         """New melodies (``generation.api.generate``)."""
         return generate(self, **settings)
 

@@ -33,6 +33,7 @@ from typing import Callable, ClassVar, Protocol, Sequence
 
 import numpy as np
 
+from ..core import display
 from ..core.note import Note
 
 Pick = Callable[[np.ndarray], int]  # probabilities (n,) summing to 1 -> the index chosen
@@ -199,6 +200,10 @@ class MelodyModel(ABC):
     """A trained model of either kind (see the module)."""
 
     kind: ClassVar[str]        # "song" or "collection": what it learnt from
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # kind, inputs, sizes, training (presentation.display)
+
     reference: tuple           # the melodies it learnt from (core.note.Melody): what a new
                                # melody is compared with
     form = None                # a model of a collection: its tunes' forms, pickups, kind and

@@ -22,6 +22,8 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
 
 from ..core.note import Note
 from ..formats.musicxml import MARK_COLOR
@@ -36,6 +38,7 @@ VEROVIO_OPTIONS = {
     "pageHeight": 60000,       # the largest verovio takes; a longer song continues on more pages
     "scale": 40,
     "footer": "none",
+    "smuflTextFont": "none",   # no web font: music symbols in text become paths (glyphs_as_paths)
     # data-* attributes that read_svg needs to read the notes back from the SVG alone
     "svgAdditionalAttribute": ["note@pname", "note@oct", "note@dur", "note@dots",
                                "rest@dur", "rest@dots", "accid@accid", "accid@accid.ges",
@@ -182,11 +185,66 @@ def engrave(musicxml: bytes, page_width: int | None = None, encoded_breaks: bool
         toolkit.setOptions(options)
         if not toolkit.loadData(musicxml.decode("utf-8")):
             raise ValueError("verovio could not read the MusicXML")
-        pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)]
+        pages = [glyphs_as_paths(toolkit.renderToSVG(page), toolkit.getResourcePath())
+                 .replace('font-family="Times, serif"', f'font-family="{TEXT_FONTS}"')
+                 for page in range(1, toolkit.getPageCount() + 1)]
     finally:
         if encoded_breaks:
             verovio.enableLog(verovio.LOG_WARNING)
     return pages[0] if len(pages) == 1 else _stack(pages)
+
+
+MUSIC_FONT = "Leipzig"  # verovio's music font (its default)
+# The fonts of a score's words (verovio asks for "Times, serif"), with fonts for Hangul named,
+# so that librsvg and browsers take the same font for a Korean title rather than each its own
+# fallback (Debian: fonts-nanum; NanumMyeongjo is a serif with a bold face)
+TEXT_FONTS = "Times, 'DejaVu Serif', NanumMyeongjo, 'Noto Serif CJK KR', serif"
+_TEXT = re.compile(r"(<text\b[^>]*?(?<!/)>)((?:(?!<text\b).)*?</text>)", re.S)  # not <text/>
+_GLYPHS = re.compile(rf'<tspan font-family="{MUSIC_FONT}" font-size="([0-9.]+)px">([^<]*)</tspan>')
+
+
+def glyphs_as_paths(svg: str, resources: str) -> str:
+    """verovio's SVG with the music symbols of its texts (the note of a tempo mark, "♩ = 100")
+    drawn as paths from the music font's outlines: the SVG then needs no web font, and librsvg,
+    Inkscape and browsers draw it alike. A text that starts with symbols gets them as a path at
+    its start and the rest of it moved right by their advance; symbols elsewhere in a text
+    (melodygen writes none) stay as they are (tests/presentation/test_figures.py checks that
+    no SVG melodygen writes asks for the music font)."""
+    def replace(found: re.Match) -> str:
+        start, body = found.groups()
+        glyphs = _GLYPHS.findall(body)
+        if not glyphs:
+            return found.group(0)
+        first = re.sub(r"<[^>]+>|\s", "", body.split("<tspan font-family", 1)[0])
+        place = re.search(r'\bx="(-?[0-9.]+)" y="(-?[0-9.]+)"', start)
+        if first or place is None or "text-anchor" in start or len(glyphs) > 1:
+            return found.group(0)
+        (size, chars), (x, y) = glyphs[0], place.groups()
+        scale, advance, paths = float(size) / 1000, 0.0, []
+        for char in chars:
+            outline, width = _glyph(resources, f"{ord(char):04X}")
+            paths.append(f'<g transform="translate({float(x) + advance:g} {y}) scale({scale:g})">'
+                         f"{outline}</g>")
+            advance += width * scale
+        start = start.replace(f'x="{x}"', f'x="{float(x) + advance:g}" xml:space="preserve"', 1)
+        # the words after the symbols keep their spaces ("= 100"), and the indentation between
+        # the text's parts goes, so that every renderer spaces them alike
+        body = re.sub(r">\s+<", "><", _GLYPHS.sub("", body, count=1)).lstrip()
+        return "".join(paths) + start + body
+
+    return _TEXT.sub(replace, svg)
+
+
+@lru_cache(maxsize=64)
+def _glyph(resources: str, code: str) -> tuple[str, float]:
+    """The outline (an SVG path, in font units of 1000 an em) of music font glyph ``code`` and
+    its advance width, from verovio's resources."""
+    folder = Path(resources)
+    glyph = (folder / MUSIC_FONT / f"{code}.xml").read_text().strip()
+    outline = re.sub(r"^<g[^>]*>|</g>$", "", glyph)
+    table = (folder / f"{MUSIC_FONT}.xml").read_text()
+    metrics = re.search(rf'<g c="{code}"[^>]*h-a-x="([0-9.]+)"', table)
+    return outline, float(metrics[1]) if metrics else 0.0
 
 
 def _stack(pages: list[str]) -> str:

@@ -135,8 +135,8 @@ def scatter_png(evaluation: Evaluation) -> tuple[bytes, int, int, str, str] | No
     return _png(figure), wins, len(names), best_ppm.name, best_net.name
 
 
-def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
-    data = evaluation.data
+def models_table(evaluation: Evaluation) -> str:
+    """Every model's bits per note against the published figures, the best in bold."""
     published = evaluation.published()
     best = best_model(evaluation)
     rows = []
@@ -151,6 +151,15 @@ def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
                  f"<td>{model.accuracy_pitch:.1%}</td>",
                  f"<td>{model.seconds:.1f}</td>"]
         rows.append(f'<tr{" class=best" if model is best else ""}>{"".join(cells)}</tr>')
+    return "\n".join([
+        '<div class="wide"><table>',
+        '<tr><th class="name">model</th><th class="name">what</th><th>bits per note: pitch</th>'
+        "<th>published (Pearce 2005)</th><th>bits per note: pitch and length</th>"
+        "<th>pitch right</th><th>seconds</th></tr>", *rows, "</table></div>"])
+
+
+def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
+    data = evaluation.data
     folds = "".join(f"<th>{i}</th>" for i in range(1, len(evaluation.folds) + 1))
     fold_rows = "".join(
         f'<tr><td class="name">{_text(m.name)}</td>'
@@ -171,11 +180,7 @@ def report_html(evaluation: Evaluation, curves: bytes | None, scatter) -> str:
         "first one too, predicted from the notes before it. Bits per note: the mean over the "
         "folds of each fold's mean over its notes. "
         f"{_text(_tonics(evaluation))}{_text(_pretraining(evaluation))}</p>",
-        "<h2>The models</h2>", '<div class="wide"><table>',
-        '<tr><th class="name">model</th><th class="name">what</th><th>bits per note: pitch</th>'
-        "<th>published (Pearce 2005)</th><th>bits per note: pitch and length</th>"
-        "<th>pitch right</th><th>seconds</th></tr>",
-        *rows, "</table></div>",
+        "<h2>The models</h2>", models_table(evaluation),
         "<h2>Bits per note of the pitch, fold by fold</h2>",
         f'<div class="wide"><table><tr><th class="name">model</th>{folds}</tr>{fold_rows}'
         "</table></div>",

@@ -13,14 +13,37 @@ from ..core.errors import MelodyWarning
 FONTS = ("DejaVu Sans", "NanumGothic", "Noto Sans CJK KR", "Noto Sans CJK JP", "Droid Sans Fallback")
 
 
+# Slide-sized, 16:9: 1280 x 720 pixels at DPI, 12.8 x 7.2 inches.
+SLIDE = (12.8, 7.2)
+DPI = 100
+
+
 def loss_plot_png(title: str, histories: dict[str, tuple[list[float], list[float]]]) -> bytes:
-    """{model name: (loss per epoch, accuracy per epoch)} -> PNG bytes: loss (log scale) above,
-    accuracy below, one line per model."""
-    import matplotlib  # a Figure of its own draws with Agg: pyplot's backend stays the caller's
+    """{model name: (loss per epoch, accuracy per epoch)} -> PNG bytes (16:9, 1280 x 720): loss
+    (log scale) above, accuracy below, one line per model."""
+    return loss_plot(title, histories, "png")
+
+
+def loss_plot(title: str, histories: dict[str, tuple[list[float], list[float]]],
+              form: str = "png") -> bytes:
+    """The loss plot as ``form`` "png" or "svg" (its text drawn as paths: no font needed)."""
+    return draw(title, lambda figure: _draw(title, histories, figure), form)
+
+
+def draw(title: str, fill, form: str = "png", size=SLIDE) -> bytes:
+    """A Figure of its own (so pyplot's backend stays the caller's) of ``size`` inches, filled
+    by ``fill(figure)``, with fonts for ``title``, as PNG or SVG bytes."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({"font.family": plot_fonts(title)}):
-        return _draw(title, histories, Figure)
+    with matplotlib.rc_context({"font.family": plot_fonts(title), "svg.fonttype": "path",
+                                "svg.hashsalt": "melodygen"}):
+        figure = Figure(figsize=size, dpi=DPI)
+        fill(figure)
+        buffer = io.BytesIO()
+        metadata = {"Software": None} if form == "png" else {"Date": None, "Creator": None}
+        figure.savefig(buffer, format=form, metadata=metadata)
+        return buffer.getvalue()
 
 
 def plot_fonts(text: str) -> list[str]:
@@ -76,11 +99,11 @@ def _font_file_with(chars: set[str], font_manager) -> Path | None:
     return None
 
 
-def _draw(title, histories, Figure) -> bytes:
-    # margins fixed for this figure's labels: matplotlib's constrained layout measures every
-    # label first and took 0.2 s of the 0.4 s a plot costs
-    figure = Figure(figsize=(8, 6), dpi=100)
-    figure.subplots_adjust(left=0.1, right=0.97, top=0.94, bottom=0.08, hspace=0.08)
+def _draw(title, histories, figure) -> None:
+    # margins fixed for this figure's labels (inches: the y labels need 0.75 of the 12.8):
+    # matplotlib's constrained layout measures every label first and took 0.2 s of the 0.4 s
+    # a plot costs
+    figure.subplots_adjust(left=0.075, right=0.985, top=0.93, bottom=0.085, hspace=0.08)
     loss_axes, accuracy_axes = figure.subplots(2, 1, sharex=True)
     for name, (loss, accuracy) in histories.items():
         epochs = range(1, len(loss) + 1)
@@ -95,6 +118,3 @@ def _draw(title, histories, Figure) -> bytes:
     accuracy_axes.set_xlabel("epoch")
     accuracy_axes.set_ylim(0, 102)
     accuracy_axes.grid(True, alpha=0.3)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()

@@ -16,6 +16,7 @@ from typing import Callable, Mapping, Sequence
 from ..core.keys import Key, melody_key
 from ..core.note import Melody, Note
 from ..core.versions import versions
+from ..formats.files import prepare_folder
 from ..formats.midi import midi_bytes
 from ..formats.musicxml import musicxml_bytes
 from ..formats.notation import note_label
@@ -23,8 +24,11 @@ from ..learning.song.experiment import ModelRun, SongRun
 from .audio import wav_bytes
 from .engrave import PHONE_PAGE_WIDTH, score_svg
 from .folder import RunFolder
-from .plot import loss_plot_png
-from .report import REPORT, write_report
+from .figures import note_grid_svg, rasterizer, svg_to_png
+from .language import check_language
+from .plot import loss_plot, loss_plot_png
+from .report import REPORT, grid_rows, write_report
+from .surprise import song_surprise
 from .summary import PREDICTIONS, AmbiguousContext, MelodyFiles, ModelSummary, RunSummary
 
 SUMMARY = "summary.json"
@@ -100,6 +104,24 @@ def in_song_time(song: Melody, predicted: Sequence[Note], wrong, key: Key | None
     return song.with_notes([note for note, _ in tidy], title), marks
 
 
+def prediction(song: Melody, result: ModelSummary, kind: str, key: Key | None = None
+               ) -> tuple[Melody, dict[int, str], str]:
+    """Prediction ``kind`` ("one-step", "full-song") of a model of ``song`` as it is written:
+    the melody (a one-step prediction in the song's time), its marks (the wrong notes) and the
+    subtitle of its score."""
+    title = f"{song.title} - {result.name} {kind.replace('-', ' ')} prediction"
+    wrong, predicted = result.wrong(kind), result.predictions[kind]
+    if kind == "one-step":
+        melody, marks = in_song_time(song, predicted, wrong, key, title)
+    else:
+        melody, marks = song.with_notes(predicted, title), {p: str(p) for p in wrong}
+    window = len(predicted) - result.samples
+    subtitle = (f"the song's first {window} notes, then {result.samples} predicted:\n"
+                f"{result.samples - len(wrong)} right, {len(wrong)} wrong"
+                + (" (red, numbered)" if wrong else ""))
+    return melody, marks, subtitle
+
+
 def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) -> RunSummary:
     """Everything a run found, without files (those are added as they are written); ``made``:
     the summaries of models made already, by name (the others are made here)."""
@@ -113,7 +135,8 @@ def build_summary(run: SongRun, made: Mapping[str, ModelSummary] | None = None) 
                                         for note, samples_ in found.followers))
                  for found in run.ambiguous()]
     return RunSummary(run.melody, window, len(run.dataset), run.ceiling, notes, run.config,
-                      versions(), models, key=melody_key(run.melody), ambiguous=ambiguous)
+                      versions(), models, key=melody_key(run.melody), ambiguous=ambiguous,
+                      surprise=song_surprise(run))
 
 
 def model_summary(run: SongRun, model: ModelRun) -> ModelSummary:
@@ -144,17 +167,19 @@ class RunWriter:
 
     ``models``: the names of the run's models, in order (for the count of steps);
     ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
-    ``progress`` (settable between parts) hears of each melody, the plot and the report
-    before they are written."""
+    ``figures``: the pictures for slides too, SVG and PNG (``write_figures``); ``lang``: the
+    report's language ("en", "ko"); ``progress`` (settable between parts) hears of each
+    melody, the plot and the report before they are written."""
 
     def __init__(self, folder: str | Path, models: Sequence[str], *, scores: bool = True,
-                 audio: bool = True, report: bool = True,
-                 progress: FileProgress | None = None) -> None:
-        self.folder = RunFolder(folder)
+                 audio: bool = True, report: bool = True, figures: bool = False,
+                 lang: str = "en", progress: FileProgress | None = None) -> None:
+        self.folder = RunFolder(prepare_folder(folder))
+        self.figures, self.lang = figures, check_language(lang)
         self._held = _Held(self.folder.path)  # the files of song() and model(), until finish()
         self.scores, self.audio, self.report = scores, audio, report
         self.progress = progress
-        self._steps = 1 + len(PREDICTIONS) * len(models) + 1 + report
+        self._steps = 1 + len(PREDICTIONS) * len(models) + 1 + report + figures
         self._step = 0
         self._phone: dict[str, bytes] | None = {} if report else None  # phone layouts, by SVG name
         self._original: MelodyFiles | None = None
@@ -181,20 +206,10 @@ class RunWriter:
             self.song(run.melody)
         key = self._original.key
         result = self._models[model.spec.name] = model_summary(run, model)
-        window, samples = run.config.window, len(run.dataset)
         for kind in PREDICTIONS:
             stem = f"{model.spec.name}-{kind}"
             self._announce(stem)
-            title = f"{run.melody.title} - {model.spec.name} {kind.replace('-', ' ')} prediction"
-            wrong = result.wrong(kind)
-            predicted = result.predictions[kind]
-            if kind == "one-step":
-                melody, marks = in_song_time(run.melody, predicted, wrong, key, title)
-            else:
-                melody, marks = run.melody.with_notes(predicted, title), {p: str(p) for p in wrong}
-            subtitle = (f"the song's first {window} notes, then {samples} predicted:\n"
-                        f"{samples - len(wrong)} right, {len(wrong)} wrong"
-                        + (" (red, numbered)" if wrong else ""))
+            melody, marks, subtitle = prediction(run.melody, result, kind, key)
             result.outputs[kind] = self._write(stem, melody, marks=marks, subtitle=subtitle,
                                                key=key)
 
@@ -217,9 +232,12 @@ class RunWriter:
                      for m in run.models}
         self.folder.write(LOSS_PLOT, loss_plot_png(run.melody.title, histories))
         summary.loss_plot = LOSS_PLOT
+        if self.figures:
+            self._announce("figures")
+            write_figures(summary, self.folder, self.lang)
         if self.report:
             self._announce(REPORT)
-            write_report(summary, self.folder, self._phone)
+            write_report(summary, self.folder, self._phone, self.lang)
             summary.report = REPORT
         write_summary(summary, self.folder)
         summary.removed = self.folder.finish()
@@ -227,15 +245,54 @@ class RunWriter:
 
 
 def write_outputs(run: SongRun, folder: str | Path, *, scores: bool = True, audio: bool = True,
-                  report: bool = True, progress: FileProgress | None = None) -> RunSummary:
-    """Write every file of ``run`` into ``folder`` (which must exist) and return the summary.
-    ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs, report.html;
-    ``progress`` hears of each melody, the plot and the report before they are written.
-    Files of an earlier run in ``folder`` that this one does not write are removed at the end
-    (``summary.removed``)."""
+                  report: bool = True, figures: bool = False, lang: str = "en",
+                  progress: FileProgress | None = None) -> RunSummary:
+    """Write every file of ``run`` into ``folder`` (made with its parents when missing) and
+    return the summary. ``scores``, ``audio``, ``report``: write the SVG scores, the WAVs,
+    report.html; ``figures``: the pictures for slides, SVG and PNG (``write_figures``; PNG
+    needs rsvg-convert); ``lang``: the report's language ("en", "ko"); ``progress`` hears of
+    each melody, the plot and the report before they are written. Files of an earlier run in
+    ``folder`` that this one does not write are removed at the end (``summary.removed``)."""
+    if figures:
+        rasterizer()  # before any work: PNG needs rsvg-convert
     writer = RunWriter(folder, [model.spec.name for model in run.models], scores=scores,
-                       audio=audio, report=report, progress=progress)
+                       audio=audio, report=report, figures=figures, lang=lang, progress=progress)
     return writer.finish(run)
+
+
+def write_figures(summary: RunSummary, folder: RunFolder, lang: str = "en") -> list[str]:
+    """The pictures of a run for slides, each as SVG and PNG (16:9 plots, scores 1920 pixels
+    wide): the loss plot (``loss``), the note grid (``notes``), the window (``window``), the
+    song's ambiguous contexts (``contexts``), the surprise along the song (``surprise``), each
+    model's surprise on the score (``MODEL-surprise``), and a PNG of every score written
+    (``original.png``, ``MODEL-one-step.png``, ...). Returns the names written."""
+    from .lesson import contexts_score_svg, model_surprise_score, surprise_plot, window_picture
+
+    title = summary.melody.title
+    histories = {name: (model.loss, model.accuracy) for name, model in summary.models.items()}
+    svgs = {"loss": loss_plot(title, histories, "svg"),
+            "notes": note_grid_svg(grid_rows(summary, lang)) if grid_rows(summary, lang) else None,
+            "window": window_picture(summary, lang), "contexts": contexts_score_svg(summary)}
+    pngs = {}
+    if summary.surprise:
+        svgs["surprise"], pngs["surprise"] = surprise_plot(summary, "svg"), surprise_plot(summary)
+        for name in summary.surprise_bits():
+            svgs[f"{name}-surprise"] = model_surprise_score(summary, name)
+    written = []
+    for stem, svg in svgs.items():
+        if svg is None:
+            continue
+        written.append(folder.write(f"{stem}.svg", svg).name)
+        if f"{stem}.png" not in folder.written:  # loss.png is the run's own already
+            png = pngs.get(stem) or svg_to_png(svg)
+            written.append(folder.write(f"{stem}.png", png).name)
+    scores = [summary.original] + [files for model in summary.models.values()
+                                   for files in model.outputs.values()]
+    for files in scores:
+        if files is not None and files.svg:
+            png = svg_to_png((folder.path / files.svg).read_bytes())
+            written.append(folder.write(files.svg.replace(".svg", ".png"), png).name)
+    return written
 
 
 def write_summary(summary, folder: RunFolder) -> Path:

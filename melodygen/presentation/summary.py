@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core import display
 from ..core.form import Form
 from ..core.keys import Key
 from ..core.note import Melody, Note, notes_json
@@ -18,6 +19,7 @@ from ..generation.config import GenerateConfig
 from ..generation.stats import MelodyStats
 from ..learning.interface import MelodyModel
 from ..learning.song.config import ModelSpec, TrainConfig
+from .surprise import NoteSurprise, by_model
 
 PREDICTIONS = ("one-step", "full-song")  # the two predictions of every model, as file names say
 
@@ -173,11 +175,29 @@ class RunSummary:
     key: Key | None = None                # the song's key: every note is spelt in it
     ambiguous: list[AmbiguousContext] = field(default_factory=list)  # in song order
     removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
+    surprise: list[NoteSurprise] = field(default_factory=list)  # every model's, note by note
+
+    def __repr__(self) -> str:
+        written = self.report or "no report"
+        return f"RunSummary({self.melody.title}: {', '.join(self.models)}; {written})"
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # the verdict and the table (presentation.display)
 
     @property
     def time_signature(self) -> str:
         beats, unit = self.melody.time_signature
         return f"{beats}/{unit}"
+
+    def surprise_bits(self) -> dict[str, dict[int, float]]:
+        """{model: {note index: bits}} of the models that kept their probabilities."""
+        return by_model(self.surprise)
+
+    def surprise_rows(self) -> dict[str, list[NoteSurprise]]:
+        out: dict[str, list[NoteSurprise]] = {}
+        for row in self.surprise:
+            out.setdefault(row.model, []).append(row)
+        return out
 
     def to_json(self) -> dict:
         melody, config = self.melody, self.config
@@ -195,6 +215,11 @@ class RunSummary:
             "versions": self.versions,
             "models": {name: model.to_json(self.key) for name, model in self.models.items()},
         }
+        if self.surprise:  # {model: {"notes": [...], "bits": [...], "entropy": [...]}}
+            out["surprise"] = {name: {"notes": [row.note for row in rows],
+                                      "bits": [round(row.information_content, 6) for row in rows],
+                                      "entropy": [round(row.entropy, 6) for row in rows]}
+                               for name, rows in self.surprise_rows().items()}
         if self.original is not None:
             out["original"] = self.original.to_json()
         if self.loss_plot is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..formats.notation import note_label, tokens_text
 from ..learning.song.experiment import short_of_target, stopped_short
+from .language import and_join, say, words
 from .summary import AmbiguousContext, ModelSummary, RunSummary
 
 
@@ -26,9 +27,7 @@ class Verdict:
     lesson: str | None = None  # the stateless LSTM derails too: state, not the LSTM (or a hint
                                # to run all the models)
 
-# how a model can know where in the song it is -> the words of its group in the headline
-MEMORIES = {"none": "Without state", "state": "with state",
-            "attention": "with attention to every note before"}
+KINDS = ("none", "state", "attention")  # how a model can know where in the song it is
 
 
 def memory(model: ModelSummary) -> str:
@@ -38,14 +37,10 @@ def memory(model: ModelSummary) -> str:
     return "attention" if model.spec.remembers else "none"
 
 
-def and_join(words: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _notes(positions) -> str:
+def _notes(positions, lang: str = "en") -> str:
     positions = list(positions)
-    return ("note " if len(positions) == 1 else "notes ") + and_join([str(p) for p in positions])
+    joined = and_join([str(p) for p in positions], lang)
+    return say("note n" if len(positions) == 1 else "notes n", lang, n=joined)
 
 
 def context_before(summary: RunSummary, position: int) -> AmbiguousContext | None:
@@ -53,23 +48,24 @@ def context_before(summary: RunSummary, position: int) -> AmbiguousContext | Non
     return next((context for context in summary.ambiguous if position in context.positions), None)
 
 
-def _outcomes(models: list[ModelSummary], summary: RunSummary) -> str:
+def _outcomes(models: list[ModelSummary], summary: RunSummary, lang: str) -> str:
     """What some models do replaying the song: "mlp derails at note 8, where ...; lstm at ..."."""
     carry = [model.name for model in models if model.first_wrong_full_song is None]
     derail = [model for model in models if model.first_wrong_full_song is not None]
     parts = []
     if carry:
-        parts.append(f"{and_join(carry)} {'carries' if len(carry) == 1 else 'carry'} the whole song")
+        parts.append(say("carries", lang, names=and_join(carry, lang),
+                         ies="ies" if len(carry) == 1 else "y"))
     at: dict[int, list[str]] = {}  # first wrong note -> the models that derail there
     for model in derail:
         at.setdefault(model.first_wrong_full_song, []).append(model.name)
     for number, (first, names) in enumerate(at.items()):
-        verb = ("derails " if len(names) == 1 else "derail ") if number == 0 else ""
         cause = ""
         if not models[0].spec.remembers and context_before(summary, first) is not None:
-            cause = (f", where the {summary.window} notes before it recur in the song with "
-                     "another next note")
-        parts.append(f"{and_join(names)} {verb}at note {first}{cause}")
+            cause = say("cause", lang, window=summary.window)
+        parts.append(say("derail first" if number == 0 else "derail next", lang,
+                         names=and_join(names, lang), s="s" if len(names) == 1 else "",
+                         n=first, cause=cause))
     return ", ".join(parts)
 
 
@@ -81,32 +77,31 @@ def _grouped(models: list[ModelSummary], key) -> list[list[ModelSummary]]:
     return list(groups.values())
 
 
-def _why(group: list[ModelSummary], summary: RunSummary) -> str:
+def _why(group: list[ModelSummary], summary: RunSummary, lang: str) -> str:
     """Why the models of ``group`` derail where they do (they derail alike)."""
-    model, names, many = group[0], and_join([m.name for m in group]), len(group) > 1
+    model, many = group[0], len(group) > 1
     first, key, window = model.first_wrong_full_song, summary.key, summary.window
-    they, s = ("they", "") if many else ("it", "s")
+    plural = {"names": and_join([m.name for m in group], lang), "n": first,
+              "they": "they" if many else "it", "s": "" if many else "s",
+              "their": "their" if many else "its", "es": "" if many else "es",
+              "ve": "ve" if many else "s", "right": model.one_step_right,
+              "samples": model.samples, "epochs": model.epochs, "window": window}
     context = context_before(summary, first)
     if context is not None and not model.spec.remembers:
         here = next(note for note, positions in context.followers if first in positions)
-        others = [(note, positions) for note, positions in context.followers if first not in positions]
-        elsewhere = "; ".join(f"{note_label(note, key)} at {_notes(positions)}"
-                              for note, positions in others)
+        elsewhere = "; ".join(say("at", lang, note=note_label(note, key),
+                                  where=_notes(positions, lang))
+                              for note, positions in context.followers if first not in positions)
         played = model.predictions.get("full-song", ())
-        plays = (f"; here {they} play{s} {note_label(played[first - 1], key)}"
+        plays = (say("plays", lang, note=note_label(played[first - 1], key), **plural)
                  if len(played) >= first else "")
-        return (f"{names} derail{s} at note {first}: the {window} notes before it, "
-                f"{tokens_text(context.context, key)}, come {len(context.positions)} times in the "
-                f"song, followed by {note_label(here, key)} here and by {elsewhere}. A model that "
-                f"sees only those {window} notes cannot tell the places apart{plays}, and from "
-                f"there {they} feed{s} on {'their' if many else 'its'} own notes.")
+        return say("why context", lang, context=tokens_text(context.context, key),
+                   count=len(context.positions), here=note_label(here, key),
+                   elsewhere=elsewhere, plays=plays, **plural)
     if model.spec.remembers:
-        return (f"{names} derail{s} at note {first} even with {memory(model)}: {they} had not learnt the "
-                f"song when training stopped ({model.one_step_right} of {model.samples} next "
-                f"notes right in one step, {model.epochs} epochs).")
-    return (f"{names} derail{s} at note {first}, a note {they} do{'' if many else 'es'} not "
-            f"predict right even from the real song: {they} ha{'ve' if many else 's'} not learnt "
-            f"the song ({model.one_step_right} of {model.samples} next notes right in one step).")
+        return say("why remembers", lang, memory=words("memory", lang)[KINDS.index(memory(model))],
+                   **plural)
+    return say("why unlearnt", lang, **plural)
 
 
 def _played(model: ModelSummary) -> object:
@@ -115,16 +110,27 @@ def _played(model: ModelSummary) -> object:
     return notes[first - 1] if first and len(notes) >= first else None
 
 
-def verdict(summary: RunSummary) -> Verdict:
-    """The verdict of a run: a headline and the sentences behind it."""
+def cap_warning(model: ModelSummary, recipe: str, lang: str = "en") -> str:
+    """What to say of a model whose epochs ended before its predictions reached the target."""
+    if lang == "en":
+        return short_of_target(model.name, recipe, model.epochs, model.one_step_right,
+                               model.samples, model.target_right)
+    ended = say("ended fast" if recipe == "fast" else "ended lecture", lang, epochs=model.epochs)
+    return say("short of target", lang, name=model.name, ended=ended, right=model.one_step_right,
+               samples=model.samples, target=model.target_right)
+
+
+def verdict(summary: RunSummary, lang: str = "en") -> Verdict:
+    """The verdict of a run: a headline and the sentences behind it, in ``lang``."""
     models = list(summary.models.values())
-    groups = [(words, [model for model in models if memory(model) == kind])
-              for kind, words in MEMORIES.items()]
-    groups = [(words, group) for words, group in groups if group]
-    headline = "; ".join(f"{words}, {_outcomes(group, summary)}" for words, group in groups) + "."
+    groups = [(phrase, [model for model in models if memory(model) == kind])
+              for kind, phrase in zip(KINDS, words("groups", lang))]
+    groups = [(phrase, group) for phrase, group in groups if group]
+    headline = "; ".join(f"{phrase}, {_outcomes(group, summary, lang)}"
+                         for phrase, group in groups) + "."
     headline = headline[0].upper() + headline[1:]
     derailed = [model for model in models if model.first_wrong_full_song is not None]
-    details = [_why(group, summary) for group in _grouped(derailed, lambda m: (
+    details = [_why(group, summary, lang) for group in _grouped(derailed, lambda m: (
         memory(m), m.first_wrong_full_song, _played(m),
         None if context_before(summary, m.first_wrong_full_song) and not m.spec.remembers
         else (m.one_step_right, m.epochs)))]
@@ -133,35 +139,29 @@ def verdict(summary: RunSummary) -> Verdict:
                 if model.spec.remembers and model.first_wrong_full_song is None]
     window, samples, ceiling = summary.window, summary.samples, summary.window_ceiling
     if summary.ambiguous:
-        got = ", ".join(f"{model.name} {'gets ' if number == 0 else ''}{model.one_step_right}"
-                        for number, model in enumerate(stateless))
-        capped = "every model without state" if all(memory(m) != "attention" for m in models) \
-            else f"every model that sees no more than {window} notes"
-        details.append(
-            f"In one step, from the real song, the {len(summary.ambiguous)} contexts of {window} "
-            f"notes in the table below cap {capped} at {ceiling} of {samples}"
-            + (f" ({got})." if stateless else "."))
+        got = ", ".join(f"{model.name} {'gets ' if number == 0 and lang == 'en' else ''}"
+                        f"{model.one_step_right}" for number, model in enumerate(stateless))
+        capped = (say("capped all", lang) if all(memory(m) != "attention" for m in models)
+                  else say("capped window", lang, window=window))
+        details.append(say("ceiling", lang, count=len(summary.ambiguous), window=window,
+                           capped=capped, ceiling=ceiling, samples=samples,
+                           got=f" ({got})." if stateless else "."))
     else:
-        details.append(f"No {window} notes of this song come twice with another next note: a "
-                       f"model without state can learn all {samples} next notes.")
+        details.append(say("no context", lang, window=window, samples=samples))
     for group in _grouped(carriers, lambda m: (memory(m), m.one_step_right)):
         many = len(group) > 1
-        how = (f"carr{'y' if many else 'ies'} {'their' if many else 'its'} state from window to "
-               "window across the song" if memory(group[0]) == "state" else
-               f"look{'' if many else 's'} back at every note before, by attention")
-        details.append(
-            f"{and_join([m.name for m in group])} {how}, so the same {window} notes at two "
-            f"places of the song are not the same for {'them' if many else 'it'}: "
-            f"{group[0].one_step_right} of {samples} in one step, and the whole song replayed "
-            f"from its first {window} notes.")
-    warnings = [short_of_target(model.name, summary.config.recipe, model.epochs,
-                                model.one_step_right, model.samples, model.target_right)
-                for model in models
+        details.append(say("carry state" if memory(group[0]) == "state" else "carry attention",
+                           lang, names=and_join([m.name for m in group], lang),
+                           ies="y" if many else "ies", s="" if many else "s",
+                           their="their" if many else "its", them="them" if many else "it",
+                           window=window, right=group[0].one_step_right, samples=samples))
+    warnings = [cap_warning(model, summary.config.recipe, lang) for model in models
                 if stopped_short(model.reached_epoch, model.one_step_right, model.target_right)]
-    return Verdict(headline, details, warnings, _lesson(stateless, carriers))
+    return Verdict(headline, details, warnings, _lesson(stateless, carriers, lang))
 
 
-def _lesson(window_models: list[ModelSummary], carriers: list[ModelSummary]) -> str | None:
+def _lesson(window_models: list[ModelSummary], carriers: list[ModelSummary],
+            lang: str) -> str | None:
     """What the run teaches beyond its headline: a stateless LSTM, or a Transformer limited to
     a few notes, derails where the window models do while the models that remember the song do
     not: what carries the song is the context a model sees, not its kind of network."""
@@ -170,24 +170,15 @@ def _lesson(window_models: list[ModelSummary], carriers: list[ModelSummary]) -> 
     short = [model for model in window_models
              if model.spec.family == "transformer" and model.first_wrong_full_song is not None]
     attending = [model for model in carriers if model.spec.family == "transformer"]
-    limited = (f"the Transformer limited to the last {short[0].spec.context} notes "
-               f"({short[0].name})") if short else ""
     if failing_lstm and carriers:
         lstm = failing_lstm[0]
         if short and attending:
-            return (f"The stateless LSTM ({lstm.name}) derails too, at note "
-                    f"{lstm.first_wrong_full_song}, and so does {limited}: what carries the song "
-                    "is the context a model sees (its state, or attention to every note before), "
-                    "not the kind of network.")
-        return (f"The stateless LSTM ({lstm.name}) derails too, at note "
-                f"{lstm.first_wrong_full_song}: what carries the song is the state, not the LSTM.")
+            return say("lesson both", lang, lstm=lstm.name, n=lstm.first_wrong_full_song,
+                       k=short[0].spec.context, short=short[0].name)
+        return say("lesson lstm", lang, lstm=lstm.name, n=lstm.first_wrong_full_song)
     if short and attending:
-        return (f"{limited[0].upper()}{limited[1:]} derails at note "
-                f"{short[0].first_wrong_full_song} as a model of a window does, while "
-                f"{attending[0].name}, attending to every note before, does not: what carries "
-                "the song is the context a model sees, not attention itself.")
+        return say("lesson attention", lang, k=short[0].spec.context, short=short[0].name,
+                   n=short[0].first_wrong_full_song, attending=attending[0].name)
     if carriers and not lstms and any(m.first_wrong_full_song for m in window_models):
-        return ("Run it with --model all to see that an LSTM without state derails as well: "
-                "the lesson is state, not the LSTM.")
+        return say("lesson hint", lang)
     return None
-

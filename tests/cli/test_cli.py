@@ -153,7 +153,7 @@ def test_model_all(all_run):
     assert {path.name for path in folder.iterdir()} >= lecture_files(MODELS)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert list(summary["models"]) == list(MODELS)
-    assert [line.split()[0] for line in out.splitlines()[3:7]] == list(MODELS)
+    assert [line.split()[0] for line in out.splitlines()[3:3 + len(MODELS)]] == list(MODELS)
 
 
 def test_real_entry_point(tmp_path):
@@ -251,7 +251,7 @@ def test_output_folder_in_proc(no_training):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--model", "gru"], "unknown model 'gru'; known: mlp, lstm, stateful, stateful2 or all"),
+    (["--model", "gru"], "unknown model 'gru'; known: mlp, lstm, stateful, stateful2, transformer, transformer4 or all"),
     (["--epochs", "0"], "epochs must be at least 1, got 0"),
     (["--learning-rate", "-1"], "learning rate must be positive, got -1.0"),
 ])

@@ -59,7 +59,8 @@ def test_essen_kinder_counts(tmp_path, env):
 
 @pytest.mark.parametrize("source, message", [
     ("nowhere", "nowhere: no such file, folder or collection (named collections: essen, "
-                "essen/kinder, essen/NAME, ryansMammoth, oneills1850, airdsAirs, miscFolk)"),
+                "essen/kinder, essen/NAME, ryansMammoth, oneills1850, airdsAirs, miscFolk, "
+                "chorales)"),
     ("essen/nope", "essen/nope: no Essen file 'nope'; known: kinder, "),
 ])
 def test_a_bad_source_is_one_line_and_exit_2(tmp_path, env, source, message):

@@ -170,7 +170,8 @@ def test_a_terminal_sees_every_wait(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["nabya"], "unknown song 'nabya' (did you mean 'nabiya'?); bundled songs: "),
     (["nabiya", "--model", "stateful3"],
-     "unknown model 'stateful3' (did you mean 'stateful'?); known: mlp, lstm, stateful, stateful2 or all"),
+     "unknown model 'stateful3' (did you mean 'stateful'?); known: mlp, lstm, stateful, "
+     "stateful2, transformer, transformer4 or all"),
     (["train", "nabiya", "--model", "mlpp"],
      "unknown model 'mlpp' (did you mean 'mlp'?); known: mlp, lstm, stateful, stateful2"),
     (["--model", "mlp", "nabiya"],

@@ -9,6 +9,8 @@ import re
 import pytest
 from external import run_melodygen
 
+from melodygen.learning.song.config import MODELS
+
 ARGS = ("nabiya", "--model", "all", "--epochs", 30, "--seed", 7, "--quiet")
 TIMED = ("summary.json", "report.html")  # the files that show training times
 
@@ -43,7 +45,8 @@ def test_same_seed_same_files(runs):
 
 def test_same_seed_same_summary_but_times(runs):
     first, second = (json.loads(files["summary.json"]) for files in runs)
-    assert [len(model["history"]["loss"]) for model in first["models"].values()] == [30] * 4
+    assert [len(model["history"]["loss"]) for model in first["models"].values()] == \
+        [30] * len(MODELS)
     assert without_times(first) == without_times(second)
 
 
@@ -56,7 +59,8 @@ def test_same_seed_same_report_but_times(runs):
         """The page with its training times (table cells "0.73", "epochs in 0.73 s") masked."""
         text, cells = re.subn(r"<td>\d+\.\d\d</td>", "<td>SECONDS</td>", html.decode())
         text, phrases = re.subn(r"epochs in \d+\.\d\d s", "epochs in SECONDS s", text)
-        assert (cells, phrases) == (4, 4), "the report shows training times elsewhere now"
+        assert (cells, phrases) == (len(MODELS), len(MODELS)), \
+            "the report shows training times elsewhere now"
         return text
 
     assert masked(first["report.html"]) == masked(second["report.html"])

@@ -179,3 +179,23 @@ def test_long_titles_are_wrapped_to_the_page():
     assert "first line" in texts and "second line" in texts
     title = [text for text in texts if "long title" in text]
     assert len(title) >= 3 and all(len(line) <= PHONE_PAGE_WIDTH // 26 for line in title)
+
+
+def test_music_symbols_of_texts_become_paths_and_empty_texts_stay():
+    """The tempo mark's note drawn as a path, its words kept with their spaces; a self-closing
+    <text/> before it is left alone (it once made the search span two texts)."""
+    from melodygen.presentation.engrave import glyphs_as_paths
+
+    import verovio
+    resources = verovio.toolkit().getResourcePath()
+    svg = ('<g><text y="3" font-size="0px" />\n<g class="staff"/></g><g class="tempo">'
+           '<text x="735" y="1384" font-size="0px">\n <tspan class="rend"><tspan class="text">'
+           '<tspan font-family="Leipzig" font-size="720px">\uECA5</tspan></tspan></tspan>\n '
+           '<tspan class="text"><tspan font-size="405px"> = </tspan></tspan></text></g>')
+    out = glyphs_as_paths(svg, resources)
+    assert out.startswith('<g><text y="3" font-size="0px" />\n<g class="staff"/></g>')
+    assert "Leipzig" not in out
+    assert '<g transform="translate(735 1384) scale(0.72)"><path transform="scale(1,-1)" d="M203 126' in out
+    assert ('<text x="952.44" xml:space="preserve" y="1384" font-size="0px"><tspan class="rend">'
+            '<tspan class="text"></tspan></tspan><tspan class="text"><tspan font-size="405px"> = '
+            '</tspan></tspan></text>') in out

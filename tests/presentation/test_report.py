@@ -20,6 +20,7 @@ from melodygen.formats.midi import read_midi
 from melodygen.learning.song.config import model_spec
 from melodygen.learning.song.experiment import ModelRun, SongRun, prepare
 from melodygen.presentation import folder as folder_module
+from melodygen.presentation import report
 from melodygen.presentation import run_files as outputs
 from melodygen.presentation.folder import MANIFEST
 from melodygen.presentation.audio import wav_to_samples
@@ -120,10 +121,12 @@ def test_the_page_inlines_the_scores_and_plays_the_files_beside_it(written):
     page = (folder / "report.html").read_text(encoding="utf-8")
     elements = Elements(page)
     scores = [attrs for attrs in elements.all("div") if attrs.get("class") == "score"]
-    assert len(scores) == 5
+    assert len(scores) == 6  # the song's ambiguous contexts marked, the song, 4 predictions
+    assert scores[0]["aria-label"].startswith("The song, with the note after each of its ambiguous")
     assert len(SCORE.findall(page)) == len(PHONE_SCORE.findall(page)) == 5
     assert [a["src"] for a in elements.all("audio")] == [f"{s}.wav" for s in STEMS]
-    links = [a["href"] for a in elements.all("a") if not a["href"].startswith("#")]
+    assert [a["href"] for a in elements.all("a") if a["href"].startswith("https:")] == [report.BLOG]
+    links = [a["href"] for a in elements.all("a") if a["href"][0] not in "#h"]
     assert links == [f"{s}.{ext}" for s in STEMS for ext in ("mid", "musicxml", "svg", "wav")]
     assert all((folder / name).is_file() for name in links)
     plots = [a["src"] for a in elements.all("img")]
@@ -164,7 +167,8 @@ def test_no_scores_no_audio_no_report(tmp_path):
 def test_report_without_scores_or_audio_has_tables_only(tmp_path):
     outputs.write_outputs(made_up_run(), tmp_path, scores=False, audio=False)
     elements = Elements((tmp_path / "report.html").read_text(encoding="utf-8"))
-    assert not elements.all("svg") and not elements.all("audio")
+    assert not elements.all("audio")
+    assert [attrs.get("viewbox") for attrs in elements.all("svg")] == ["0 0 473 124"]  # the window
     assert [table.get("class") for table in elements.all("table")] == ["contexts", None, None]
 
 
@@ -187,12 +191,13 @@ def test_the_verdict_comes_first_with_the_ambiguous_contexts(written):
         "mlp derails at note 8: the 4 notes before it, f8 d8 d4 c8, come 3 times in the song, "
         "followed by d8 here and by e8 at notes 22 and 49.")
     assert "cap every model without state at 46 of 50 (mlp gets 46)" in text
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", verdict[1])
-    assert rows == [
-        ("f8 d8 d4 c8", "e8 at notes 22, 49; d8 at note 8 (mlp derails at note 8)", "2 of 3"),
-        ("e8 e8 e8 f8", "d8 at note 19; g4 at note 41", "1 of 2"),
-        ("d8 d8 d8 d8", "d8 at note 32; e8 at note 33", "1 of 2"),
-        ("e8 e8 e8 e8", "e8 at note 39; f8 at note 40", "1 of 2"),
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
+                      verdict[1])
+    assert rows == [  # lettered as on the score of the contexts
+        ("A", "f8 d8 d4 c8", "e8 at notes 22, 49; d8 at note 8 (mlp derails at note 8)", "2 of 3"),
+        ("B", "e8 e8 e8 f8", "d8 at note 19; g4 at note 41", "1 of 2"),
+        ("C", "d8 d8 d8 d8", "d8 at note 32; e8 at note 33", "1 of 2"),
+        ("D", "e8 e8 e8 e8", "e8 at note 39; f8 at note 40", "1 of 2"),
     ]
     assert "Warning" not in text
 
@@ -286,7 +291,7 @@ def test_chromium_opens_the_report_without_console_errors(written, tmp_path):
     result = chromium(tmp_path, "--dump-dom", (folder / "report.html").as_uri())
     assert [line for line in result.stderr.splitlines() if ":CONSOLE" in line] == []
     dom = Elements(result.stdout)
-    assert len([a for a in dom.all("div") if a.get("class") == "score"]) == 5
+    assert len([a for a in dom.all("div") if a.get("class") == "score"]) == 6  # the contexts' too
     assert len(SCORE.findall(result.stdout)) == 5  # the five engraved scores, as SVG elements
     assert len(dom.all("audio")) == 5
 

@@ -9,7 +9,7 @@ Pitches are relative to the tune's tonic (``relative_pitch``): the interval in s
 tonic in the octave of middle C, clipped to +-``RELATIVE_RANGE``. A model of intervals from the
 tonic learns from a tune in G what it learns from the same tune in F, and turns back into
 absolute pitches exactly, given the tonic. The tonic comes from the tune's key as its file gives
-it (ABC ``K:``), else from the notes (``core.keys.song_key``).
+it (ABC ``K:``), else from the notes (``core.keys.melody_key``).
 
 ``encode_song`` gives one row per event, the model's input and target at that step; ``Column``
 names the columns, which the encoder, the network (``network.py``), the training and the
@@ -43,7 +43,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ...core.keys import song_key
+from ...core.keys import melody_key
 from ...core.note import Melody, Note
 
 RELATIVE_RANGE = 36                  # semitones either side of the tonic
@@ -136,7 +136,7 @@ def note_events(melody: Melody) -> list[NoteEvent]:
 def tonic(melody: Melody) -> int:
     """The tonic's pitch class (0 = C): of the key its file gives (ABC's ``K:``, a MIDI key
     signature), else of the key found in its notes (C when the melody has none)."""
-    key = melody.key if melody.key is not None else song_key(melody)
+    key = melody_key(melody)
     return key.tonic if key is not None else 0
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from ...core.collection import Collection
 from ...core.errors import ConfigError, MelodyError
 from ...core.form import FormFacts
-from ...core.keys import Key, song_key
+from ...core.keys import Key, melody_key
 from ...core.note import DEFAULT_TEMPO, Melody
 from ...core.versions import versions
 from ...formats import cache
@@ -126,7 +126,7 @@ class CollectionModel(MelodyModel):
     def key(self) -> Key:
         """The collection's most common key (its tunes' keys as their files give them, else as
         found in their notes; G major when none is found)."""
-        keys = Counter(melody.key if melody.key is not None else song_key(melody)
+        keys = Counter(melody_key(melody)
                        for melody in self.reference)
         keys.pop(None, None)
         return keys.most_common(1)[0][0] if keys else Key.parse("G")

@@ -50,7 +50,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
               "stateful LSTM(128), pitch and length features (the lecture's LSTM)"),
     ModelSpec("transformer", "transformer", "features", False, 1,
               "Transformer attending to every note before, pitch and length features "
-              "(2 blocks of 2 heads, width 32)", units=32),
+              "(2 blocks of 4 heads, width 32)", units=32),
     ModelSpec("transformer4", "transformer", "features", False, 1,
               "the same Transformer attending to the last 4 notes only", units=32, context=4),
 )}

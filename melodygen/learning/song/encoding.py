@@ -16,11 +16,12 @@ Inputs encode each note of the window in one of two ways:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
+from ...core import display
 from ...core.errors import ConfigError, MelodyError
 from .vocabulary import LECTURE_NOTES, Vocabulary
 
@@ -117,6 +118,13 @@ class Ambiguity:
     context: tuple[int, ...]                          # the window, vocabulary indices
     followers: tuple[tuple[int, tuple[int, ...]], ...]  # (next note, samples it follows in),
                                                        # most frequent first (ties: first seen)
+    vocabulary: Vocabulary | None = field(default=None, compare=False)  # names the notes
+
+    def __repr__(self) -> str:
+        return display.text(self)  # in note names when the vocabulary is known
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
 
     @property
     def best(self) -> int:

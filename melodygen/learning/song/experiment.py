@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from ...core import display
 from ...core.errors import MelodyError, MelodyWarning
 from ...core.note import Melody, Note
 from ..interface import TrainingProgress
@@ -34,6 +35,12 @@ class ModelRun:
     one_step_probs: np.ndarray | None = None  # (samples, classes): what each one-step
                                               # prediction was chosen from
 
+    def __repr__(self) -> str:
+        return display.text(self)
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
+
     def surprise(self, targets: np.ndarray) -> np.ndarray:
         """(samples,) bits: -log2 of the probability the model gave each real next note
         (``targets``, the song's), one step from the real song: where it is surprised."""
@@ -55,6 +62,12 @@ class SongRun:
     config: TrainConfig
     models: list[ModelRun]
 
+    def __repr__(self) -> str:
+        return display.text(self)
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # verdict, table, note grid, plots, scores and players
+
     @property
     def ceiling(self) -> int:
         """Windows that a model without state can get right at best."""
@@ -62,7 +75,8 @@ class SongRun:
 
     def ambiguous(self) -> list[Ambiguity]:
         """The song's contexts of ``window`` notes that recur with another next note."""
-        return ambiguous_contexts(self.dataset)
+        return [replace(found, vocabulary=self.vocabulary)
+                for found in ambiguous_contexts(self.dataset)]
 
     def primer(self) -> tuple[Note, ...]:
         return self.melody.notes[:self.config.window]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...core.errors import MelodyError
-from ...core.keys import Key, song_key
+from ...core.keys import Key, melody_key
 from ...core.note import Melody, Note, notes_json
 from ...core.versions import versions
 from ...formats.notation import note_label
@@ -102,7 +102,7 @@ class SongModel(MelodyModel):
     @property
     def key(self) -> Key | None:
         """The song's key (its file's, else found in its notes): notes are spelt in it."""
-        return self.song.key if self.song.key is not None else song_key(self.song)
+        return melody_key(self.song)
 
     @property
     def defaults(self) -> Defaults:
