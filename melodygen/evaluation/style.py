@@ -37,6 +37,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..core import display
 from ..core.form import Form, bar_repeats, bars, part_endings, tune_form
 from ..core.keys import Key, melody_key
 from ..core.note import Melody
@@ -127,6 +128,9 @@ class StyleComparison:
 
     def __getitem__(self, feature: str) -> FeatureOverlap:
         return next(overlap for overlap in self.overlaps if overlap.feature == feature)
+
+    def _repr_html_(self) -> str:
+        return display.html(self)
 
     def to_json(self) -> dict:
         return {"method": "overlapping area of the densities of distances within the reference "

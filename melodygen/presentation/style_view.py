@@ -39,6 +39,22 @@ def run_style(candidates: Sequence[StyleTune], melodies: Sequence[Melody],
                          [StyleTune.of(*pair) for pair in real], seed)
 
 
+def style_html(comparison: StyleComparison) -> str:
+    """A comparison in a notebook: its table, and its plot inline (a data URI)."""
+    import base64
+    import html
+
+    header, *body = style_rows(comparison)
+    cells = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+                   for row in body)
+    plot = base64.b64encode(style_plot_png(comparison)).decode("ascii")
+    return (f"<h4>Style: {comparison.candidates} tunes against {comparison.reference}, beside "
+            f"{comparison.real} real ones</h4><table><tr>{cells}</tr>{rows}</table>"
+            f'<img src="data:image/png;base64,{plot}" style="max-width:100%" '
+            'alt="the densities of the distances behind each overlap">')
+
+
 def style_plot_png(comparison: StyleComparison, title: str = "") -> bytes:
     """One small panel a feature: the density of distances within the reference (grey), between
     the generated tunes and the reference (blue) and between real tunes and the reference

@@ -72,3 +72,12 @@ def test_halves_are_drawn_by_the_seed_and_keep_the_order():
     first, second = halves(list(range(9)), seed=3)
     assert sorted(first + second) == list(range(9)) and len(first) == 4
     assert first == sorted(first) and halves(list(range(9)), seed=3) == (first, second)
+
+
+def test_a_comparison_shows_itself_in_a_notebook():
+    rng = np.random.default_rng(1)
+    tunes = [tune([int(60 + (67 + step) % 12) for step in np.cumsum(rng.choice([-2, 2], 8))],
+                  [F(1, 2)] * 8) for _ in range(9)]
+    page = compare_style(tunes[:3], tunes[3:6], tunes[6:])._repr_html_()
+    assert "<h4>Style: 3 tunes against 3, beside 3 real ones</h4>" in page
+    assert page.count("<tr>") == 9 and 'src="data:image/png;base64,' in page
