@@ -267,8 +267,9 @@ def test_help(tmp_path):
     assert "usage: melodygen generate" in done.stdout
     code, out, err = run_cli("--help")
     out = " ".join(out.split())
-    assert "melodygen train SOURCE --save FILE" in out and "A song named train, generate, corpus or " \
-        "evaluate is read as ./train, ./generate, ./corpus or ./evaluate." in out
+    assert "melodygen train SOURCE --save FILE" in out and "A song named train, generate, corpus, " \
+        "evaluate or compare is read as ./train, ./generate, ./corpus, ./evaluate or ./compare." \
+        in out
 
 
 def test_the_song_command_still_works_and_train_is_a_command():
