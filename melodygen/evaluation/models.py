@@ -34,6 +34,7 @@ import numpy as np
 
 from ..core.errors import ConfigError
 from ..learning import ppm
+from ..learning.networks import TITLES
 from ..learning.collection.events import TASKS, EventVocabulary, Task, encode_song, relative_pitch
 from .data import EvaluationData
 
@@ -251,7 +252,6 @@ class MVSModel:
         return {self.name: out}
 
 
-FAMILY_NAMES = {"lstm": "LSTM", "transformer": "Transformer"}  # as a table writes them
 # the SGD learning rate of a family's dynamic evaluation (its + model), measured on 3 folds of
 # kinder (docs/attention.md): the Transformer's best is ten times smaller than the LSTM's
 DYNAMIC_RATES = {"lstm": 0.03, "transformer": 0.003}
@@ -282,7 +282,7 @@ class NetworkModel:
         return TASKS[self.model_config.task]
 
     def describe(self, name: str) -> str:
-        what = f"collection {FAMILY_NAMES[self.model_config.family]}" + \
+        what = f"collection {TITLES[self.model_config.family]}" + \
             (", pretrained" if self.pretrained is not None else "")
         return what + (", learning each test song as it reads it" if name == self.dynamic else "")
 

@@ -221,7 +221,7 @@ def test_damaged_model_files_are_one_line(trained, nabiya_model_file, tmp_path):
     cases = [
         (rewrite(model, tmp_path / "a.melodygen", **{"model.keras": song_network}),
          "corrupted model file: the Keras model takes (4, 2) and predicts notes 14; "
-         "melodygen.json describes (None, 7) and duration"),
+         "melodygen.json describes (None, 8) and pitch 73, duration"),
         (rewrite(model, tmp_path / "b.melodygen", **{"melodygen.json": json.dumps(no_kind)}),
          "corrupted model file: melodygen.json names no kind of model (song or collection), it "
          "says None"),

@@ -35,11 +35,14 @@ def collection(songs=SONGS, tonic=0, stretch=1) -> Collection:
 
 @pytest.mark.usefixtures("tensorflow")
 def test_a_network_of_the_pitch_alone_reads_neither_rhythm_nor_key():
-    plain = evaluate(collection(), ["lstm"], folds=2, seed=0, task="pitch", settings=QUICK)
-    other = evaluate(collection(tonic=7, stretch=Fraction(1, 2)), ["lstm"], folds=2, seed=0,
-                     task="pitch", settings=QUICK)
-    assert plain.models["lstm"].bits_pitch == other.models["lstm"].bits_pitch
-    assert plain.models["lstm"].inputs == ["the pitches before"]
+    plain = evaluate(collection(), ["lstm", "lstm+"], folds=2, seed=0, task="pitch",
+                     settings=QUICK)
+    other = evaluate(collection(tonic=7, stretch=Fraction(1, 2)), ["lstm", "lstm+"], folds=2,
+                     seed=0, task="pitch", settings=QUICK)
+    for name in ("lstm", "lstm+"):
+        assert plain.models[name].bits_pitch == other.models[name].bits_pitch
+        assert plain.models[name].inputs == ["the pitches before"]
+        assert plain.models[name].bits_note is None
     # the same change reaches a network of the whole note, which reads the rhythm and the key
     plain = evaluate(collection(), ["lstm"], folds=2, seed=0, settings=QUICK)
     other = evaluate(collection(tonic=7, stretch=Fraction(1, 2)), ["lstm"], folds=2, seed=0,

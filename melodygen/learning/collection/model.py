@@ -37,7 +37,7 @@ from .. import resume as resuming
 from ..interface import Defaults, MelodyModel, Stepper, TrainingProgress
 from ..modelfile import (COLLECTION, METADATA_MEMBER, check_shapes, load_network, read_member,
                          write_model_file)
-from ..networks import family
+from ..networks import TITLES, family
 from .config import CollectionModelConfig, CollectionTrainConfig
 from .config import train_config as family_train_config
 from .data import PreparedCollection, prepare
@@ -116,7 +116,7 @@ class CollectionModel(MelodyModel):
         return self.model_config.family
 
     def describe(self) -> str:
-        return f"collection {self.family.upper()} of {self.source} ({self.training.tunes:,} tunes)"
+        return f"collection {TITLES[self.family]} of {self.source} ({self.training.tunes:,} tunes)"
 
     @property
     def learnt_from(self) -> str:

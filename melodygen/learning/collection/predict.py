@@ -61,7 +61,7 @@ def dynamic_distributions(model: keras.Model, songs: Sequence[np.ndarray], learn
     optimizer = keras.optimizers.SGD(learning_rate)
     optimizer.build(variables)
 
-    lengths = len(model.output_shape) > 1  # a model of the whole note, not of the pitch only
+    lengths = "duration" in model.output  # a model of the whole note, not of the pitch only
 
     @tf.function(input_signature=[_ROWS, _MASK])
     def predict_and_learn(rows, mask):

@@ -38,6 +38,7 @@ FAMILIES = {  # family -> its module here
     "lstm": "lstm",
     "transformer": "transformer",
 }
+TITLES = {"mlp": "MLP", "lstm": "LSTM", "transformer": "Transformer"}  # as sentences write them
 
 
 def family(name: str) -> ModuleType:
