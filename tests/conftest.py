@@ -63,6 +63,25 @@ def nabiya_model_file(tmp_path_factory, nabiya, tensorflow) -> Path:
     return path
 
 
+def onsets_and_pitches(path: Path, grid: int | None = None) -> list[tuple[Fraction, int]]:
+    """(onset in quarter notes, pitch) of every note-on in a MIDI file, in time order; with
+    ``grid``, each onset on the nearest 1/grid of a quarter note (abc2midi starts its notes a
+    tick late)."""
+    import mido
+
+    midi = mido.MidiFile(path)
+    found = []
+    for track in midi.tracks:
+        now = 0
+        for message in track:
+            now += message.time
+            if message.type == "note_on" and message.velocity > 0:
+                onset = Fraction(now, midi.ticks_per_beat)
+                found.append((onset if grid is None else Fraction(round(onset * grid), grid),
+                              message.note))
+    return sorted(found)
+
+
 def read_midi_file(data: bytes):
     import mido
     return mido.MidiFile(file=io.BytesIO(data), charset="utf-8")

@@ -23,7 +23,8 @@ BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 REQUIRED = os.environ.get("CI", "").lower() == "true"  # CI installs everything: no skips
 # Where each program comes from, for the skip message (Debian packages, as .ci/run installs them).
 PROGRAMS = {"mscore3": "musescore3", "fluidsynth": "fluidsynth", "timidity": "timidity",
-            "sox": "sox", "rsvg-convert": "librsvg2-bin"}
+            "sox": "sox", "rsvg-convert": "librsvg2-bin", "abc2midi": "abcmidi",
+            "abcm2ps": "abcm2ps"}
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")  # Debian's fluid-soundfont-gm
 
 

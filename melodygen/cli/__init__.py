@@ -12,11 +12,12 @@ import sys
 import warnings
 
 from ..core.errors import MelodyError, MelodyWarning
-from . import corpus, evaluate, generate, song, train
+from . import compare, corpus, evaluate, generate, song, train
 from .progress import Progress
 
 # melodygen NAME ...: each a module with USAGE, HELP, build_parser() and run(args, parser)
-COMMANDS = {"train": train, "generate": generate, "corpus": corpus, "evaluate": evaluate}
+COMMANDS = {"train": train, "generate": generate, "corpus": corpus, "evaluate": evaluate,
+            "compare": compare}
 
 
 def entry_point() -> None:

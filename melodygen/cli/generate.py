@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import ConfigError
@@ -37,12 +38,20 @@ ended in its bar). With --bars (a model of a collection: 16 by default) a melody
 whole bars: no note crosses a bar line, and with --end tonic (a collection's default) it ends on
 the key's tonic held to the end of the last bar.
 
-output: per melody OUT/generated-N (a model of one song) or OUT/tune-N (of a collection): .mid,
-.musicxml, .svg (the score), .wav and .abc; OUT/gallery.html (every score, a player and the
-statistics on one page) and OUT/summary.json: the model, the settings, the notes, and per
-melody its range, pitch-class entropy, share of notes in the key, the longest run of new notes
-copied from a melody the model learnt (in any key), whole bars, the ending and the model's bits
-per note."""
+form (a model of a collection): a tune is parts of --part-bars bars, each ending on a long note
+on a stable degree (the last part on the tonic); a part starts with a pickup as the collection's
+tunes do; a part whose letter came before is that part again; each tune repeats its bars as a
+tune of the collection does (--no-motifs: as the model writes them). --bars alone keeps the
+collection's form when its parts divide the bars, else writes one part.
+
+output: per melody OUT/generated-N (a model of one song) or OUT/tune-N (of a collection): .mid
+and .wav (repeats played out), .musicxml, .svg (the score) and .abc (with their repeat signs and
+parts); OUT/tunes.abc (every tune in one tunebook); OUT/gallery.html (every score, a player, the
+statistics and the style measure on one page, style.png) and OUT/summary.json: the model, the
+settings, the notes, the form, and per melody its range, pitch-class entropy, share of notes in
+the key, the longest run of new notes copied from a melody the model learnt (in any key), whole
+bars, the ending and the model's bits per note; and how alike the tunes' style is to the
+collection's (melodygen compare)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
                             "common)")
     tunes.add_argument("--meter", default=None,
                        help="the time signature, e.g. 3/4 (default: the collection's most common)")
+    tunes.add_argument("--form", default=None, metavar="LETTERS",
+                       help="the parts as played: AABB, AB, AABA, ABAC, ... (two equal letters "
+                            "in a row: one part between repeat signs); collection: each tune a "
+                            "form drawn from the collection's; none: no parts (default: the "
+                            "collection's most common form, from its repeat signs and parts)")
+    tunes.add_argument("--part-bars", type=int, default=None, metavar="N",
+                       help="bars of each part (default: the collection's, e.g. 8)")
+    tunes.add_argument("--no-motifs", dest="motifs", action="store_false", default=None,
+                       help="bars repeat only as the model writes them (default: each tune "
+                            "repeats its bars as a tune of the collection does)")
     return parser
 
 
@@ -126,7 +145,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
                          meter=args.meter, tempo=args.tempo,
                          end_on_tonic=None if args.end is None else args.end == "tonic",
                          temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                         count=args.count, seed=args.seed, include_primer=args.include_primer)
+                         count=args.count, seed=args.seed, include_primer=args.include_primer,
+                         form=args.form, part_bars=args.part_bars, motifs=args.motifs)
     folder = prepare_folder(args.out or Path("out") / f"{args.model.stem}-generated")
 
     start_tensorflow(progress)
@@ -154,17 +174,35 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     return 0
 
 
+BEATS = {Fraction(3, 2): "dotted quarter", Fraction(1): "quarter", Fraction(2): "half",
+         Fraction(1, 2): "eighth", Fraction(3): "dotted half", Fraction(4): "whole"}
+
+
+def tempo_words(tempo: float, meter: tuple[int, int]) -> str:
+    """'a dotted quarter of 110' in 6/8 at 165 quarter notes a minute, 'a quarter of 120'."""
+    from ..generation.rules import beat
+
+    unit = beat(meter)
+    return f"a {BEATS.get(unit, 'quarter')} of {tempo / float(unit if unit in BEATS else 1):g}"
+
+
 def format_generated(summary, folder: Path) -> str:
     """What was made: the model and the settings, each melody's statistics, the files."""
     from ..presentation.gallery import GALLERY, stats_rows
+    from ..presentation.style_view import style_rows
 
     config = summary.config
     beats, unit = config.time_signature
     size = f"{config.bars} bars" if config.bars else f"{config.length} notes"
     melodies = "melody" if config.count == 1 else "melodies"
     model = summary.model
+    form = "" if config.form is None else ", forms drawn from the collection's" \
+        if config.part_bars is None else f", form {config.form} (parts of {config.part_bars} bars)"
+    tempo = "" if model.form is None else \
+        f", {tempo_words(config.tempo, config.time_signature)}"  # a collection's: its dance's
     lines = [f"{model.learnt_from}, {model.name} ({summary.model_file}): {config.count} "
-             f"{melodies} of {size} of {beats}/{unit} in {config.key}, {config.describe()}"]
+             f"{melodies} of {size} of {beats}/{unit} in {config.key}{form}{tempo}, "
+             f"{config.describe()}"]
     if config.primer:
         kept = "in the output" if config.include_primer else "left out of the output"
         tokens = " ".join(note_label(note, config.key) for note in config.primer)
@@ -173,8 +211,14 @@ def format_generated(summary, folder: Path) -> str:
     stems = [melody.stem for melody in summary.melodies]
     named = stems[0] if len(stems) == 1 else f"{stems[0]} ... {stems[-1]}"
     suffixes = ", ".join(Path(name).suffix for name in summary.melodies[0].files.files().values())
-    lines += ["", *table(stats_rows(summary), strip=True), "",
-              f"files in {folder}/: {named} ({suffixes}), {GALLERY}, summary.json"]
+    lines += ["", *table(stats_rows(summary), strip=True)]
+    if summary.style is not None:
+        style = summary.style
+        lines += ["", f"style: overlap with {style.reference} tunes the model learnt (1: as "
+                      f"alike as two of them), beside {style.real} other real tunes'",
+                  *table(style_rows(style), strip=True)]
+    extra = "".join(f", {name}" for name in (summary.tunebook, summary.style_plot) if name)
+    lines += ["", f"files in {folder}/: {named} ({suffixes}){extra}, {GALLERY}, summary.json"]
     if summary.removed:
         lines.append(f"removed {len(summary.removed)} files of the run before that this one did "
                      "not write again")

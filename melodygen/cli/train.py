@@ -199,7 +199,8 @@ def train_collection(args: argparse.Namespace, progress: Progress) -> int:
           f"{facts.epochs} epochs in {facts.seconds:.0f} s{on}; on {facts.validation_tunes:,} "
           f"held-out tunes {facts.validation_bits:.3f} bits per note "
           f"({facts.validation_pitch_bits:.3f} for the pitch alone), from epoch {facts.best_epoch}")
+    letters, part_bars = model.form.form
     print(f"saved {path} ({path.stat().st_size / 1024 / 1024:.1f} MiB); new tunes in its most "
-          f"common key and meter: melodygen generate {path} --key {key} --meter {beats}/{unit} "
-          "--bars 16")
+          f"common key, meter and form: melodygen generate {path} --key {key} --meter "
+          f"{beats}/{unit} --form {letters} --part-bars {part_bars}")
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Iterator
 
 from . import display
@@ -30,6 +31,10 @@ class Tune:
     meter: str | None = None  # as the file writes it ("3/4", "C|"), None when it gives none
     key: str | None = None    # as the file writes it ("G", "Dmin"), None when it gives none
     region: str | None = None  # where the tune was collected (ABC O:), None when not given
+    rhythm: str | None = None  # the kind of tune as the file names it (ABC R: "jig", "reel")
+    marks: tuple[tuple[str, Fraction], ...] = ()  # how it is played, as written: (mark, quarter
+    # notes from its start) of each repeat sign |: :|, ending [1 [2, double bar and P: field
+    # (``core.form.tune_form`` reads its parts from them); none for a file without them
 
     @property
     def name(self) -> str:

@@ -37,6 +37,7 @@ import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
@@ -46,10 +47,11 @@ from ..core.note import Melody
 from . import cache
 from .files import check_regular
 
-READER_VERSION = "4"  # part of every cache key: raise it when a reader reads anything differently
+READER_VERSION = "5"  # part of every cache key: raise it when a reader reads anything differently
                       # (2: ABC tunes keep their K: key, keys their signature; 4: MIDI's top line
                       # before the legato rule, 64ths exact, notes of absurd length refused,
-                      # Latin-1 tunebooks, reasons without places)
+                      # Latin-1 tunebooks, reasons without places; 5: ABC tunes keep their R: and
+                      # their structure marks)
 ABC_SUFFIX = ".abc"
 MELODY_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl", ".krn", ".txt")
 TUNEBOOKS = ("ryansMammoth", "oneills1850", "airdsAirs", "miscFolk")  # music21 corpus folders
@@ -189,7 +191,8 @@ def _read_tunebook(path: Path, name: str) -> FileReading:
         abc = tune_reading.tune
         number = abc.number if abc.number is not None else abc.line
         reading.tunes.append(Tune(_named(tune_reading.melody, f"{name}:{number}"), name, number,
-                                  abc.title, abc.meter, abc.key, abc.origin))
+                                  abc.title, abc.meter, abc.key, abc.origin, abc.field("R"),
+                                  tune_reading.marks))
         for what in ("grace_notes", "chord_tones"):
             count = getattr(tune_reading, what)
             if count:
@@ -276,7 +279,8 @@ def _read_one(job: tuple[str, str, str | None, bool]) -> tuple[str, FileReading]
 def _meta(reading: FileReading, name: str) -> dict:
     """What a cache entry keeps beside the melodies; places relative to the file, whose name
     another copy of it may not share."""
-    return {"tunes": [[t.number, t.title, t.meter, t.key, t.region] for t in reading.tunes],
+    return {"tunes": [[t.number, t.title, t.meter, t.key, t.region, t.rhythm,
+                       [[mark, str(time)] for mark, time in t.marks]] for t in reading.tunes],
             "dropped": [[d.where[len(name):], d.reason, d.detail] for d in reading.dropped],
             "losses": dict(reading.losses)}
 
@@ -284,9 +288,10 @@ def _meta(reading: FileReading, name: str) -> dict:
 def _from_cache(found, name: str) -> FileReading:
     melodies, meta = found
     reading = FileReading(losses=Counter(meta["losses"]))
-    for melody, (number, title, meter, key, region) in zip(melodies, meta["tunes"]):
+    for melody, (number, title, meter, key, region, rhythm, marks) in zip(melodies, meta["tunes"]):
         where = name if number is None else f"{name}:{number}"
-        reading.tunes.append(Tune(_named(melody, where), name, number, title, meter, key, region))
+        reading.tunes.append(Tune(_named(melody, where), name, number, title, meter, key, region,
+                                  rhythm, tuple((mark, Fraction(time)) for mark, time in marks)))
     reading.dropped = [Dropped(name + where, reason, detail)
                        for where, reason, detail in meta["dropped"]]
     return reading

@@ -23,21 +23,22 @@ only the one asked for is read, by melodygen's ABC reader (``abc.read_abc``).
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..core.errors import MelodyError, MelodyWarning, library_reason
+from ..core.form import Form, Part, cut
 from ..core.keys import MODE_NAMES, Key, key_alters, melody_key, spell  # spelling: see core.keys
 from ..core.note import DEFAULT_TEMPO, Melody, Note
 from .files import check_regular, write_atomic
 from .repeats import played_part
+# the writing of notes in measures is written.py's; note_values stays importable from here
+from .written import _Written, beams, beat_groups, measures, note_values, without_filler  # noqa: F401
 from .timeline import (
     AUTO,
     LOSS_HINT,
@@ -58,210 +59,9 @@ MARK_COLOR = "#E00000"  # colour of a marked note: each tied part, its stem, fla
 
 # --- writing -------------------------------------------------------------------------------------
 
-# Written note values in quarter notes, MusicXML <type> names, longest first.
-NOTE_VALUES = ((Fraction(4), "whole"), (Fraction(2), "half"), (Fraction(1), "quarter"),
-               (Fraction(1, 2), "eighth"), (Fraction(1, 4), "16th"), (Fraction(1, 8), "32nd"),
-               (Fraction(1, 16), "64th"), (Fraction(1, 32), "128th"), (Fraction(1, 64), "256th"))
-SHORTEST = NOTE_VALUES[-1][0]
-MAX_DOTS = 2
-# (length, type, dots) of every value a single note can have, longest first; all multiples of
-# the shortest, so any multiple of it is a sum of these (a dotted 256th is not one)
-_WRITTEN = sorted(((value * (2 - Fraction(1, 2 ** dots)), name, dots)
-                   for value, name in NOTE_VALUES for dots in range(MAX_DOTS + 1)
-                   if (value * (2 - Fraction(1, 2 ** dots)) / SHORTEST).denominator == 1), reverse=True)
-_BEAMS = {"eighth": 1, "16th": 2, "32nd": 3, "64th": 4, "128th": 5, "256th": 6}  # beams a note value takes
 _ACCIDENTALS = {-2: "flat-flat", -1: "flat", 0: "natural", 1: "sharp", 2: "double-sharp"}
 _PROLOG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE score-partwise PUBLIC '
            b'"-//Recordare//DTD MusicXML 4.0 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">\n')
-
-
-@dataclass(frozen=True)
-class _Written:
-    """One note or rest as written in a measure: a melody note may take several, tied."""
-
-    pitch: int | None
-    start: Fraction           # quarter notes from the bar line (a pickup starts late in its bar)
-    length: Fraction          # as it sounds: an eighth of a triplet lasts 1/3
-    value: str | None         # MusicXML <type>; None for a rest that fills the measure
-    dots: int = 0
-    tie_stop: bool = False    # continues the note before
-    tie_start: bool = False   # continues in the note after
-    tuplet: tuple[int, int] | None = None  # (actual, normal): a triplet is 3 in the time of 2
-    bracket: tuple[str, ...] = ()          # "start" and/or "stop" of the tuplet's bracket
-    position: int = 0         # 1-based place in the melody of the note or rest it is part of
-                              # (0: the rest that completes the last measure)
-    first: bool = True        # the first written part of that note or rest
-
-
-def note_values(length: Fraction) -> list[tuple[Fraction, str, int]]:
-    """Quarter notes -> the written values, tied, that make up that length, longest first:
-    3/2 -> a dotted quarter, 5/8 -> an eighth and a 32nd."""
-    if length <= 0 or (length / SHORTEST).denominator != 1:
-        raise ValueError(f"a length of {length} quarter notes is not a sum of note values "
-                         f"(multiples of a 256th note, {SHORTEST} quarter)")
-    values = []
-    while length:
-        value = next(value for value in _WRITTEN if value[0] <= length)
-        values.append(value)
-        length -= value[0]
-    return values
-
-
-def measures(melody: Melody) -> list[list[_Written]]:
-    """The melody cut into measures: a pickup measure first when it has one, then full measures,
-    the last one completed with a rest; notes longer than what is left of a measure tied over;
-    in a beat group that holds a tuplet, notes cut at its edges and written as tuplet notes."""
-    size = melody.measure_length
-    group_ends = beat_groups(melody.time_signature)
-    events = list(melody.notes)
-    missing = -(melody.total_length - melody.pickup) % size
-    if missing or not events:
-        events.append(Note(None, missing or size))
-    # per measure: (pitch, start, length, tied before, tied after, place in the melody, first part)
-    bars: list[list[tuple]] = [[]]
-    position = size - melody.pickup if melody.pickup else Fraction(0)
-    for place, event in enumerate(events, start=1):
-        place = place if place <= len(melody.notes) else 0  # the filler rest has no place
-        left, tied_before, first = event.duration, False, True
-        while left:
-            take = min(left, size - position)
-            bars[-1].append((event.pitch, position, take, tied_before,
-                             take < left and not event.is_rest, place, first))
-            tied_before, first = not event.is_rest, False
-            position += take
-            left -= take
-            if position == size:
-                bars.append([])
-                position = Fraction(0)
-    return [_no_lone_whole_rest(_written_bar(bar, size, group_ends), size) for bar in bars if bar]
-
-
-def _odd_part(time: Fraction) -> int:
-    """The denominator without its factors 2: 1/12 -> 3, 1/8 -> 1."""
-    odd = Fraction(time).denominator
-    while odd % 2 == 0:
-        odd //= 2
-    return odd
-
-
-def _written_bar(spans: list[tuple], size: Fraction, group_ends: list[Fraction]) -> list[_Written]:
-    """One measure's spans (pitch, start, length, tied before, tied after, place, first part) ->
-    its notes and rests.
-
-    A beat group (``beat_groups``) in which a note starts or ends off the plain note values
-    holds a tuplet: the one its times need together (1/3 -> 3 in the time of 2, 1/5 -> 5 in
-    the time of 4). Notes are cut at the edges of such a group and written in its tuplet's
-    values; elsewhere a span is written as today, in plain values tied."""
-    bounds = [Fraction(0)] + [end for end in group_ends if end < size] + [size]
-    odd: dict[int, int] = {}  # beat group -> the odd part its times need
-    for _, start, length, *_ in spans:
-        for time in (start, start + length):
-            group = bisect.bisect_right(bounds, time) - 1
-            if group < len(bounds) - 1 and time != bounds[group]:
-                odd[group] = math.lcm(odd.get(group, 1), _odd_part(time))
-    tuplets = {group: (m, 1 << (m.bit_length() - 1)) for group, m in odd.items() if m > 1}
-    edges = [bounds[group] for group in range(1, len(bounds) - 1)
-             if group in tuplets or group - 1 in tuplets]
-    written: list[_Written] = []
-    for pitch, start, length, tied_before, tied_after, place, first in spans:
-        if pitch is None and length == size:
-            written.append(_Written(None, start, length, None, position=place, first=first))
-            continue
-        cuts = [start] + [edge for edge in edges if start < edge < start + length] + [start + length]
-        pieces = []
-        for low, high in zip(cuts, cuts[1:]):
-            ratio = tuplets.get(bisect.bisect_right(bounds, low) - 1)
-            scale = Fraction(*ratio) if ratio else Fraction(1)  # written length / sounding length
-            pieces += [(value_length / scale, value, dots, ratio)
-                       for value_length, value, dots in note_values((high - low) * scale)]
-        at = start
-        for index, (piece_length, value, dots, ratio) in enumerate(pieces):
-            sounding = pitch is not None
-            written.append(_Written(pitch, at, piece_length, value, dots,
-                                    tie_stop=sounding and (index > 0 or tied_before),
-                                    tie_start=sounding and (index < len(pieces) - 1 or tied_after),
-                                    tuplet=ratio, position=place, first=first and index == 0))
-            at += piece_length
-    return _brackets(written, bounds)
-
-
-def _brackets(bar: list[_Written], bounds: list[Fraction]) -> list[_Written]:
-    """Each run of tuplet notes within one beat group: a bracket from its first to its last."""
-    def group(item: _Written) -> int:
-        return bisect.bisect_right(bounds, item.start) - 1
-
-    out = list(bar)
-    first = 0
-    while first < len(out):
-        if out[first].tuplet is None:
-            first += 1
-            continue
-        last = first
-        while last + 1 < len(out) and out[last + 1].tuplet == out[first].tuplet \
-                and group(out[last + 1]) == group(out[first]):
-            last += 1
-        out[first] = replace(out[first], bracket=("start",))
-        out[last] = replace(out[last], bracket=out[last].bracket + ("stop",))
-        first = last + 1
-    return out
-
-
-def _no_lone_whole_rest(bar: list[_Written], size: Fraction) -> list[_Written]:
-    """A measure that holds only a whole rest and is not four quarter notes long (a pickup, a bar
-    of 5/4) gets two half rests instead: readers take a lone whole rest for a rest of the whole
-    bar (music21 and MuseScore do)."""
-    if len(bar) != 1 or bar[0].pitch is not None or (bar[0].value, bar[0].dots) != ("whole", 0) \
-            or (bar[0].start == 0 and size == bar[0].length):
-        return bar
-    rest = bar[0]
-    half = rest.length / 2
-    return [replace(rest, length=half, value="half"),
-            replace(rest, start=rest.start + half, length=half, value="half", first=False)]
-
-
-def beat_groups(time_signature: tuple[int, int]) -> list[Fraction]:
-    """Where the beam groups of a measure end, in quarter notes: each beat in 2/4, 3/4, 4/4 and
-    2/2; dotted quarters in 6/8, 9/8 and 12/8; 3/8 whole; 5/8 as 2+3, 7/8 as 2+2+3 eighths."""
-    beats, unit = time_signature
-    if unit < 8:
-        sizes = [1] * beats
-    elif beats % 3 == 0:
-        sizes = [3] * (beats // 3)
-    elif beats % 2 == 0:
-        sizes = [2] * (beats // 2)
-    else:
-        sizes = ([2] * ((beats - 3) // 2) + [3]) if beats > 1 else [1]
-    return list(itertools.accumulate(Fraction(4 * size, unit) for size in sizes))
-
-
-def beams(bar: list[_Written], group_ends: list[Fraction]) -> list[list[tuple[int, str]]]:
-    """For each note of a measure, its <beam> elements as (level, kind): notes shorter than a
-    quarter are beamed within their beat group; a rest or a longer note ends the beam."""
-    def group(item: _Written):
-        first = bisect.bisect_right(group_ends, item.start)
-        last = bisect.bisect_left(group_ends, item.start + item.length)
-        return first if first == last else None  # a note across a group boundary stands alone
-
-    runs, run = [], []
-    for index, item in enumerate(bar):
-        beamable = item.pitch is not None and item.value in _BEAMS and group(item) is not None
-        if run and (not beamable or group(item) != group(bar[run[-1]])):
-            runs.append(run)
-            run = []
-        if beamable:
-            run.append(index)
-    runs.append(run)
-    result: list[list[tuple[int, str]]] = [[] for _ in bar]
-    for run in (run for run in runs if len(run) > 1):
-        levels = [_BEAMS[bar[index].value] for index in run]
-        for place, index in enumerate(run):
-            for level in range(1, levels[place] + 1):
-                before = place > 0 and levels[place - 1] >= level
-                after = place < len(run) - 1 and levels[place + 1] >= level
-                kind = ("continue" if before and after else "end" if before else "begin" if after
-                        else "forward hook" if place == 0 else "backward hook")
-                result[index].append((level, kind))
-    return result
 
 
 def _text(parent: ET.Element, tag: str, text, **attributes) -> ET.Element:
@@ -271,11 +71,13 @@ def _text(parent: ET.Element, tag: str, text, **attributes) -> ET.Element:
 
 
 def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = (),
-                   key: Key | None = None) -> bytes:
+                   key: Key | None = None, form: Form | None = None,
+                   bars_a_system: int | None = None) -> bytes:
     """Melody -> MusicXML 4.0 document (partwise, one part); the same melody always gives the
     same bytes. Measures as ``measures`` cuts them, the signature of ``keys.melody_key``,
     accidentals where the key and the measure so far do not give the pitch, beams by beat group,
-    a treble clef (bass for a low melody), the title, the time signature and a metronome mark.
+    a treble clef (bass for a low melody), the title, the time signature and a metronome mark
+    (in dotted quarters in 6/8, 9/8 and 12/8).
     ``key``: the key to write and spell in (a model's prediction in its song's key), by default
     the melody's own.
 
@@ -283,9 +85,15 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     labelled with its number). A marked note is coloured ``MARK_COLOR`` (every written part of
     it: ``<note color>``) and its label is written under it as lyrics, a line each (a label is
     one word a line: readers keep the last word of a lyric); a marked rest, which has no lyric
-    in most readers, gets its label as a direction above it."""
+    in most readers, gets its label as a direction above it.
+
+    ``form`` (``core.form.Form``): the melody is written in its parts, each part's bars as
+    ``measures`` cuts it (a part's pickup is a measure of its own, the bar before it short by
+    it), a rehearsal mark with its letter over each part, a part after the first on a new system
+    (and with ``bars_a_system``, a new system after so many bars of a part), a repeated part
+    between repeat bar lines, a double bar line after the others."""
     marks = dict(marks) if isinstance(marks, Mapping) else {place: str(place) for place in marks}
-    bars = measures(melody)
+    bars, parts = _part_measures(melody, form) if form is not None else (measures(melody), [])
     pitches = [note.pitch for note in melody.notes if not note.is_rest]
     # the key asked for, else the file's, else the key whose scale holds most of the song (so
     # fewest accidentals); its mode is written when it is the melody's own key
@@ -308,12 +116,22 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
     _text(midi, "midi-channel", 1)
     _text(midi, "midi-program", 1)
     part = ET.SubElement(root, "part", id="P1")
-    for number, bar in enumerate(bars, start=0 if melody.pickup else 1):
-        measure = ET.SubElement(part, "measure", number=str(number))
-        if number == 0:
+    number = 0 if melody.pickup else 1
+    for index, bar in enumerate(bars):
+        pickup = bool(bar) and bar[0].start > 0  # starts after the bar line: not counted
+        measure = ET.SubElement(part, "measure", number=str(number) if not pickup or not index
+                                else f"{number - 1}a")
+        if pickup:
             measure.set("implicit", "yes")  # a pickup: not counted as a measure
+        number += 0 if pickup and index else 1
+        starts = parts[index][0] if parts else None
+        if parts and index and (starts is not None or _system_starts(parts, bars, index,
+                                                                     bars_a_system)):
+            ET.SubElement(measure, "print", {"new-system": "yes"})  # a system a part
         if len(part) == 1:
             _first_measure(measure, melody, divisions, fifths, mode, pitches)
+        if starts is not None:
+            _part_start(measure, starts)
         shown: dict[tuple[str, int], int] = {}  # (step, octave) -> alteration shown in this measure
         for item, item_beams in zip(bar, beams(bar, group_ends)):
             label = marks.get(item.position)
@@ -324,9 +142,60 @@ def musicxml_bytes(melody: Melody, marks: Mapping[int, str] | Iterable[int] = ()
                 note.set("color", MARK_COLOR)
                 if item.pitch is not None and item.first:
                     _write_lyric(note, label)
-    _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
+        ends = parts[index][1] if parts else None
+        if ends is not None:
+            _part_end(measure, ends, index == len(bars) - 1)
+    if not parts:
+        _text(ET.SubElement(part[-1], "barline", location="right"), "bar-style", "light-heavy")
     ET.indent(root, "  ")
     return _PROLOG + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def _part_measures(melody: Melody, form: Form) -> tuple[list[list[_Written]], list[tuple]]:
+    """The measures of a melody written in parts (``musicxml_bytes``), and per measure (the
+    part it starts or None, the part it ends or None); a note across a part's end is cut there."""
+    bars, parts, before = [], [], 0
+    for part in form.parts:
+        notes = cut(melody.notes, part.start, part.end)
+        segment = Melody(tuple(notes), melody.title, melody.time_signature, melody.tempo,
+                         pickup=melody.pickup)
+        found = [[replace(item, position=item.position + before if item.position else 0)
+                  for item in without_filler(bar)] for bar in measures(segment)]
+        found = [bar for bar in found if bar]
+        bars += found
+        parts += [(part if number == 0 else None, part if number == len(found) - 1 else None)
+                  for number in range(len(found))]
+        before += len(notes)
+    return bars, parts
+
+
+def _system_starts(parts: list[tuple], bars: list, index: int, every: int | None) -> bool:
+    """Whether measure ``index`` starts a system of ``every`` bars within its part: the full
+    measures since the part's first downbeat are a multiple of ``every``."""
+    if not every:
+        return False
+    first = max(i for i in range(index + 1) if parts[i][0] is not None)
+    full = sum(1 for bar in bars[first:index] if bar and bar[0].start == 0)
+    return bool(bars[index]) and bars[index][0].start == 0 and full > 0 and full % every == 0
+
+
+def _part_start(measure: ET.Element, part: Part) -> None:
+    """A part's first measure: a forward repeat when it is repeated, its letter above."""
+    if part.repeat:
+        barline = ET.SubElement(measure, "barline", location="left")
+        _text(barline, "bar-style", "heavy-light")
+        ET.SubElement(barline, "repeat", direction="forward")
+    direction = ET.SubElement(measure, "direction", placement="above")
+    _text(ET.SubElement(direction, "direction-type"), "rehearsal", part.label)
+
+
+def _part_end(measure: ET.Element, part: Part, last: bool) -> None:
+    """A part's last measure: a backward repeat when it is repeated, else a double bar line
+    (the final one at the end)."""
+    barline = ET.SubElement(measure, "barline", location="right")
+    _text(barline, "bar-style", "light-heavy" if part.repeat or last else "light-light")
+    if part.repeat:
+        ET.SubElement(barline, "repeat", direction="backward")
 
 
 def _write_note(measure: ET.Element, item: _Written, item_beams, divisions: int, fifths: int,
@@ -410,7 +279,12 @@ def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: 
     direction = ET.SubElement(measure, "direction", placement="above")
     metronome = ET.SubElement(ET.SubElement(direction, "direction-type"), "metronome")
     _text(metronome, "beat-unit", "quarter")
-    _text(metronome, "per-minute", f"{melody.tempo:g}")
+    beats, unit = melody.time_signature
+    if unit == 8 and beats % 3 == 0 and beats > 3 and (melody.tempo * 2 / 3).is_integer():
+        ET.SubElement(metronome, "beat-unit-dot")  # 6/8, 9/8, 12/8: dotted quarters a minute
+        _text(metronome, "per-minute", f"{melody.tempo * 2 / 3:g}")
+    else:
+        _text(metronome, "per-minute", f"{melody.tempo:g}")
     ET.SubElement(direction, "sound", tempo=f"{melody.tempo:g}")
 
 

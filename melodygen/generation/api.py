@@ -20,7 +20,7 @@ from ..learning.interface import MelodyModel, TrainingProgress
 from ..learning.song import model as song
 from ..learning.song.config import DEFAULT_MODEL, TrainConfig
 from .config import make_config
-from .loop import generate as generate_melodies
+from .loop import Generated, generate as generate_melodies
 
 
 def generate(model: MelodyModel, **settings) -> Melodies:
@@ -31,6 +31,14 @@ def generate(model: MelodyModel, **settings) -> Melodies:
     default."""
     made = generate_melodies(model, make_config(model, **settings))
     return Melodies(generated.melody for generated in made)
+
+
+def generate_tunes(model: MelodyModel, **settings) -> list[Generated]:
+    """``generate``, each new melody with what it was made as (a ``loop.Generated``): the melody
+    as written (a tune with form: its parts once each), its ``form`` (``core.form.Form``), the
+    melody as ``played`` (its repeats played out: what MIDI and audio hold) and the model's bits
+    per note."""
+    return generate_melodies(model, make_config(model, **settings))
 
 
 class Generates:

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Sequence
 
+from ..core.form import Form
 from ..core.note import Melody, Note
 from ..formats.notation import LENGTHS, length_to_duration
 from ..learning.interface import MelodyModel
 from .config import GenerateConfig
-from .rules import LastNote, TuneRules
+from .form import Shape, Shaper
+from .rules import LastNote
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ class Generated:
     melody: Melody           # the primer (unless left out) and the new notes, in whole bars
     notes: tuple[Note, ...]  # the notes chosen after the primer
     bits: float              # the model's own bits per note for them (pitch and length)
+    form: Form | None = None  # its parts, as written in ``melody`` (None: no form)
+    template: str | None = None  # the tune of the collection whose bar repeats it took
+
+    @property
+    def played(self) -> Melody:
+        """The melody as played: its repeats played out (what MIDI and audio hold)."""
+        return self.melody if self.form is None else self.form.played(self.melody)
 
 
 # (melody, of melodies, share of that melody made): called as each melody begins and every
@@ -37,39 +46,34 @@ REPORT_NOTES = 64
 
 def generate(model: MelodyModel, config: GenerateConfig,
              progress: GenerationProgress | None = None) -> list[Generated]:
-    """``config.count`` new melodies from ``model`` (see the module)."""
+    """``config.count`` new melodies from ``model`` (see the module); each tune's pickup, parts
+    and rules are decided before it starts (``form.Shaper``)."""
     stepper = model.stepper(config.key, config.time_signature)
-    rules = _rules(model, config)
+    shaper = Shaper(model, config)
     out = []
     for index in range(config.count):
         report = (lambda share, number=index + 1: progress(number, config.count, share)) \
             if progress else None
-        notes, bits = _continue(stepper, config, rules, config.chooser(index), report)
-        out.append(Generated(_melody(config, notes, index + 1), notes, bits))
+        shape = shaper.shape(index)
+        notes, bits = _continue(stepper, config, shape, config.chooser(index), report)
+        out.append(Generated(_melody(config, notes, index + 1, shape.pickup), notes, bits,
+                             shape.form, shape.template))
     return out
 
 
-def _rules(model: MelodyModel, config: GenerateConfig) -> TuneRules | None:
-    """The rules of a melody of whole bars (None for one of a number of notes)."""
-    if config.bars is None:
-        return None
-    tonic = config.key.tonic if config.end_on_tonic and config.key is not None else None
-    return TuneRules(config.time_signature, config.bars, min(model.lengths), tonic,
-                     model.pitch_limits(config.key) if config.key is not None else None)
-
-
-def _continue(stepper, config: GenerateConfig, rules: TuneRules | None, pick,
+def _continue(stepper, config: GenerateConfig, shape: Shape, pick,
               report=None) -> tuple[tuple[Note, ...], float]:
     """The notes after the primer, and the model's mean bits per note for them; ``report``
     (share made) hears of the progress."""
-    next_note = stepper.start(config.primer)
+    next_note = stepper.start(config.primer, shape.pickup)
     notes, bits = [], 0.0
-    now = sum((note.duration for note in config.primer), Fraction(0)) - config.pickup
+    rules = shape.rules
+    now = sum((note.duration for note in config.primer), Fraction(0)) - shape.pickup
     while True:
         if report and len(notes) % REPORT_NOTES == 0:
             report(float(now / rules.end) if rules is not None else len(notes) / config.length)
         if rules is not None:
-            rule = rules.at(now)
+            rule = rules.at(now, notes)
         else:
             last = len(notes) + 1 == config.length
             rule = LastNote(config.key.tonic) if last and config.end_on_tonic and \
@@ -83,7 +87,8 @@ def _continue(stepper, config: GenerateConfig, rules: TuneRules | None, pick,
         next_note = stepper.advance(choice)
 
 
-def _melody(config: GenerateConfig, notes: tuple[Note, ...], number: int) -> Melody:
+def _melody(config: GenerateConfig, notes: tuple[Note, ...], number: int,
+            pickup: Fraction) -> Melody:
     """The melody written: the primer (unless left out) and the new notes, ending on a bar line.
 
     The primer starts where the model's own melodies start (after their pickup comes the first
@@ -91,10 +96,10 @@ def _melody(config: GenerateConfig, notes: tuple[Note, ...], number: int) -> Mel
     is where it ended (the part before the first bar line is then its pickup)."""
     body = (config.primer if config.include_primer else ()) + notes
     if config.bars is None:
-        body = end_on_bar(body, config.measure, config.pickup)
+        body = end_on_bar(body, config.measure, pickup)
     title = f"{config.title} {number}"
     return Melody(body, title, config.time_signature, config.tempo, source=title,
-                  pickup=config.pickup)
+                  pickup=pickup)
 
 
 def end_on_bar(notes: Sequence[Note], measure: Fraction, pickup: Fraction = Fraction(0)

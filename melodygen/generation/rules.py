@@ -9,6 +9,9 @@ They hold for any model, of one song or of a collection.
 - **tonic ending**: the tune ends on the key's tonic, held to the end of the last bar: in the
   last bar a tonic ends the tune there, any other note leaves at least a beat for the tonic,
   and in the last beat only the tonic is left;
+- **cadences**: each part of a tune with form ends the same way on a stable degree
+  (``Cadence``: the tonic, third or fifth; the last part on the tonic), its last bar short by
+  the pickup of the part after it;
 - **range**: pitches stay within the model's range in the key (``MelodyModel.pitch_limits``).
 
 Times are in quarter notes from the first bar line (a pickup starts before it, at -pickup).
@@ -34,14 +37,25 @@ def beat(meter: tuple[int, int]) -> Fraction:
 
 
 @dataclass(frozen=True)
+class Cadence:
+    """A part's ending: the note that ends it has one of ``degrees`` and is held to ``end``."""
+
+    end: Fraction               # where the part ends (quarter notes from the first bar line)
+    degrees: frozenset[int]     # pitch classes the part may end on
+
+
+@dataclass(frozen=True)
 class TuneRules:
     """The rules of one tune (see the module); ``at(now)`` gives them at one place of it."""
 
     meter: tuple[int, int]
-    bars: int                        # the tune's whole bars
+    bars: int                        # the tune's bars
     shortest: Fraction               # the model's shortest length: a note never leaves less
     tonic: int | None = None         # pitch class the tune ends on (None: any ending)
     limits: tuple[int, int] | None = None  # lowest and highest pitch (None: any)
+    cadences: tuple[Cadence, ...] = ()     # the parts' endings before the tune's end, in order
+    short: Fraction = Fraction(0)    # the last bar is short by this: a tune with a pickup ends
+                                     # the pickup's length before its last bar line
 
     @property
     def measure(self) -> Fraction:
@@ -50,9 +64,17 @@ class TuneRules:
     @property
     def end(self) -> Fraction:
         """Where the tune ends: after its last bar."""
-        return self.bars * self.measure
+        return self.bars * self.measure - self.short
 
-    def at(self, now: Fraction) -> "NoteRules":
+    @property
+    def endings(self) -> tuple[Cadence, ...]:
+        """Every ending the tune keeps, in order: its parts', then its own (on the tonic)."""
+        last = (Cadence(self.end, frozenset((self.tonic,))),) if self.tonic is not None else ()
+        return self.cadences + last
+
+    def at(self, now: Fraction, notes: Sequence = ()) -> "NoteRules":
+        """The rules for the note at ``now`` (``notes``: the tune's notes so far, which these
+        rules do not need)."""
         return NoteRules(self, now)
 
 
@@ -75,8 +97,17 @@ class NoteRules:
         return self.tune.end - self.now
 
     @property
+    def ending(self) -> Cadence | None:
+        """The next ending the tune keeps, when the note is in the bar that ends with it."""
+        measure = self.tune.measure
+        found = next((cadence for cadence in self.tune.endings if cadence.end > self.now), None)
+        if found is None or self.now < measure * (-(-found.end // measure) - 1):
+            return None
+        return found
+
+    @property
     def last_bar(self) -> bool:
-        return self.tune.tonic is not None and self.left <= self.tune.measure
+        return self.ending is not None
 
     def pitches(self, pitches: np.ndarray) -> np.ndarray:
         pitches = np.asarray(pitches)
@@ -84,21 +115,28 @@ class NoteRules:
         if self.tune.limits is not None:
             low, high = self.tune.limits
             allowed &= (pitches == REST) | ((pitches >= low) & (pitches <= high))
-        if self.last_bar and self.left <= beat(self.tune.meter):  # the last beat: the tonic
-            allowed &= (pitches != REST) & (pitches % 12 == self.tune.tonic)
+        ending = self.ending
+        if ending is not None and \
+                ending.end - self.now - beat(self.tune.meter) < self.tune.shortest:
+            # the last beat (no room left for another note before it): an ending note only
+            allowed &= (pitches != REST) & np.isin(pitches % 12, sorted(ending.degrees))
         return allowed
 
     def held(self, pitch: int) -> Fraction | None:
-        if self.last_bar and pitch != REST and pitch % 12 == self.tune.tonic:
-            return self.left  # the tonic ends the tune, held to its end
+        ending = self.ending
+        if ending is not None and pitch != REST and pitch % 12 in ending.degrees:
+            return ending.end - self.now  # an ending note ends the part, held to its end
         return None
 
     def lengths(self, pitch: int, lengths: Sequence[Fraction]) -> np.ndarray:
-        room, left, tune = self.room, self.left, self.tune
-        last_bar, ending = self.last_bar, tune.tonic is not None
+        room, left, tune, ending = self.room, self.left, self.tune, self.ending
+        final = tune.tonic is not None
+        if ending is not None:  # leave at least a beat for the ending note
+            before = ending.end - self.now - beat(tune.meter)
+            return np.array([length <= room and length <= before for length in lengths],
+                            dtype=bool)
         return np.array([length <= room and (
-            left - length >= beat(tune.meter) if last_bar else
-            left - length >= tune.shortest or (length == left and not ending))
+            left - length >= tune.shortest or (length == left and not final))
             for length in lengths], dtype=bool)
 
     def fill(self) -> Fraction:

@@ -195,13 +195,15 @@ def pitch_class_entropy(pitches: Sequence[int]) -> float:
 
 def bar_check(melody: Melody) -> tuple[int, bool]:
     """(whole bars, every bar full and no note across a bar line) of a melody (after its
-    pickup, if any)."""
+    pickup, if any; a last bar short by the pickup, as tunes with one are written, is whole)."""
     measure, now, across = melody.measure_length, -melody.pickup, False
     for note in melody.notes:
         next_bar = (now // measure + 1) * measure
         across |= now + note.duration > next_bar
         now += note.duration
     bars, rest = divmod(now, measure)
+    if rest and rest + melody.pickup == measure:
+        bars, rest = bars + 1, 0
     return int(bars), rest == 0 and not across
 
 

@@ -173,8 +173,9 @@ class Stepper(ABC):
     """A trained model reading a melody note by note (generation)."""
 
     @abstractmethod
-    def start(self, primer: Sequence[Note]) -> NextNote:
-        """Read ``primer`` from the start of a melody: the distribution of the note after it."""
+    def start(self, primer: Sequence[Note], pickup: Fraction = Fraction(0)) -> NextNote:
+        """Read ``primer`` from the start of a melody whose first bar line comes ``pickup``
+        quarter notes after its start: the distribution of the note after it."""
 
     @abstractmethod
     def advance(self, choice: Choice) -> NextNote:
@@ -205,6 +206,10 @@ class MelodyModel(ABC):
 
     reference: tuple           # the melodies it learnt from (core.note.Melody): what a new
                                # melody is compared with
+    form = None                # a model of a collection: its tunes' forms, pickups, kind and
+                               # tempo (core.form.FormFacts); None for a model of one song
+    reference_marks: tuple = ()  # each reference melody's structure marks (repeat signs, ...),
+                                 # when known (core.collection.Tune.marks)
 
     @property
     @abstractmethod
@@ -253,6 +258,11 @@ class MelodyModel(ABC):
     def check_notes(self, notes: Sequence[Note], source: str) -> None:
         """Refuse, with a ``MelodyError`` that names the first, notes the model cannot read (a
         model of one song knows only its vocabulary's)."""
+
+    def meters(self) -> tuple[tuple[int, int], ...] | None:
+        """The time signatures of the melodies it learnt, or None when it writes in its song's
+        only."""
+        return None
 
     def pitch_limits(self, key) -> tuple[int, int] | None:
         """The lowest and highest MIDI pitch it should write in ``key`` (a ``core.keys.Key``),

@@ -12,10 +12,11 @@ from __future__ import annotations
 from ..core.collection import Collection, Tune
 from ..core.note import Melodies, Melody
 from ..evaluation.cross_validation import Evaluation, ModelResult
+from ..evaluation.style import StyleComparison
 from ..learning.interface import MelodyModel
 from ..learning.song.encoding import Ambiguity
 from ..learning.song.experiment import ModelRun, SongRun
-from . import song_views, views
+from . import song_views, style_view, views
 from .summary import RunSummary
 
 # each type a notebook user holds -> its view (the first that fits)
@@ -23,7 +24,7 @@ DRAWERS = ((Melody, views.melody_html), (Melodies, views.melodies_html), (Tune, 
            (Collection, views.collection_html), (SongRun, song_views.run_html),
            (ModelRun, song_views.model_run_html), (Ambiguity, song_views.ambiguity_html),
            (MelodyModel, views.model_html), (Evaluation, views.evaluation_html),
-           (RunSummary, song_views.summary_html))
+           (RunSummary, song_views.summary_html), (StyleComparison, style_view.style_html))
 # the types whose __repr__ is said here -> their line
 SAYERS = ((SongRun, song_views.run_text), (ModelRun, song_views.model_run_text),
           (Ambiguity, song_views.ambiguity_text), (Evaluation, views.evaluation_text),

@@ -64,16 +64,18 @@ class EngravedNote:
 
 
 def score_svg(musicxml: bytes, title: str | None = None, subtitle: str = "",
-              page_width: int | None = None) -> bytes:
+              page_width: int | None = None, encoded_breaks: bool = False) -> bytes:
     """MusicXML -> SVG document (UTF-8) with ``title`` (default: the score's) and ``subtitle``
     above; notes marked in the MusicXML (``musicxml_bytes(melody, marks)``) keep their marks.
     ``page_width`` in MEI units (default ``VEROVIO_OPTIONS``'s; ``PHONE_PAGE_WIDTH`` for a phone):
-    another width gives other element ids, so both layouts of a score can share a page."""
+    another width gives other element ids, so both layouts of a score can share a page.
+    ``encoded_breaks``: a new system exactly where the MusicXML asks for one (``<print
+    new-system>``: a tune's parts), none elsewhere."""
     prepared = prepare_musicxml(musicxml, title, subtitle, page_width)
     if page_width is not None and page_width != VEROVIO_OPTIONS["pageWidth"]:
         declaration, rest = prepared.split(b"\n", 1)  # ids are a checksum of the input
         prepared = declaration + f"\n<!-- page width {page_width} -->\n".encode() + rest
-    return engrave(prepared, page_width).encode()
+    return engrave(prepared, page_width, encoded_breaks).encode()
 
 
 def prepare_musicxml(musicxml: bytes, title: str | None, subtitle: str,
@@ -165,18 +167,30 @@ def _set_heading(root: ET.Element, title: str, subtitle: str, page_width: int) -
         root.insert(place + offset, credit)
 
 
-def engrave(musicxml: bytes, page_width: int | None = None) -> str:
-    """MusicXML -> one SVG document of the whole score (pages stacked if there are several)."""
+def engrave(musicxml: bytes, page_width: int | None = None, encoded_breaks: bool = False) -> str:
+    """MusicXML -> one SVG document of the whole score (pages stacked if there are several);
+    ``encoded_breaks``: systems only where the MusicXML starts them."""
     import verovio
 
     toolkit = verovio.toolkit()
-    toolkit.setOptions(VEROVIO_OPTIONS if page_width is None
-                       else {**VEROVIO_OPTIONS, "pageWidth": page_width})
-    if not toolkit.loadData(musicxml.decode("utf-8")):
-        raise ValueError("verovio could not read the MusicXML")
-    pages = [glyphs_as_paths(toolkit.renderToSVG(page), toolkit.getResourcePath())
-             .replace('font-family="Times, serif"', f'font-family="{TEXT_FONTS}"')
-             for page in range(1, toolkit.getPageCount() + 1)]
+    options = dict(VEROVIO_OPTIONS)
+    if page_width is not None:
+        options["pageWidth"] = page_width
+    if encoded_breaks:
+        options["breaks"] = "encoded"
+        # systems where the score asks for them may be squeezed: verovio's warnings about it
+        # would only be noise on the terminal (its log level is put back afterwards)
+        verovio.enableLog(verovio.LOG_ERROR)
+    try:
+        toolkit.setOptions(options)
+        if not toolkit.loadData(musicxml.decode("utf-8")):
+            raise ValueError("verovio could not read the MusicXML")
+        pages = [glyphs_as_paths(toolkit.renderToSVG(page), toolkit.getResourcePath())
+                 .replace('font-family="Times, serif"', f'font-family="{TEXT_FONTS}"')
+                 for page in range(1, toolkit.getPageCount() + 1)]
+    finally:
+        if encoded_breaks:
+            verovio.enableLog(verovio.LOG_WARNING)
     return pages[0] if len(pages) == 1 else _stack(pages)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import display
+from ..core.form import Form
 from ..core.keys import Key
 from ..core.note import Melody, Note, notes_json
+from ..evaluation.style import StyleComparison
 from ..formats.notation import tokens_text
 from ..generation.config import GenerateConfig
 from ..generation.stats import MelodyStats
@@ -236,6 +238,8 @@ class GeneratedMelody:
     generated: tuple[Note, ...]
     stats: MelodyStats
     files: MelodyFiles
+    form: Form | None = None       # its parts as written (None: no form)
+    template: str | None = None    # the collection's tune whose bar repeats it took
 
     @property
     def stem(self) -> str:
@@ -243,10 +247,17 @@ class GeneratedMelody:
         return self.files.midi.rsplit(".", 1)[0]
 
     def to_json(self) -> dict:
-        return {"title": self.melody.title, **self.files.files(), "tokens": self.files.tokens,
-                "notes": notes_json(self.melody.notes),
-                "generated_tokens": tokens_text(self.generated, self.files.key),
-                "stats": self.stats.to_json()}
+        out = {"title": self.melody.title, **self.files.files(), "tokens": self.files.tokens,
+               "notes": notes_json(self.melody.notes),
+               "generated_tokens": tokens_text(self.generated, self.files.key),
+               "stats": self.stats.to_json()}
+        if self.form is not None:
+            measure = self.melody.measure_length
+            out["form"] = {"letters": self.form.letters,
+                           "part_bars": self.form.part_bars(measure),
+                           "pickup": str(self.melody.pickup), "parts": self.form.to_json(),
+                           "bar_repeats_from": self.template}
+        return out
 
 
 @dataclass
@@ -261,12 +272,19 @@ class GenerationSummary:
     melodies: list[GeneratedMelody]
     versions: dict[str, str]
     removed: list[str] = field(default_factory=list)  # files of an earlier run in the folder, removed
+    style: StyleComparison | None = None  # the new tunes' style beside the collection's
+    tunebook: str | None = None           # every tune in one ABC file
+    style_plot: str | None = None         # the style measure's densities (PNG)
 
     def to_json(self) -> dict:
         out = {"model": {"file": self.model_file, **self.model.facts()},
                "settings": self.config.to_json()}
         if self.reference is not None:
             out["reference"] = self.reference.to_json()
+        if self.tunebook is not None:
+            out["tunebook"] = self.tunebook
+        if self.style is not None:
+            out["style"] = {**self.style.to_json(), "plot": self.style_plot}
         out["melodies"] = [melody.to_json() for melody in self.melodies]
         out["versions"] = self.versions
         return out

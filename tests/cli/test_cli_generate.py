@@ -94,7 +94,8 @@ def test_the_issue_command_writes_four_melodies(issue_run, nabiya_model_file):
         "choosing": "sampling: temperature 0.9, top-k 5, seed 7", "primer": "g8 e8 e4 f8",
         "primer_notes": 4, "length": 64, "bars": None, "key": "C major", "meter": "2/4",
         "tempo": 100.0, "end": "free", "temperature": 0.9, "top_k": 5, "top_p": None,
-        "count": 4, "seed": 7, "include_primer": True}
+        "count": 4, "seed": 7, "include_primer": True, "form": None, "part_bars": None,
+        "motifs": False, "forms": {}, "pickups": {}}
     assert (summary["model"]["kind"], summary["model"]["name"], summary["model"]["song"]) == \
         ("song", "stateful2", "나비야")
     for stem, entry in zip(stems, summary["melodies"]):
@@ -266,8 +267,9 @@ def test_help(tmp_path):
     assert "usage: melodygen generate" in done.stdout
     code, out, err = run_cli("--help")
     out = " ".join(out.split())
-    assert "melodygen train SOURCE --save FILE" in out and "A song named train, generate, corpus or " \
-        "evaluate is read as ./train, ./generate, ./corpus or ./evaluate." in out
+    assert "melodygen train SOURCE --save FILE" in out and "A song named train, generate, corpus, " \
+        "evaluate or compare is read as ./train, ./generate, ./corpus, ./evaluate or ./compare." \
+        in out
 
 
 def test_the_song_command_still_works_and_train_is_a_command():

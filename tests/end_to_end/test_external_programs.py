@@ -20,6 +20,7 @@ from pathlib import Path
 
 import mido
 import pytest
+from conftest import onsets_and_pitches
 from external import (
     BAD_INPUTS,
     child_env,
@@ -65,19 +66,6 @@ def expected_notes(summary: dict, stem: str) -> list[tuple[Fraction, Fraction, i
             out.append((onset, Fraction(length), pitch))
         onset += Fraction(length)
     return out
-
-
-def onsets_and_pitches(path: Path) -> list[tuple[Fraction, int]]:
-    """(onset in quarter notes, pitch) of every note-on in a MIDI file, in time order."""
-    midi = mido.MidiFile(path)
-    found = []
-    for track in midi.tracks:
-        now = 0
-        for message in track:
-            now += message.time
-            if message.type == "note_on" and message.velocity > 0:
-                found.append((Fraction(now, midi.ticks_per_beat), message.note))
-    return sorted(found)
 
 
 def musescore(source: Path, target: Path) -> subprocess.CompletedProcess:
@@ -382,3 +370,27 @@ def test_musescore_opens_generated_tunes_with_the_notes_of_their_midi(tmp_path):
     assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
     assert onsets_and_pitches(tmp_path / "musescore.mid") == \
         onsets_and_pitches(tmp_path / files.midi)
+
+
+def test_a_tune_with_form_is_valid_musicxml_and_musescore_plays_its_repeats(tmp_path,
+                                                                           musicxml_schema):
+    """A jig of form AABB, each part starting with a pickup (its own measure, the bar before it
+    short by it), triplets in it: valid MusicXML 4.0 with its repeat bar lines and letters, and
+    MuseScore plays it as melodygen's MIDI plays it, the repeats played out."""
+    from melodygen.core.form import layout
+    from melodygen.core.keys import Key
+    from melodygen.formats.musicxml import musicxml_bytes
+    from melodygen.formats.notation import parse_notes
+
+    notes = tuple(parse_notes("a8 d'8 f#'8 a'8 (3 a'16 b'16 a'16 f#'8 d'8 d'4. d'4 b8 g8 b8 d'8 "
+                              "g'8 f#'8 e'8 d'4. d'4"))
+    melody = Melody(notes, "Jig 1", (6, 8), 165.0, pickup=Fraction(1, 2))
+    form = layout("AABB", 2, Fraction(3))
+    data = musicxml_bytes(melody, {}, Key(2, "major"), form)
+    assert musicxml_schema(data) == []
+    (tmp_path / "jig.musicxml").write_bytes(data)
+    (tmp_path / "jig.mid").write_bytes(midi_bytes(form.played(melody)))
+    done = musescore(tmp_path / "jig.musicxml", tmp_path / "musescore.mid")
+    assert done.returncode == 0 and musescore_errors(done.stderr) == [], done.stderr
+    assert onsets_and_pitches(tmp_path / "musescore.mid") == \
+        onsets_and_pitches(tmp_path / "jig.mid")

@@ -45,7 +45,8 @@ def test_a_song_models_defaults(song_model, nabiya):
         "choosing": "greedy", "primer": "g8 e8 e4 f8", "primer_notes": 4, "length": 50,
         "bars": None, "key": "C major", "meter": "2/4", "tempo": 100.0, "end": "free",
         "temperature": None, "top_k": None, "top_p": None, "count": 1, "seed": None,
-        "include_primer": True}
+        "include_primer": True, "form": None, "part_bars": None, "motifs": False,
+        "forms": {}, "pickups": {}}
 
 
 def test_primer_tokens_with_bar_lines(song_model):

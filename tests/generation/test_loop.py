@@ -29,7 +29,7 @@ class Scale(Stepper):
     def __init__(self, joint: bool, lengths=(None, F(1, 2), F(1), F(2))):
         self.joint, self.read, self.lengths = joint, [], lengths
 
-    def start(self, primer):
+    def start(self, primer, pickup=F(0)):
         self.read = list(primer)
         return self._next()
 

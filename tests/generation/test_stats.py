@@ -38,7 +38,9 @@ def test_bars():
         return melody(tokens, time_signature=(3, 4), pickup=Fraction(pickup))
     assert bar_check(three_four("c4 c2 c2.")) == (2, True)
     assert bar_check(three_four("c2 c2 c4")) == (1, False)   # the second half note crosses
-    assert bar_check(three_four("c4 c2. c2", 1)) == (1, False)  # a pickup, then 1 bar and a half
+    assert bar_check(three_four("c4 c2. c4", 1)) == (1, False)  # a pickup, then 1 bar and a third
+    # a last bar short by the pickup, as a tune with one is written: whole
+    assert bar_check(three_four("c4 c2. c2", 1)) == (2, True)
     assert bar_check(three_four("c4 c2. c2.", 1)) == (2, True)
 
 

@@ -12,6 +12,7 @@ hashes are those of the MIDI files a5877b2's ``melodygen generate`` wrote from t
 import hashlib
 import json
 import zipfile
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,27 @@ def test_an_earlier_song_model_generates_what_it_generated_then(tensorflow):
 
 
 def test_an_earlier_collection_model_generates_what_it_generated_then(tensorflow):
+    """Without a form (``--form none``) it writes the notes it wrote then; its tunes are named
+    after their kind now ("Tune 1"), so the MIDI of then is made with the titles of then."""
     from melodygen.generation.api import load
 
-    melodies = load(COLLECTION_FILE).generate(key="D", meter="2/4", bars=8, count=2, seed=3)
-    assert [melody.title for melody in melodies] == ["essen/kinder tune 1", "essen/kinder tune 2"]
-    assert [sha256(midi_bytes(melody)) for melody in melodies] == [
+    melodies = load(COLLECTION_FILE).generate(key="D", meter="2/4", bars=8, count=2, seed=3,
+                                              form="none")
+    assert [melody.title for melody in melodies] == ["Tune 1", "Tune 2"]
+    assert [sha256(midi_bytes(melody.with_notes(melody.notes, f"essen/kinder tune {number}")))
+            for number, melody in enumerate(melodies, start=1)] == [
         "aa5f0d3b76ed607bacd9c0497ad4d56bcda7a25d9758367f084df3c74dfa19c1",
         "4e50f31e9def3f454c9b84c1576603d253dd5fae1c129f7b0401c442596ab6f3"]
+
+
+def test_an_earlier_collection_model_derives_the_form_it_lacks():
+    """A file older than forms keeps no repeat signs nor kinds of tune: what its training tunes
+    show stands in (each tune one part; their pickups; the tempo they give, none here)."""
+    model = read(COLLECTION_FILE)
+    assert model.form.form == ("A", 8) and model.form.rhythm is None
+    assert model.form.pickups == {Fraction(0): 128, Fraction(1, 2): 51, Fraction(1): 21,
+                                  Fraction(3, 2): 2}
+    assert model.reference_marks == () and model.defaults.tempo == 120.0
 
 
 def test_a_file_of_no_kind_is_refused(tmp_path):

@@ -44,7 +44,7 @@ The modules, in the order a tune goes through them:
     reading    TuneReading, RULES, UnsupportedAbc, the events -> melody step both readers share
     reference  music21_tune: the same tune read by music21
     book       read_tunebook, read_tunes (with the fallback), read_abc (one tune of a file)
-    writer     abc_text: notes -> ABC
+    writer     abc_text: notes -> ABC (a tune with its form), abc_tunebook: tunes -> one book
 """
 
 from .book import Tunebook, read_abc, read_tunebook, read_tunes, tunebook_from_text
@@ -53,8 +53,8 @@ from .reader import read_tune
 from .reading import ALL_RULES, RULES, TuneReading, UnsupportedAbc
 from .reference import music21_tune
 from .tunebook import TuneText, split_tunes
-from .writer import abc_key_name, abc_text
+from .writer import abc_key_name, abc_text, abc_tunebook
 
 __all__ = ["ALL_RULES", "RULES", "TuneReading", "TuneText", "Tunebook", "UnsupportedAbc",
-           "abc_key", "abc_key_name", "abc_text", "key_alterations", "music21_tune", "read_abc",
+           "abc_key", "abc_key_name", "abc_text", "abc_tunebook", "key_alterations", "music21_tune", "read_abc",
            "read_tune", "read_tunebook", "read_tunes", "split_tunes", "tunebook_from_text"]

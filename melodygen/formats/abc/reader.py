@@ -15,9 +15,12 @@ from ..repeats import played_order
 from .measures import layout, odd_measures, repeat_marks
 from .notes import read_chord, read_note, tuplet_ratio
 from .reading import ALL_RULES, TuneReading, changes, tune_reading
-from .tokens import (BROKEN, CHORD, FIELD, GRACE, GRACE_END, MARKS, NOTE, TIE, TUPLET, Text, Token,
-                     tokenize, version_propagation)
+from .tokens import (BAR, BROKEN, CHORD, FIELD, GRACE, GRACE_END, MARKS, NOTE, TIE, TUPLET, Text,
+                     Token, tokenize, version_propagation)
 from .tunebook import TuneText
+
+# the bar lines that say how a tune is played: repeats, first and second endings, section ends
+STRUCTURE_BARS = frozenset(("|:", ":|", "[1", "[2", "||", "|]", "[|"))
 
 
 def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> TuneReading:
@@ -25,6 +28,9 @@ def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> T
     ``RULES``; an empty set reads exactly as music21 does). ``played_out``: the notes with the
     repeats played out (``repeats.played_order`` over the measures music21 makes), not as
     written.
+
+    The reading keeps the tune's structure as written (``TuneReading.marks``): each repeat sign,
+    ending, double bar line and ``P:`` field with the time it stands at.
 
     Raises ``UnsupportedAbc`` for what it does not read (read the tune with ``music21_tune``)
     and ``MelodyError`` (file:line:column) for a broken tune.
@@ -50,7 +56,23 @@ def read_tune(tune: TuneText, rules=ALL_RULES, *, played_out: bool = False) -> T
     return tune_reading(tune, events, meter=meter, tempo=tempo, pickup=pickup, reader="melodygen",
                         grace_notes=graces, chord_tones=tones,
                         meter_changes=changes(context.meters), tempo_changes=changes(context.tempos),
-                        odd_measures=odd_measures(tokens, meter), **_passed_over(text, tokens))
+                        odd_measures=odd_measures(tokens, meter), marks=structure(tokens),
+                        **_passed_over(text, tokens))
+
+
+def structure(tokens: list[Token]) -> tuple[tuple[str, Fraction], ...]:
+    """A tune's structure as written: (mark, quarter notes of the notes before it) of each
+    repeat sign, ending, double bar line (``STRUCTURE_BARS``) and ``P:`` field, in order."""
+    now, marks = Fraction(0), []
+    for token in tokens:
+        if token.kind == BAR and token.text in STRUCTURE_BARS:
+            marks.append((token.text, now))
+        elif token.kind == FIELD and token.text.startswith("P:"):
+            marks.append((token.text.split("%")[0].strip(), now))
+        elif token.kind in (NOTE, CHORD) and not token.dropped and not \
+                (token.kind == NOTE and token.grace) and not (token.kind == CHORD and not token.tones):
+            now += token.length
+    return tuple(marks)
 
 
 def _passed_over(text: Text, tokens: list[Token]) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ...core.errors import MelodyError
 from ...core.note import DEFAULT_TEMPO, Melody, Note, too_long
@@ -69,6 +70,9 @@ class TuneReading:
                                             # not last a measure of their meter, such measures)
     passed_over: int = 0      # words and characters of no ABC meaning, passed over (as by music21)
     first_passed: tuple[int, int, str] | None = None  # (line, column, text) of the first of them
+    marks: tuple[tuple[str, Fraction], ...] = ()  # the structure as written: (mark, quarter
+    # notes from the tune's start as written) of each repeat sign |: :|, ending [1 [2, double
+    # bar || |] [| and P: field, in order (melodygen's reader; music21's reading keeps none)
 
 
 def tune_reading(tune: TuneText, events, *, meter, tempo, pickup, reader: str,

@@ -28,8 +28,9 @@ import numpy as np
 
 from ...core.collection import Collection
 from ...core.errors import ConfigError, MelodyError
+from ...core.form import FormFacts
 from ...core.keys import Key, melody_key
-from ...core.note import Melody
+from ...core.note import DEFAULT_TEMPO, Melody
 from ...core.versions import versions
 from ...formats import cache
 from .. import resume as resuming
@@ -95,6 +96,16 @@ class CollectionModel(MelodyModel):
     reference: tuple[Melody, ...]   # the training tunes (their sources name them)
     versions: dict[str, str]
     network: keras.Model | None = None  # None when read without TensorFlow (``read``)
+    form: FormFacts | None = None   # its tunes' forms, pickups, kind and tempo (None: derived
+                                    # from ``reference``, as for a file older than them)
+    reference_marks: tuple = ()     # each reference tune's structure marks (Tune.marks), in
+                                    # order; () in a file older than them (one part each)
+
+    def __post_init__(self) -> None:
+        if self.form is None:  # an older model file: what the training tunes show
+            self.form = FormFacts.of(self.reference, tempi=[
+                None if melody.tempo == DEFAULT_TEMPO else melody.tempo
+                for melody in self.reference])
 
     @property
     def name(self) -> str:
@@ -122,10 +133,24 @@ class CollectionModel(MelodyModel):
 
     @property
     def defaults(self) -> Defaults:
-        """A tune of 16 bars in the collection's most common meter, key and tempo, from no
-        primer."""
-        return Defaults(f"{self.source} tune", self.meter, Fraction(0), self.tempo, self.key,
-                        bars=DEFAULT_BARS)
+        """A tune of 16 bars in the collection's most common meter and key, from no primer, at
+        the tempo its tunes give (else of its kind of tune, else 120), called after its kind
+        ("Jig 1")."""
+        facts = self.form
+        tempo = facts.tempo or facts.dance_tempo(self.meter) or self.tempo
+        title = facts.rhythm.capitalize() if facts.rhythm else "Tune"
+        return Defaults(title, self.meter, Fraction(0), tempo, self.key, bars=DEFAULT_BARS)
+
+    def meters(self) -> tuple[tuple[int, int], ...]:
+        return tuple(tuple(int(part) for part in name.split("/"))
+                     for name in self.vocabulary.meters)
+
+    @cached_property
+    def absolute_range(self) -> tuple[int, int]:
+        """The lowest and highest MIDI pitch of the tunes it learnt."""
+        pitches = [note.pitch for melody in self.reference for note in melody.notes
+                   if note.pitch is not None]
+        return (min(pitches), max(pitches)) if pitches else (0, 127)
 
     @property
     def lengths(self) -> tuple[Fraction, ...]:
@@ -133,10 +158,16 @@ class CollectionModel(MelodyModel):
 
     def pitch_limits(self, key: Key) -> tuple[int, int]:
         """The lowest and highest MIDI pitch of tunes in ``key``: the range, relative to the
-        tonic, of the tunes the model learnt."""
+        tonic, of the tunes the model learnt, within their lowest and highest pitch (a tune in
+        another key never goes below or above every note it learnt); the absolute range alone
+        when the two do not meet."""
         reference = signature_tonic(key)
-        return (absolute_pitch(self.pitch_range[0], reference),
-                absolute_pitch(self.pitch_range[1], reference))
+        low, high = (absolute_pitch(self.pitch_range[0], reference),
+                     absolute_pitch(self.pitch_range[1], reference))
+        lowest, highest = self.absolute_range
+        if max(low, lowest) > min(high, highest):
+            return lowest, highest
+        return max(low, lowest), min(high, highest)
 
     def facts(self) -> dict:
         return {"kind": COLLECTION, "name": self.name, "family": self.family,
@@ -190,6 +221,9 @@ class CollectionModel(MelodyModel):
             "training": self.training.to_json(),
             "history": self.history.to_json(),
             "reference": {"member": REFERENCE_MEMBER, "tunes": len(self.reference)},
+            "form": self.form.to_json(),
+            "reference_marks": [[[mark, str(time)] for mark, time in marks]
+                                for marks in self.reference_marks],
             "versions": self.versions,
         }
 
@@ -224,7 +258,19 @@ def read(path: str | Path, metadata: dict) -> CollectionModel:
     except (TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
         raise MelodyError(f"corrupted model file: bad {METADATA_MEMBER} ({error})",
                           source=str(path)) from None
-    return CollectionModel(*fields_of, _reference(path), dict(data.get("versions", {})))
+    try:
+        form = FormFacts.from_json(data["form"]) if "form" in data else None  # older: derived
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as error:
+        raise MelodyError(f"corrupted model file: bad form in {METADATA_MEMBER} ({error})",
+                          source=str(path)) from None
+    try:
+        marks = tuple(tuple((str(mark), Fraction(time)) for mark, time in tune)
+                      for tune in data.get("reference_marks", ()))
+    except (TypeError, ValueError, ZeroDivisionError) as error:
+        raise MelodyError(f"corrupted model file: bad reference_marks in {METADATA_MEMBER} "
+                          f"({error})", source=str(path)) from None
+    return CollectionModel(*fields_of, _reference(path), dict(data.get("versions", {})),
+                           form=form, reference_marks=marks)
 
 
 def _reference(path: Path) -> tuple[Melody, ...]:
@@ -323,8 +369,13 @@ def _trained(prepared: PreparedCollection, model_config: CollectionModelConfig,
                             round(history.validation_pitch_bits[best], 5),
                             round(history.seconds[-1], 2))
     meters = Counter(melody.time_signature for melody in melodies)
+    trained = [collection.tunes[i] for i in parts.train]
+    form = FormFacts.of([tune.melody for tune in trained], [tune.marks for tune in trained],
+                        [tune.rhythm for tune in trained],
+                        [None if tune.melody.tempo == DEFAULT_TEMPO else tune.melody.tempo
+                         for tune in trained])
     return CollectionModel(
         collection.name, model_config, train_config, prepared.vocabulary,
         meters.most_common(1)[0][0], float(statistics.median(melody.tempo for melody in melodies)),
         prepared.pitch_range(), facts, history, tuple(melodies[i] for i in parts.train),
-        versions(), network)
+        versions(), network, form, tuple(tune.marks for tune in trained))

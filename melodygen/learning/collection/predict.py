@@ -112,15 +112,16 @@ class CollectionStepper(Stepper):
         self.network = Stepwise(network, config)
         self.now = Fraction(0)
 
-    def start(self, primer: Sequence[Note]) -> NextNote:
-        """The primer starts on a downbeat; its rests count as time only."""
+    def start(self, primer: Sequence[Note], pickup: Fraction = Fraction(0)) -> NextNote:
+        """The tune starts ``pickup`` quarter notes before its first bar line (0: on a downbeat);
+        the primer's rests count as time only."""
         notes = tuple(primer)
         self.network.start()
-        rows = list(encode_song(Melody(notes, time_signature=self.meter), self.reference,
-                                self.vocabulary)) if notes else []
+        rows = list(encode_song(Melody(notes, time_signature=self.meter, pickup=pickup),
+                                self.reference, self.vocabulary)) if notes else []
         for row in rows:
             self.network.read(row)
-        self.now = sum((note.duration for note in notes), Fraction(0))
+        self.now = sum((note.duration for note in notes), Fraction(0)) - pickup
         if rows:
             return self._next(self.vocabulary.next_row(rows[-1], Fraction(0), self._end()))
         return self._next(self.vocabulary.first_row(self._meter))

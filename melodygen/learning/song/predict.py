@@ -9,6 +9,8 @@ zero state and carries it from window to window.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from typing import Sequence
 
 import keras
@@ -182,7 +184,8 @@ class SongStepper(Stepper):
         self.window, self.stateful = window, stateful
         self.context: list[int] = []
 
-    def start(self, primer: Sequence[Note]) -> NextNote:
+    def start(self, primer: Sequence[Note], pickup: Fraction = Fraction(0)) -> NextNote:
+        """A model of one song reads no bar positions: ``pickup`` changes nothing."""
         reset_state(self.predictor.model)
         indices = self.vocabulary.indices(primer, "--primer")
         if self.predictor.reads_song:

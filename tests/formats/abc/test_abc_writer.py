@@ -87,4 +87,4 @@ def test_header_and_lengths():
                      Note(72, F(1, 3)), Note(74, F(1, 3)), Note(79, F(6))), "Tune", (3, 4), 96.0,
                     key=Key.parse("G"))
     assert abc.abc_text(melody, number=7) == (
-        "X:7\nT:Tune\nM:3/4\nL:1/8\nQ:1/4=96\nK:G\nG z A2 B2/3 c2/3 d2/3 | g6- | g6 |]\n")
+        "X:7\nT:Tune\nM:3/4\nL:1/8\nQ:1/4=96\nK:G\nG z A2 (3Bcd | g6- | g6 |]\n")

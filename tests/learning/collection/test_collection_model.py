@@ -65,10 +65,13 @@ def test_what_a_collection_model_offers(tmp_path):
     assert model.lengths == tuple(sorted({n.duration for s in collection() for n in s.melody.notes}))
     defaults = model.defaults
     assert (defaults.title, defaults.time_signature, defaults.bars, defaults.length,
-            defaults.primer) == ("book.abc tune", (4, 4), 16, None, ())
+            defaults.primer) == ("Tune", (4, 4), 16, None, ())  # no kind of tune (R:) known
     low, high = model.pitch_range  # relative to the tonic C: the training tunes' lowest and highest
-    assert model.pitch_limits(Key(0, "major")) == (low - 36 + 60, high - 36 + 60)
-    assert model.pitch_limits(Key(2, "major")) == (low - 36 + 62, high - 36 + 62)
+    lowest, highest = model.absolute_range  # their lowest and highest pitch
+    assert model.pitch_limits(Key(0, "major")) == (low - 36 + 60, high - 36 + 60) == \
+        (lowest, highest)
+    # in D the same range relative to the tonic, but never above the highest note learnt
+    assert model.pitch_limits(Key(2, "major")) == (low - 36 + 62, highest)
     assert model.pitch_limits(Key(9, "minor")) == model.pitch_limits(Key(0, "major"))  # its signature
 
 
