@@ -40,14 +40,14 @@ import numpy as np
 from melodygen.learning.backend import configure_tensorflow
 configure_tensorflow()
 from melodygen.formats.collections import read_collection
-from melodygen.learning.config import CorpusModelConfig, CorpusTrainConfig
-from melodygen.learning.corpus_data import prepare_collection
-from melodygen.learning import corpus_training as training
-prepared = prepare_collection(read_collection(sys.argv[1]), 0.05, 0)
+from melodygen.learning.collection.config import CollectionModelConfig
+from melodygen.learning.collection.data import prepare
+from melodygen.learning.collection import training
+prepared = prepare(read_collection(sys.argv[1]), 0.05, 0)
 songs = [prepared.encode(i) for i in prepared.parts.train]
 out = {}
 for size in json.loads(sys.argv[2]):
-    model = training.new_model(CorpusModelConfig(), prepared.vocabulary, 0)
+    model = training.new_network(CollectionModelConfig(), prepared.vocabulary, 0)
     trainer = training.Trainer(model, 6e-3, 1.0)
     batched = training.batches(songs, size)
     for rows, mask in batched[:2]:

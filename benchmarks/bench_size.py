@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from melodygen.formats.notation import format_token  # noqa: E402
 from melodygen.formats.songs import load_song  # noqa: E402
-from melodygen.learning.config import MODELS  # noqa: E402
+from melodygen.learning.song.config import MODELS  # noqa: E402
 
 FLOOR = """
 from melodygen.learning.backend import load_keras
@@ -48,9 +48,9 @@ MODEL = """
 import json, sys, time
 from melodygen.learning.backend import load_keras
 load_keras()
-from melodygen.learning.config import TrainConfig
+from melodygen.learning.song.config import TrainConfig
 from melodygen.formats.notation import read_song
-from melodygen.learning.experiment import run_song
+from melodygen.learning.song.experiment import run_song
 melody = read_song(sys.argv[1])
 start = time.perf_counter()
 run = run_song(melody, [sys.argv[2]], TrainConfig(epochs=int(sys.argv[3])))

@@ -20,7 +20,8 @@ import time
 import numpy as np
 
 from melodygen.formats.songs import load_song
-from melodygen.learning.encoding import Vocabulary, make_dataset, make_encoding
+from melodygen.learning.song.encoding import make_dataset, make_encoding
+from melodygen.learning.song.vocabulary import Vocabulary
 
 
 def plot_losses(losses: list[float]) -> None:
