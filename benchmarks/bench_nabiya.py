@@ -82,7 +82,7 @@ def on_stage(stage, name):
 
 def progress(report):  # an EpochReport
     if report.epoch == 1:
-        first_epoch[report.name] = time.perf_counter()
+        first_epoch[report.model] = time.perf_counter()
 
 
 run = experiment.run_song(load_melody("nabiya"), list(DEFAULT_MODELS), TrainConfig(), progress, on_stage)

@@ -35,7 +35,8 @@ from ..core.errors import MelodyError, MelodyWarning
 from ..core.keys import Key
 from ..core.note import DEFAULT_TEMPO, Melody
 from .files import check_regular, write_atomic
-from .timeline import AUTO, Timed, first_value, melody_line, usable_signature, usable_tempo
+from .timeline import (AUTO, Timed, first_value, melody_line, read_melody, usable_signature,
+                       usable_tempo)
 
 __all__ = ["TICKS_PER_BEAT", "decode_text", "from_midi", "midi_bytes", "read_midi", "to_midi",
            "write_midi"]
@@ -220,16 +221,9 @@ def from_midi(midi: mido.MidiFile, source: str = "<midi>", quantize=AUTO) -> Mel
     key = first_value([value for _, value in _in_force(keys)], source, "key")
     bpm = usable_tempo(round(mido.tempo2bpm(tempo), 2), source) if tempo else DEFAULT_TEMPO
     names = [name for name in first_names if name and not PLACEHOLDER_NAMES.fullmatch(name)]
-    try:
-        melody = Melody(tuple(notes), title=names[0] if names else Path(source).stem,
-                        time_signature=usable_signature(signature, source), tempo=bpm,
-                        source=source, key=key)
-        if 0 < pickup < melody.measure_length:
-            melody = Melody(melody.notes, melody.title, melody.time_signature, melody.tempo,
-                            source, pickup, key)
-        return melody
-    except ValueError as error:
-        raise MelodyError(str(error), source=source) from None
+    return read_melody(notes, title=names[0] if names else Path(source).stem,
+                       time_signature=usable_signature(signature, source), tempo=bpm,
+                       source=source, key=key, pickup=pickup)
 
 
 def _clock(division: int, microseconds: int | None, source: str):

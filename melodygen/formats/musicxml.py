@@ -34,7 +34,7 @@ from typing import Iterable, Mapping
 from ..core.errors import MelodyError, MelodyWarning, library_reason
 from ..core.form import Form, Part, cut
 from ..core.keys import MODE_NAMES, Key, key_alters, melody_key, spell  # spelling: see core.keys
-from ..core.note import DEFAULT_TEMPO, Melody, Note
+from ..core.note import DEFAULT_TEMPO, Melody
 from .files import check_regular, write_atomic
 from .repeats import played_part
 # the writing of notes in measures is written.py's; note_values stays importable from here
@@ -46,6 +46,7 @@ from .timeline import (
     first_value,
     melody_line,
     of,
+    read_melody,
     usable_signature,
     usable_tempo,
 )
@@ -369,18 +370,10 @@ def from_score(score, source: str = "<score>", quantize=AUTO) -> Melody:
     title = score.metadata.bestTitle if getattr(score, "metadata", None) else None
     if title == Path(source).name:  # music21 names an untitled score after its file
         title = None
-    try:
-        melody = Melody(tuple(notes), title=title or Path(source).stem,
-                        time_signature=usable_signature(signature, source),
-                        tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO, source=source,
-                        key=key)
-        pickup = _pickup(part)
-        if 0 < pickup < melody.measure_length:
-            melody = Melody(melody.notes, melody.title, melody.time_signature, melody.tempo,
-                            source, pickup, key)
-        return melody
-    except ValueError as error:
-        raise MelodyError(str(error), source=source) from None
+    return read_melody(notes, title=title or Path(source).stem,
+                       time_signature=usable_signature(signature, source),
+                       tempo=usable_tempo(tempo, source) if tempo else DEFAULT_TEMPO,
+                       source=source, key=key, pickup=_pickup(part))
 
 
 def _pitched(events):

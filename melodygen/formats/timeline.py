@@ -51,11 +51,11 @@ import bisect
 import heapq
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..core.errors import ConfigError, MelodyError, MelodyWarning
-from ..core.note import Note, pitch_name, too_long
+from ..core.note import Melody, Note, pitch_name, too_long
 
 NOTATION_GRID = Fraction(1, 120)  # quarter notes: exact times (32nds, triplets, quintuplets)
 WRITTEN_GRID = Fraction(1, 48)    # quarter notes: note values to the 64th, triplets to the 64th's
@@ -388,6 +388,18 @@ def _skyline(events, source: str, total: int) -> tuple[list[list], str]:
         if dropped > LOSS_HINT * total:
             message += "; to learn another voice, give it in a file of its own"
     return line, message
+
+
+def read_melody(notes, *, title: str, time_signature: tuple[int, int], tempo: float, source: str,
+                key, pickup: Fraction) -> Melody:
+    """The melody a reader found, its ``pickup`` (quarter notes before the first bar line) kept
+    when it is shorter than a bar; a value a Melody refuses is a MelodyError naming ``source``."""
+    try:
+        melody = Melody(tuple(notes), title=title, time_signature=time_signature, tempo=tempo,
+                        source=source, key=key)
+        return replace(melody, pickup=pickup) if 0 < pickup < melody.measure_length else melody
+    except ValueError as error:
+        raise MelodyError(str(error), source=source) from None
 
 
 def usable_tempo(bpm: float, source: str) -> float:
