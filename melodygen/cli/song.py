@@ -27,8 +27,8 @@ def build_parser(commands: dict) -> argparse.ArgumentParser:
         prog="melodygen",
         description="Learn a melody with the lecture's MLP and LSTM models, then write what each "
                     "model plays back: MIDI, MusicXML, a loss plot and summary.json.",
-        epilog="Example: melodygen nabiya --model all (the four models: the lesson is state, "
-               "not the LSTM). Also: "
+        epilog="Example: melodygen nabiya --model all (the six models: the lesson is the "
+               "context a model sees, not the kind of network). Also: "
                + "; ".join(f"melodygen {usage} ({what})" for usage, what in commands.values())
                + "; see their --help. "
                f"A song named {_either(list(commands))} is read as "

@@ -224,10 +224,12 @@ WORDS: dict[str, tuple[str, str]] = {
                          "마지막 {k}음만 보는 Transformer({short})는 창 모델처럼 {n}번째 음에서 어긋나지만, "
                          "앞의 모든 음을 보는 {attending}는 어긋나지 않습니다: 곡을 이어 가는 것은 주의 자체가 "
                          "아니라 모델이 보는 문맥입니다."),
-    "lesson hint": ("Run it with --model all to see that an LSTM without state derails as well: "
-                    "the lesson is state, not the LSTM.",
-                    "--model all 로 실행하면 상태 없는 LSTM도 어긋나는 것을 볼 수 있습니다: 교훈은 LSTM이 "
-                    "아니라 상태입니다."),
+    "lesson hint": ("Run it with --model all to see that an LSTM without state derails as well, "
+                    "and a Transformer that sees the last 4 notes: the lesson is the context a "
+                    "model sees, not the kind of network.",
+                    "--model all 로 실행하면 상태 없는 LSTM과 마지막 4개 음만 보는 Transformer도 "
+                    "어긋나는 것을 볼 수 있습니다: 교훈은 네트워크의 종류가 아니라 모델이 보는 "
+                    "문맥입니다."),
     "short of target": ("{name} {ended}: {right} of {samples} next notes right in one step, "
                         "target {target}; train longer (--epochs)",
                         "{name}: {ended}: 한 단계에서 {samples}개 중 {right}개 정답, 목표 {target}; 더 오래 "
