@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, progress: Pro
     progress.stage(f"reading {args.song}", delay=1.0)
     melody = load_melody(args.song, args.quantize, args.tune)
     check_window(melody, config.window)
-    prepare(melody, config.window)  # a melody too long fails here, before TensorFlow loads
+    prepare(melody, config.window, names)  # a melody too long fails here, before TensorFlow
     folder = prepare_folder(args.out or Path("out") / song_name(args.song))
     if args.per_note is not None:
         check_output_file(args.per_note, ".csv")

@@ -109,7 +109,7 @@ def train_song(args: argparse.Namespace, progress: Progress) -> int:
         raise MelodyError(f"is a folder; give a file name, e.g. {path / (name + SUFFIX)}",
                           source=str(path))
     check_window(melody, config.window)
-    prepare(melody, config.window)  # a melody too long fails before TensorFlow loads
+    prepare(melody, config.window, [name])  # a melody too long fails before TensorFlow loads
     prepare_folder(path.parent)  # a folder that cannot be written fails before training
 
     start_tensorflow(progress, song=True)

@@ -22,9 +22,10 @@ has the same pitches as a tune of the evaluated collection (in any transposition
 then the training songs. ``lstm+stm`` (``transformer+stm``, ``pretrained+stm``, ...) is the +
 model's pitch distribution combined with PPM's short-term model (STM C*I, each test song alone)
 as BOTH+ combines LTM+ and STM (entropy-weighted, arithmetic, bias 2): IDyOM's BOTH+ with the
-network as its long-term model; the STM reads the pitches before, which every task gives. Its pitch distribution over the tonic-relative pitches is read at the
-alphabet's pitches and renormalized over them; the note's probability is the pitch's times the
-length's given the pitch, renormalized over the collection's lengths.
+network as its long-term model; the STM reads the pitches before, which every task gives. A
+network's pitch distribution over the tonic-relative pitches is read at the alphabet's pitches
+and renormalized over them; the note's probability is the pitch's times the length's given the
+pitch, renormalized over the collection's lengths.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Long songs: 100,000 notes read in seconds; 10,000 notes train and predict with every model
-within bounded memory. benchmarks/bench_size.py measures how time and memory grow."""
+within bounded memory (a Transformer, which reads a song whole with attention, its longest song:
+``MAX_ATTENDED_NOTES``), and a longer song is refused in one line before TensorFlow loads.
+benchmarks/bench_size.py measures how time and memory grow."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from external import child_env, long_song
 from melodygen.formats.midi import midi_bytes, read_midi
 from melodygen.formats.notation import read_song
 from melodygen.formats.songs import load_song
-from melodygen.learning.song.config import MODELS
+from melodygen.learning.song.config import MAX_ATTENDED_NOTES, MODELS
 
 HUGE = 100_000      # notes of the song that must read in seconds
 LONG = 10_000       # notes of the melody every model must train on and predict
@@ -108,16 +110,32 @@ def run_measured(command: list[str], timeout: float, folder) -> tuple[int, str, 
 @pytest.mark.slow
 @pytest.mark.parametrize("model", list(MODELS))
 def test_a_10000_note_melody_trains_and_predicts(tmp_path, model):
-    """Two epochs, then both predictions, in a child process whose peak memory is measured."""
+    """Two epochs, then both predictions, in a child process whose peak memory is measured; a
+    Transformer on the longest song it takes."""
+    notes = min(LONG, MODELS[model].longest_song)
     song = tmp_path / "long.txt"
-    song.write_text(long_song(LONG))
+    song.write_text(long_song(notes))
     status, stdout, stderr, memory = run_measured(
         [sys.executable, "-c", TRAIN_AND_PREDICT, str(song), model], RUN_SECONDS, tmp_path)
     assert status == 0, stderr
-    samples = LONG - 4
+    samples = notes - 4
     assert json.loads(stdout) == {"epochs": 2, "one_step": samples, "full_song": samples,
                                   "samples": samples}
-    assert memory < MEMORY_MIB, f"{model} on {LONG} notes peaked at {memory:.0f} MiB"
+    assert memory < MEMORY_MIB, f"{model} on {notes} notes peaked at {memory:.0f} MiB"
+
+
+def test_a_song_too_long_for_attention_is_one_line_before_tensorflow(tmp_path):
+    song = tmp_path / "long.txt"
+    song.write_text(long_song(MAX_ATTENDED_NOTES + 1))
+    done = subprocess.run([sys.executable, "-m", "melodygen", str(song), "--model", "mlp",
+                           "transformer4", "--out", str(tmp_path / "out")], env=child_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"{song}: melody has 2,001 notes; transformer4 reads a song whole with "
+        "attention and trains on at most 2,000 (take a part of it, or choose mlp, lstm, "
+        "stateful, stateful2)")
+    assert "tensorflow" not in done.stderr.lower() and not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

@@ -186,8 +186,9 @@ def test_the_verdict_comes_first_with_the_ambiguous_contexts(written):
     assert text.startswith(
         "Without state, mlp derails at note 8, where the 4 notes before it recur in the song "
         "with another next note; with state, stateful2 carries the whole song. "
-        "Run it with --model all to see that an LSTM without state derails as well: the lesson "
-        "is state, not the LSTM. "
+        "Run it with --model all to see that an LSTM without state derails as well, and a "
+        "Transformer that sees the last 4 notes: the lesson is the context a model sees, not the "
+        "kind of network. "
         "mlp derails at note 8: the 4 notes before it, f8 d8 d4 c8, come 3 times in the song, "
         "followed by d8 here and by e8 at notes 22 and 49.")
     assert "cap every model without state at 46 of 50 (mlp gets 46)" in text

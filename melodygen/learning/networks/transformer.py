@@ -202,19 +202,22 @@ def collection_body(config, events, beats=None):
 # ---- one position at a time ---------------------------------------------------------------------
 
 class Decoder:
-    """A collection model's body (``collection_body``'s layers) run one event at a time, each
+    """A collection model's body (``collection_body``'s layers), or a song network's blocks, run
+    one event at a time, each
     block's keys and values kept (``collection.network.Stepwise``): ``step`` gives the new
     event's output, the same as the whole tune's last position, in time linear in the tune's
     length (the keys of the events before are not computed again)."""
 
-    def __init__(self, network: keras.Model, config) -> None:
+    def __init__(self, network: keras.Model, input_layer: str = "events_in") -> None:
         import tensorflow as tf
 
-        self.before = network.get_layer("events_in")
-        self.blocks = [network.get_layer(f"block_{index + 1}") for index in range(config.layers)]
+        self.before = network.get_layer(input_layer)
+        self.blocks = sorted((layer for layer in network.layers if layer.name.startswith("block_")),
+                             key=lambda layer: int(layer.name.split("_")[1]))
         self.after = network.get_layer("norm")
-        self.heads, self.depth = config.heads, config.units // config.heads
-        self.bars = self.blocks[0].attention.bars
+        attention = self.blocks[0].attention
+        self.heads, self.depth = attention.heads, attention.width // attention.heads
+        self.bars = attention.bars
         cache = tf.TensorSpec((1, self.heads, None, self.depth), tf.float32)
         # keys and values of every block, and the bar positions of the events so far
         self.signature = [cache, cache] * len(self.blocks) + [tf.TensorSpec((1, None), tf.int32)]
@@ -265,4 +268,11 @@ class Decoder:
 
 
 def decoder(network: keras.Model, config) -> Decoder:
-    return Decoder(network, config)
+    """A collection network's body, one event at a time."""
+    return Decoder(network)
+
+
+def song_decoder(network: keras.Model) -> Decoder:
+    """A song network (``song_network``) one note at a time, up to its last normalization: its
+    ``next_note`` layer gives the probabilities."""
+    return Decoder(network, input_layer="notes_in")

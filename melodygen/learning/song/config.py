@@ -9,6 +9,16 @@ from ...core.errors import ConfigError
 
 RECIPES = ("fast", "lecture")
 
+# The longest song a model of one song trains on. A stateful model reads the whole song as one
+# sequence every epoch and keeps every step's gates for the gradient: 10,000 notes take about
+# 1.5 s an epoch and 1.1 GB (docs/developers.md, "Long melodies"), and the memory grows with
+# the song. A Transformer reads the whole song at once too, and its attention holds a score for
+# every pair of notes in every head and block, kept for the gradient: its memory grows with the
+# square of the song (peak of a process that trains 2 epochs and predicts: 1.3 GB at 2,000
+# notes, 1.7 GB at 3,000, 2.8 GB at 5,000). Longer songs are refused before any training.
+MAX_SONG_NOTES = 20_000
+MAX_ATTENDED_NOTES = 2_000
+
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -23,6 +33,12 @@ class ModelSpec:
     units: int = 128        # width of each hidden layer
     context: int | None = None  # a Transformer: the notes each note attends to, itself included
                                 # (None: every note before it)
+
+    @property
+    def longest_song(self) -> int:
+        """The most notes of a song this model trains on (``MAX_SONG_NOTES``, and for a
+        Transformer ``MAX_ATTENDED_NOTES``: it reads the song whole)."""
+        return MAX_ATTENDED_NOTES if self.family == "transformer" else MAX_SONG_NOTES
 
     @property
     def remembers(self) -> bool:

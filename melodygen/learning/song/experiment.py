@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -12,7 +12,8 @@ from ...core import display
 from ...core.errors import MelodyError, MelodyWarning
 from ...core.note import Melody, Note
 from ..interface import TrainingProgress
-from .config import ModelSpec, TrainConfig, model_spec
+from .config import (MAX_ATTENDED_NOTES, MAX_SONG_NOTES, MODELS, ModelSpec, TrainConfig,
+                     model_spec)
 from .encoding import Ambiguity, Dataset, ambiguous_contexts, make_dataset, make_encoding, window_ceiling
 from .vocabulary import Vocabulary
 
@@ -95,18 +96,22 @@ class SongRun:
         return int(np.sum(indices == self.dataset.targets))
 
 
-# The longest song the experiment trains on. A stateful model reads the whole song as one
-# sequence every epoch and keeps every step's gates for the gradient: 10,000 notes take about
-# 1.5 s an epoch and 1.1 GB (docs/developers.md, "Long melodies"), and the memory grows with
-# the song. Longer songs are refused before any training.
-MAX_SONG_NOTES = 20_000
-
-
-def prepare(melody: Melody, window: int) -> tuple[Vocabulary, Dataset]:
-    """The vocabulary and the windows of ``melody``; a melody too short or too long is refused."""
+def prepare(melody: Melody, window: int, model_names: Sequence[str] = ()
+            ) -> tuple[Vocabulary, Dataset]:
+    """The vocabulary and the windows of ``melody``; a melody too short, or too long for
+    melodygen or for one of ``model_names`` (``ModelSpec.longest_song``), is refused."""
+    source = melody.source or None
     if len(melody) > MAX_SONG_NOTES:
         raise MelodyError(f"melody has {len(melody)} notes; melodygen trains on at most "
-                          f"{MAX_SONG_NOTES} (take a part of it)", source=melody.source or None)
+                          f"{MAX_SONG_NOTES} (take a part of it)", source=source)
+    too_long = [name for name in model_names if len(melody) > model_spec(name).longest_song]
+    if too_long:
+        others = [name for name, spec in MODELS.items() if len(melody) <= spec.longest_song]
+        raise MelodyError(f"melody has {len(melody):,} notes; {' and '.join(too_long)} "
+                          f"read{'s' if len(too_long) == 1 else ''} a song whole with attention "
+                          f"and train{'s' if len(too_long) == 1 else ''} on at most "
+                          f"{MAX_ATTENDED_NOTES:,} (take a part of it, or choose "
+                          f"{', '.join(others)})", source=source)
     vocabulary = Vocabulary.for_melody(melody)
     indices = vocabulary.indices(melody.notes, melody.source)
     return vocabulary, make_dataset(indices, window, melody.source)
@@ -124,7 +129,7 @@ def run_song(melody: Melody, model_names, config: TrainConfig,
     load_keras()
     from . import predict, training
 
-    vocabulary, dataset = prepare(melody, config.window)
+    vocabulary, dataset = prepare(melody, config.window, model_names)
     run = SongRun(melody, vocabulary, dataset, config, [])
     for name in model_names:
         spec = model_spec(name)

@@ -106,8 +106,11 @@ class SongPredictor:
     reads_song = True
 
     def __init__(self, model: keras.Model, encoding: Encoding) -> None:
+        from ..networks.transformer import song_decoder
+
         self.model = model
         table = tf.constant(encoding.table)  # (vocabulary, features)
+        decoder, head = song_decoder(model), model.get_layer("next_note")
 
         @tf.function(autograph=False, input_signature=(tf.TensorSpec((None,), tf.int32),))
         def after_each(notes):
@@ -115,7 +118,16 @@ class SongPredictor:
             probabilities."""
             return model(tf.gather(table, notes)[None], training=False)[0]
 
-        self._after_each = after_each
+        @tf.function(autograph=False,
+                     input_signature=(tf.TensorSpec((), tf.int32), decoder.signature))
+        def read(note, state):
+            """One more note (an index) -> the next one's probabilities (classes,), and the
+            keys and values of every note so far: a note is never computed twice."""
+            out, state = decoder.step(tf.gather(table, note)[None, None], state)
+            return head(out)[0, 0], state
+
+        self._after_each, self._read, self._initial = after_each, read, decoder.initial
+        self.state = None
 
     def one_step(self, dataset: Dataset) -> np.ndarray:
         """For every window of the real song, the most likely next note, from the whole song
@@ -132,14 +144,28 @@ class SongPredictor:
     def full_song(self, primer: np.ndarray, steps: int) -> np.ndarray:
         """Start from ``primer`` and predict ``steps`` notes, each from every note before it,
         its own included: (steps,) indices."""
-        notes = [int(i) for i in primer]
+        probs, notes = self.begin(primer), []
         for _ in range(steps):
-            notes.append(int(np.argmax(self.next_note(np.array(notes, np.int32)))))
-        return np.array(notes[len(primer):], dtype=np.int32)
+            notes.append(int(np.argmax(probs)))
+            probs = self.extend(notes[-1])
+        return np.array(notes, dtype=np.int32)
 
     def next_note(self, notes: np.ndarray) -> np.ndarray:
         """Probabilities of the note after ``notes`` (the song so far, indices): (classes,)."""
         return self._after_each(tf.constant(notes, tf.int32))[-1].numpy()
+
+    def begin(self, notes: Sequence[int]) -> np.ndarray:
+        """Read ``notes`` (a song's first notes, indices) one at a time, keeping what attention
+        needs of them: the probabilities of the note after them (classes,)."""
+        self.state = self._initial()
+        for note in notes:
+            probs = self.extend(note)
+        return probs
+
+    def extend(self, note: int) -> np.ndarray:
+        """Read one more note after those read: the probabilities of the note after it."""
+        probs, self.state = self._read(tf.constant(note, tf.int32), self.state)
+        return probs.numpy()
 
 
 def predictor(spec, model: keras.Model, encoding: Encoding) -> Predictor | SongPredictor:
@@ -190,7 +216,7 @@ class SongStepper(Stepper):
         indices = self.vocabulary.indices(primer, "--primer")
         if self.predictor.reads_song:
             self.context = list(indices)
-            return self._next(self.predictor.next_note(np.array(self.context, np.int32)))
+            return self._next(self.predictor.begin(self.context))
         padded = pad_primer(indices, self.window)
         first = 0 if self.stateful else len(padded) - self.window
         for begin in range(first, len(padded) - self.window + 1):
@@ -199,8 +225,12 @@ class SongStepper(Stepper):
         return self._next(probs)
 
     def advance(self, choice: Choice) -> NextNote:
-        kept = self.context if self.predictor.reads_song else self.context[1:]
-        self.context = kept + list(choice.token)
+        if self.predictor.reads_song:  # the notes before are kept as attention's keys and values
+            for note in choice.token:
+                probs = self.predictor.extend(note)
+            self.context += list(choice.token)
+            return self._next(probs)
+        self.context = self.context[1:] + list(choice.token)
         return self._next(self.predictor.next_note(np.array(self.context, dtype=np.int32)))
 
     def _next(self, probs: np.ndarray) -> JointNext:

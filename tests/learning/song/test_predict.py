@@ -173,6 +173,25 @@ def test_next_note_matches_the_model(song):
     np.testing.assert_allclose(probs, np.asarray(direct), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("name", ["transformer", "transformer4"])
+def test_a_transformer_reads_note_by_note_what_it_reads_whole(song, name):
+    """The song Transformer's predictions keep every note's keys and values (``begin``,
+    ``extend``): after each note the same probabilities as the model run on the whole song so
+    far, and the full song the same notes as recomputing every prefix."""
+    vocabulary, dataset = song
+    keras.utils.set_random_seed(3)  # untrained weights: probabilities far from one-hot
+    model = build_model(MODELS[name], 4, 2, CLASSES)
+    predictor = predict.SongPredictor(model, make_encoding("features", vocabulary))
+    notes = np.concatenate([dataset.inputs[0], dataset.inputs[1:, -1]]).astype(np.int32)
+    read = [predictor.begin(notes[:4])] + [predictor.extend(note) for note in notes[4:20]]
+    for end, probs in enumerate(read, start=4):
+        np.testing.assert_allclose(probs, predictor.next_note(notes[:end]), atol=1e-5)
+    expected = list(notes[:4])
+    for _ in range(30):
+        expected.append(int(np.argmax(predictor.next_note(np.array(expected, np.int32)))))
+    assert predictor.full_song(notes[:4], 30).tolist() == expected[4:]
+
+
 # ---- the stepper of generation -------------------------------------------------------------
 
 class Sums:
