@@ -61,7 +61,7 @@ TIME_KEYS = {"training_seconds", "training_timeline", "seconds"}
 
 
 def blank_times(value):
-    """summary.json without the measured times."""
+    """summary.json or evaluation.json without the measured times."""
     if isinstance(value, dict):
         return {key: ("<time>" if key in TIME_KEYS else blank_times(item))
                 for key, item in value.items()}
@@ -89,7 +89,7 @@ def comparable(path: Path, root: Path) -> bytes:
     """The file's bytes, times blanked, and the path of the version's checkout as <root> (a
     bundled song's source is its path)."""
     data = path.read_bytes().replace(str(root).encode(), b"<root>")
-    if path.name == "summary.json":
+    if path.name in ("summary.json", "evaluation.json"):
         return json.dumps(blank_times(json.loads(data)), sort_keys=True).encode()
     if path.name == "report.html":
         text = data.decode()
@@ -108,7 +108,7 @@ def run_all(package_root: Path, tmp: Path, names: set[str]) -> dict[str, Path]:
         if name not in names:
             continue
         folder = shared if name.startswith(("train", "generate")) else tmp / name
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "out").mkdir(parents=True, exist_ok=True)  # older versions made no folder for --json
         args = [a.replace("{repo}", str(package_root)) for a in arguments]
         done = subprocess.run([sys.executable, "-m", "melodygen", *args], cwd=folder, env=env,
                               capture_output=True, text=True, timeout=900)
