@@ -202,11 +202,11 @@ def collection_body(config, events, beats=None):
 # ---- one position at a time ---------------------------------------------------------------------
 
 class Decoder:
-    """A collection model's body (``collection_body``'s layers), or a song network's blocks, run
-    one event at a time, each
-    block's keys and values kept (``collection.network.Stepwise``): ``step`` gives the new
-    event's output, the same as the whole tune's last position, in time linear in the tune's
-    length (the keys of the events before are not computed again)."""
+    """A collection model's body (``collection_body``'s layers, ``collection.network.Stepwise``)
+    or a song network's blocks (``song.predict.SongPredictor``) run one event at a time, each
+    block's keys and values kept: ``step`` gives the new event's output, the same as the whole
+    tune's last position, without computing the events before again (the new event still
+    attends to each of them: a step's time grows with the tune unless ``context`` bounds it)."""
 
     def __init__(self, network: keras.Model, input_layer: str = "events_in") -> None:
         import tensorflow as tf
