@@ -128,12 +128,12 @@ def measure(name: str, family: str, count: int, seed: int, epochs: int | None, w
     import warnings
 
     import melodygen
-    from melodygen.core.form import STABLE_DEGREES, bar_repeats, part_endings, tune_form
+    from melodygen.core.form import STABLE_DEGREES, bar_repeats, part_endings
     from melodygen.core.keys import Key
+    from melodygen.core.note import beat
     from melodygen.evaluation.style import StyleTune, compare_style
     from melodygen.formats.abc import read_tunebook
     from melodygen.formats.midi import read_midi
-    from melodygen.generation.rules import beat
 
     learnt_book, held_book, how = select(name, work)
     model = work / f"{name}-{family}.melodygen"

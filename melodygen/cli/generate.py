@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.errors import ConfigError
+from ..core.note import beat
 from ..formats.notation import note_label
 from .common import start_tensorflow, table
 from .progress import Progress
@@ -180,8 +181,6 @@ BEATS = {Fraction(3, 2): "dotted quarter", Fraction(1): "quarter", Fraction(2): 
 
 def tempo_words(tempo: float, meter: tuple[int, int]) -> str:
     """'a dotted quarter of 110' in 6/8 at 165 quarter notes a minute, 'a quarter of 120'."""
-    from ..generation.rules import beat
-
     unit = beat(meter)
     return f"a {BEATS.get(unit, 'quarter')} of {tempo / float(unit if unit in BEATS else 1):g}"
 

@@ -24,6 +24,14 @@ DEFAULT_TEMPO = 120.0  # quarter notes per minute when a file gives no tempo (MI
 LONGEST = Fraction(1024)  # quarter notes (256 whole notes): the longest note or rest a reader takes
 
 
+def beat(meter: tuple[int, int]) -> Fraction:
+    """One beat in quarter notes: a dotted quarter in 6/8, 9/8, 12/8; else the meter's unit."""
+    beats, unit = meter
+    if unit == 8 and beats % 3 == 0 and beats > 3:
+        return Fraction(3, 2)
+    return Fraction(4, unit)
+
+
 def pitch_name(pitch: int) -> str:
     """MIDI note number -> scientific pitch name, sharps for black keys: 61 -> 'C#4'."""
     if not 0 <= pitch <= 127:

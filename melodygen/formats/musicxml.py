@@ -34,7 +34,7 @@ from typing import Iterable, Mapping
 from ..core.errors import MelodyError, MelodyWarning, library_reason
 from ..core.form import Form, Part, cut
 from ..core.keys import MODE_NAMES, Key, key_alters, melody_key, spell  # spelling: see core.keys
-from ..core.note import DEFAULT_TEMPO, Melody
+from ..core.note import DEFAULT_TEMPO, Melody, beat
 from .files import check_regular, write_atomic
 from .repeats import played_part
 # the writing of notes in measures is written.py's; note_values stays importable from here
@@ -280,8 +280,7 @@ def _first_measure(measure: ET.Element, melody: Melody, divisions: int, fifths: 
     direction = ET.SubElement(measure, "direction", placement="above")
     metronome = ET.SubElement(ET.SubElement(direction, "direction-type"), "metronome")
     _text(metronome, "beat-unit", "quarter")
-    beats, unit = melody.time_signature
-    if unit == 8 and beats % 3 == 0 and beats > 3 and (melody.tempo * 2 / 3).is_integer():
+    if beat(melody.time_signature) == Fraction(3, 2) and (melody.tempo * 2 / 3).is_integer():
         ET.SubElement(metronome, "beat-unit-dot")  # 6/8, 9/8, 12/8: dotted quarters a minute
         _text(metronome, "per-minute", f"{melody.tempo * 2 / 3:g}")
     else:

@@ -39,10 +39,10 @@ import numpy as np
 
 from ..core.form import STABLE_DEGREES, Form, form_error, layout, repeat_plan, tune_form
 from ..core.keys import Key
-from ..core.note import Note
+from ..core.note import Note, beat
 from ..learning.interface import MelodyModel, NoteRule
 from .config import COLLECTION_FORMS, GenerateConfig
-from .rules import REST, Cadence, TuneRules, beat
+from .rules import REST, Cadence, TuneRules
 
 BANDS = 10  # bands of the collection's tunes, by how many bars they repeat (motifs)
 

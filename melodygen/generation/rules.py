@@ -25,15 +25,9 @@ from typing import Sequence
 
 import numpy as np
 
+from ..core.note import beat
+
 REST = -1  # the pitch of a rest among a model's candidates
-
-
-def beat(meter: tuple[int, int]) -> Fraction:
-    """One beat in quarter notes: a dotted quarter in 6/8, 9/8, 12/8; else the meter's unit."""
-    beats, unit = meter
-    if unit == 8 and beats % 3 == 0 and beats > 3:
-        return Fraction(3, 2)
-    return Fraction(4, unit)
 
 
 @dataclass(frozen=True)

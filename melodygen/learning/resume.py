@@ -16,9 +16,10 @@ once, and removes the older state it could not replace.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from ..core.errors import MelodyError
+from ..core.errors import MelodyError, MelodyWarning
 from ..formats import cache
 from ..formats.files import write_atomic
 
@@ -54,9 +55,6 @@ class Keeper:
         try:
             keep(self.path, *state.to_arrays(), self.settings)
         except MelodyError as error:
-            import warnings
-
-            from ..core.errors import MelodyWarning
             self.failed = str(error)
             self.path.unlink(missing_ok=True)
             warnings.warn(MelodyWarning(f"{error}: the training goes on without keeping its "

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from melodygen.core.note import Melody, Note, pitch_name, pitch_number
+from melodygen.core.note import Melody, Note, beat, pitch_name, pitch_number
 
 
 @pytest.mark.parametrize("pitch, name", [
@@ -115,3 +115,9 @@ def test_melody_validation(kwargs, message):
     with pytest.raises(ValueError) as error:
         Melody((Note(60, 1),), **kwargs)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize("meter, quarters", [((3, 4), 1), ((2, 2), 2), ((6, 8), Fraction(3, 2)),
+                                             ((9, 8), Fraction(3, 2)), ((3, 8), Fraction(1, 2))])
+def test_a_beat(meter, quarters):
+    assert beat(meter) == quarters

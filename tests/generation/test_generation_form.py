@@ -10,11 +10,11 @@ import pytest
 from melodygen.core.errors import ConfigError
 from melodygen.core.form import FormFacts, bars, cut, layout, repeat_plan
 from melodygen.core.keys import Key
-from melodygen.core.note import Melody, Note
+from melodygen.core.note import Melody, Note, beat
 from melodygen.generation.config import GenerateConfig, form_settings
 from melodygen.generation.form import Forced, Shaper, stable_degrees
 from melodygen.generation.loop import generate
-from melodygen.generation.rules import REST, TuneRules, beat
+from melodygen.generation.rules import REST, TuneRules
 from melodygen.generation.stats import bar_check
 from melodygen.learning.interface import Defaults, FactoredNext, MelodyModel, Stepper
 

@@ -3,9 +3,8 @@
 from fractions import Fraction
 
 import numpy as np
-import pytest
 
-from melodygen.generation.rules import REST, LastNote, TuneRules, beat
+from melodygen.generation.rules import REST, LastNote, TuneRules
 
 F = Fraction
 # 4 bars of 3/4 (12 quarter notes), the model's shortest length an eighth, ending on G
@@ -15,12 +14,6 @@ LENGTHS = [F(1, 2), F(1), F(3, 2), F(2), F(3)]
 
 def lengths(rule, pitch=67):
     return [length for length, ok in zip(LENGTHS, rule.lengths(pitch, LENGTHS)) if ok]
-
-
-@pytest.mark.parametrize("meter, quarters", [((3, 4), 1), ((2, 2), 2), ((6, 8), F(3, 2)),
-                                             ((9, 8), F(3, 2)), ((3, 8), F(1, 2))])
-def test_a_beat(meter, quarters):
-    assert beat(meter) == quarters
 
 
 def test_a_note_never_crosses_the_bar_line():

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from ...core.form import Form, cut
 from ...core.keys import Key, key_alters, melody_key, spell
-from ...core.note import Melody
+from ...core.note import Melody, beat
 from ..written import NOTE_VALUES, beat_groups, beams, measures
 
 _MODE_SUFFIXES = {"major": "", "minor": "m"}  # others: the mode's first three letters, 'Dmix'
@@ -105,8 +105,7 @@ def _lines(bars: list[str], pickup: int = 0) -> list[str]:
 def _tempo(melody: Melody) -> str:
     """Q: in the meter's beat where that is a whole number (``3/8=110`` in 6/8), else in
     quarter notes (``1/4=120``)."""
-    beats, unit = melody.time_signature
-    if unit == 8 and beats % 3 == 0 and beats > 3 and (melody.tempo * 2 / 3).is_integer():
+    if beat(melody.time_signature) == Fraction(3, 2) and (melody.tempo * 2 / 3).is_integer():
         return f"3/8={melody.tempo * 2 / 3:g}"
     return f"1/4={melody.tempo:g}"
 

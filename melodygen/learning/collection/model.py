@@ -103,9 +103,7 @@ class CollectionModel(MelodyModel):
 
     def __post_init__(self) -> None:
         if self.form is None:  # an older model file: what the training tunes show
-            self.form = FormFacts.of(self.reference, tempi=[
-                None if melody.tempo == DEFAULT_TEMPO else melody.tempo
-                for melody in self.reference])
+            self.form = FormFacts.of(self.reference, tempi=given_tempi(self.reference))
 
     @property
     def name(self) -> str:
@@ -240,6 +238,11 @@ class CollectionModel(MelodyModel):
         return self
 
 
+def given_tempi(melodies) -> list[float | None]:
+    """Each melody's tempo as its file gave it, None where the reader put the default."""
+    return [None if melody.tempo == DEFAULT_TEMPO else melody.tempo for melody in melodies]
+
+
 def read(path: str | Path, metadata: dict) -> CollectionModel:
     """The collection model of file ``path`` without its network, and without TensorFlow
     (``metadata``: its ``modelfile.read_metadata``); a damaged file is a ``MelodyError`` that
@@ -370,12 +373,11 @@ def _trained(prepared: PreparedCollection, model_config: CollectionModelConfig,
                             round(history.seconds[-1], 2))
     meters = Counter(melody.time_signature for melody in melodies)
     trained = [collection.tunes[i] for i in parts.train]
-    form = FormFacts.of([tune.melody for tune in trained], [tune.marks for tune in trained],
-                        [tune.rhythm for tune in trained],
-                        [None if tune.melody.tempo == DEFAULT_TEMPO else tune.melody.tempo
-                         for tune in trained])
+    learnt = [tune.melody for tune in trained]
+    form = FormFacts.of(learnt, [tune.marks for tune in trained],
+                        [tune.rhythm for tune in trained], given_tempi(learnt))
     return CollectionModel(
         collection.name, model_config, train_config, prepared.vocabulary,
         meters.most_common(1)[0][0], float(statistics.median(melody.tempo for melody in melodies)),
-        prepared.pitch_range(), facts, history, tuple(melodies[i] for i in parts.train),
+        prepared.pitch_range(), facts, history, tuple(learnt),
         versions(), network, form, tuple(tune.marks for tune in trained))
